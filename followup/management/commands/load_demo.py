@@ -1,0 +1,30 @@
+"""Load the demo municipalities, organisation, people and documents. Safe to run again."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from programmes import demo as programme_demo
+from responsibilities import demo as responsibility_demo
+
+
+class Command(BaseCommand):
+    help = "Loads Ale and Kalix with demo units, people and documents (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load even when DJANGO_DEBUG is false (demo users have the password 'demo').",
+        )
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Refusing to load demo data with DJANGO_DEBUG=false: its users have the "
+                "password 'demo'. Pass --force if this really is a demo installation."
+            )
+        with transaction.atomic():
+            municipalities = responsibility_demo.load()
+            programme_demo.load(municipalities)
+        self.stdout.write(self.style.SUCCESS("Demo data loaded."))

@@ -1,0 +1,1 @@
+"""The yearly follow-up: cycles, reports, actions (built in the follow-up issue)."""

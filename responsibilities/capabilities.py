@@ -1,0 +1,86 @@
+"""What each kind of role may do: the one place where roles become capabilities."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Capability(models.TextChoices):
+    EDIT_PROGRAMME = "edit_programme", _("Edit programme drafts")
+    ADOPT_PROGRAMME = "adopt_programme", _("Record adoption of a programme")
+    MANAGE_CYCLES = "manage_cycles", _("Manage follow-up cycles")
+    SUBMIT_FOLLOWUP = "submit_followup", _("Submit a unit's follow-up")
+    REVIEW_FOLLOWUP = "review_followup", _("Review follow-up reports")
+    READ_REPORTS = "read_reports", _("Read follow-up reports")
+    ADMINISTER_PEOPLE = "administer_people", _("Administer units, people and assignments")
+    READ_INTERNAL = "read_internal", _("Read internal pages of the municipality")
+
+
+class RoleKind(models.TextChoices):
+    COUNCIL = "council", _("Municipal council")
+    COMMITTEE = "committee", _("Committee")
+    EXECUTIVE_BOARD = "executive_board", _("Executive board")
+    MUNICIPAL_DIRECTOR = "municipal_director", _("Municipal director")
+    MANAGEMENT_TEAM = "management_team", _("Management team")
+    SECTOR_CHIEF = "sector_chief", _("Sector chief")
+    SECURITY_CHIEF = "security_chief", _("Security chief")
+    MANAGER = "manager", _("Manager")
+    ELECTED_REPRESENTATIVE = "elected_representative", _("Elected representative")
+    EMPLOYEE = "employee", _("Employee")
+    COMPANY_CEO = "company_ceo", _("Company CEO")
+    SECURITY_OFFICER = "security_officer", _("Security officer")
+    SECURITY_REPRESENTATIVE = "security_representative", _("Security representative")
+    SECURITY_GROUP = "security_group", _("Security group")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+C = Capability
+CAPABILITIES: dict[str, frozenset[str]] = {
+    RoleKind.SECURITY_CHIEF: frozenset(
+        {
+            C.EDIT_PROGRAMME,
+            C.ADOPT_PROGRAMME,
+            C.MANAGE_CYCLES,
+            C.REVIEW_FOLLOWUP,
+            C.READ_REPORTS,
+            C.ADMINISTER_PEOPLE,
+            C.READ_INTERNAL,
+        }
+    ),
+    RoleKind.ADMINISTRATOR: frozenset({C.ADMINISTER_PEOPLE, C.READ_INTERNAL}),
+    RoleKind.SECTOR_CHIEF: frozenset({C.SUBMIT_FOLLOWUP, C.READ_REPORTS, C.READ_INTERNAL}),
+    RoleKind.COMPANY_CEO: frozenset({C.SUBMIT_FOLLOWUP, C.READ_REPORTS, C.READ_INTERNAL}),
+    RoleKind.SECURITY_OFFICER: frozenset({C.SUBMIT_FOLLOWUP, C.READ_REPORTS, C.READ_INTERNAL}),
+    RoleKind.MANAGER: frozenset({C.READ_INTERNAL}),
+    RoleKind.SECURITY_REPRESENTATIVE: frozenset({C.READ_INTERNAL}),
+    RoleKind.SECURITY_GROUP: frozenset({C.READ_REPORTS, C.READ_INTERNAL}),
+    RoleKind.MUNICIPAL_DIRECTOR: frozenset({C.READ_REPORTS, C.READ_INTERNAL}),
+    RoleKind.MANAGEMENT_TEAM: frozenset({C.READ_REPORTS, C.READ_INTERNAL}),
+    RoleKind.COUNCIL: frozenset({C.READ_REPORTS, C.READ_INTERNAL}),
+    RoleKind.EXECUTIVE_BOARD: frozenset({C.READ_REPORTS, C.READ_INTERNAL}),
+    RoleKind.COMMITTEE: frozenset({C.READ_REPORTS, C.READ_INTERNAL}),
+    RoleKind.ELECTED_REPRESENTATIVE: frozenset({C.READ_REPORTS, C.READ_INTERNAL}),
+    RoleKind.EMPLOYEE: frozenset({C.READ_INTERNAL}),
+}
+
+# Roles held for the whole municipality; every other kind is scoped to its unit and sub-units.
+MUNICIPALITY_WIDE = frozenset(
+    {
+        RoleKind.SECURITY_CHIEF,
+        RoleKind.ADMINISTRATOR,
+        RoleKind.MUNICIPAL_DIRECTOR,
+        RoleKind.MANAGEMENT_TEAM,
+        RoleKind.COUNCIL,
+        RoleKind.EXECUTIVE_BOARD,
+        RoleKind.ELECTED_REPRESENTATIVE,
+        RoleKind.SECURITY_GROUP,
+        RoleKind.EMPLOYEE,
+    }
+)
+
+
+def capabilities_of(kind: str) -> frozenset[str]:
+    return CAPABILITIES.get(kind, frozenset())
+
+
+def is_municipality_wide(kind: str) -> bool:
+    return kind in MUNICIPALITY_WIDE

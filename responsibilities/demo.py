@@ -1,0 +1,234 @@
+"""Demo organisation, roles and people for Ale and Kalix. Idempotent: keyed by natural keys."""
+
+import datetime
+
+from django.db import transaction
+
+from responsibilities.capabilities import RoleKind
+from responsibilities.models import Assignment, Municipality, OrganisationUnit, Role, User
+
+DEMO_PASSWORD = "demo"  # noqa: S105 - documented demo credential, refused in production
+DEMO_START = datetime.date(2023, 1, 1)
+K = OrganisationUnit.Kind
+
+MUNICIPALITIES = {
+    "ale": {
+        "name": "Ale kommun",
+        "contact_name": "Kontaktcenter",
+        "contact_note": "Vi svarar gärna på dina frågor!",
+        "phone": "0303-70 30 00",
+        "email": "kommun@ale.se",
+        "visiting_address": "Kommunhus Nödinge\nAle torg 7, Nödinge",
+        "postal_address": "Ale kommun\n449 80 Alafors",
+        "opening_hours": "Måndag–fredag\nkl. 8.00–16.30",
+    },
+    "kalix": {"name": "Kalix kommun"},
+}
+
+# (name, short name, kind, parent name, is_demo). KF and KS exist in every municipality.
+UNITS = {
+    "ale": [
+        ("Kommunfullmäktige", "KF", K.COUNCIL, None, False),
+        ("Kommunstyrelsen", "KS", K.EXECUTIVE_BOARD, "Kommunfullmäktige", False),
+        ("Utbildningsnämnden", "UN", K.COMMITTEE, "Kommunfullmäktige", True),
+        ("Omsorgs- och arbetsmarknadsnämnden", "OAN", K.COMMITTEE, "Kommunfullmäktige", True),
+        ("Samhällsbyggnadsnämnden", "SBN", K.COMMITTEE, "Kommunfullmäktige", True),
+        ("Sektor kommunstyrelsen", "SKS", K.SECTOR, "Kommunstyrelsen", True),
+        ("Sektor utbildning", "SU", K.SECTOR, "Utbildningsnämnden", True),
+        ("Sektor arbetsliv och stöd", "SAS", K.SECTOR, "Omsorgs- och arbetsmarknadsnämnden", True),
+        ("Sektor samhällsbyggnad", "SSB", K.SECTOR, "Samhällsbyggnadsnämnden", True),
+        ("Förskoleenheten Nödinge", "", K.UNIT, "Sektor utbildning", True),
+        ("Ale bostadsbolag AB", "", K.COMPANY, "Kommunfullmäktige", True),
+        ("Ale energibolag AB", "", K.COMPANY, "Kommunfullmäktige", True),
+    ],
+    "kalix": [
+        ("Kommunfullmäktige", "KF", K.COUNCIL, None, False),
+        ("Kommunstyrelsen", "KS", K.EXECUTIVE_BOARD, "Kommunfullmäktige", False),
+        ("Tekniska nämnden", "TN", K.COMMITTEE, "Kommunfullmäktige", True),
+        ("Socialnämnden", "SN", K.COMMITTEE, "Kommunfullmäktige", True),
+        ("Teknisk förvaltning", "", K.SECTOR, "Tekniska nämnden", True),
+        ("Socialförvaltningen", "", K.SECTOR, "Socialnämnden", True),
+        ("Kalix kommunföretag AB", "", K.COMPANY, "Kommunfullmäktige", True),
+    ],
+}
+
+R = RoleKind
+# Role names and responsibility texts, from the programme's own responsibility clauses.
+ROLES = {
+    "ale": {
+        R.COUNCIL: ("Kommunfullmäktige", "Fastställer programmet."),
+        R.COMMITTEE: (
+            "Nämnd",
+            "Ansvarar för att programmet tillämpas och följs upp i respektive verksamhet och tar "
+            "vid behov fram handlingsplaner, vägledningar och rutiner.",
+        ),
+        R.EXECUTIVE_BOARD: (
+            "Kommunstyrelsen",
+            "Ansvarar för implementering, samordning, efterlevnad och uppföljning av kommunens "
+            "trygghets-, säkerhets- och krisberedskapsarbete enligt reglementet.",
+        ),
+        R.MUNICIPAL_DIRECTOR: (
+            "Kommunchef",
+            "Ansvarar för att det finns en organisation med befogenheter och resurser för "
+            "arbetet med trygghet, säkerhet och krisberedskap.",
+        ),
+        R.MANAGEMENT_TEAM: (
+            "Förvaltningsledning",
+            "Samordnar och utvecklar processen för kommunens samlade trygghets-, säkerhets- och "
+            "krisberedskapsarbete.",
+        ),
+        R.SECTOR_CHIEF: (
+            "Sektorchef",
+            "Har ansvar för säkerheten i sin verksamhet/enhet och för att tjänsterna "
+            "säkerhetshandläggare samt säkerhetsombud är bemannade.",
+        ),
+        R.SECURITY_CHIEF: (
+            "Säkerhetschef",
+            "Har kommunchefens mandat att driva alla processer internt i kommunen och vara "
+            "kommunens representant i trygghets-, säkerhets- och krisberedskapsfrågor.",
+        ),
+        R.MANAGER: (
+            "Chef",
+            "Ansvarar för att beslutade rutiner och arbetssätt efterlevs och för att "
+            "uppmärksamma risker och säkerhetsproblem.",
+        ),
+        R.ELECTED_REPRESENTATIVE: (
+            "Förtroendevald",
+            "Har ett personligt ansvar för att uppmärksamma och rapportera risker och "
+            "säkerhetsproblem.",
+        ),
+        R.EMPLOYEE: (
+            "Medarbetare",
+            "Har ett personligt ansvar för att uppmärksamma och rapportera risker och "
+            "säkerhetsproblem samt att följa givna säkerhetsbestämmelser och styrdokument.",
+        ),
+        R.COMPANY_CEO: (
+            "Bolags-VD",
+            "Ansvarar för att programmet tillämpas och följs upp i bolaget.",
+        ),
+        R.SECURITY_OFFICER: (
+            "Säkerhetshandläggare",
+            "Stödjer sektorn i det systematiska säkerhetsarbetet.",
+        ),
+        R.SECURITY_REPRESENTATIVE: (
+            "Säkerhetsombud",
+            "Är sektorns kontaktperson i säkerhetsfrågor på arbetsplatsen.",
+        ),
+        R.ADMINISTRATOR: ("Administratör", "Administrerar organisation, personer och roller."),
+    },
+    "kalix": {
+        R.COUNCIL: ("Kommunfullmäktige", "Fattar beslut om säkerhetspolicy."),
+        R.EXECUTIVE_BOARD: (
+            "Kommunstyrelsen",
+            "Är ytterst ansvarig för god säkerhet och för att säkerhetspolicyn efterlevs.",
+        ),
+        R.COMMITTEE: (
+            "Nämnd",
+            "Är ansvarig för säkerheten i respektive verksamhet; bolagsstyrelsen för säkerheten "
+            "i de kommunala bolagen.",
+        ),
+        R.MANAGEMENT_TEAM: (
+            "Förvaltnings- och bolagsledning",
+            "Ansvarar för att politiska säkerhetsmål och riktlinjer förankras och efterlevs i "
+            "verksamheten.",
+        ),
+        R.SECURITY_GROUP: (
+            "Säkerhetsgruppen",
+            "Samarbetsgrupp i de säkerhetsfrågor som berör kommunen.",
+        ),
+        R.SECURITY_CHIEF: (
+            "Krisberedskaps- och säkerhetssamordnare",
+            "Arbetar med övergripande planering, samordning och uppföljning av arbetet med "
+            "säkerhet och trygghet.",
+        ),
+        R.SECTOR_CHIEF: ("Förvaltningschef", "Ansvarar för säkerheten i förvaltningen."),
+        R.COMPANY_CEO: ("Bolags-VD", "Ansvarar för säkerheten i bolaget."),
+        R.ELECTED_REPRESENTATIVE: ("Förtroendevald", "Läser och följer upp säkerhetsarbetet."),
+        R.EMPLOYEE: (
+            "Medarbetare",
+            "Ska aktivt arbeta för ökad säkerhet och är skyldig att påpeka säkerhetsbrister "
+            "till närmaste arbetsledare.",
+        ),
+        R.ADMINISTRATOR: ("Administratör", "Administrerar organisation, personer och roller."),
+    },
+}
+
+# (username, first name, last name, municipality, role kind, unit name or None)
+PEOPLE = [
+    ("ale-sakerhetschef", "Sara", "Säkerhetschef", "ale", R.SECURITY_CHIEF, None),
+    ("ale-sektorchef", "Sven", "Sektorchef", "ale", R.SECTOR_CHIEF, "Sektor utbildning"),
+    ("ale-sektorchef-2", "Siri", "Sektorchef", "ale", R.SECTOR_CHIEF, "Sektor samhällsbyggnad"),
+    ("ale-fortroendevald", "Frida", "Förtroendevald", "ale", R.ELECTED_REPRESENTATIVE, None),
+    ("ale-medarbetare", "Maja", "Medarbetare", "ale", R.EMPLOYEE, None),
+    ("ale-administrator", "Adam", "Administratör", "ale", R.ADMINISTRATOR, None),
+    ("ale-bolags-vd", "Bo", "Bolagschef", "ale", R.COMPANY_CEO, "Ale bostadsbolag AB"),
+    ("ale-sektorchef-3", "Stina", "Sektorchef", "ale", R.SECTOR_CHIEF, "Sektor arbetsliv och stöd"),
+    ("ale-sektorchef-4", "Sam", "Sektorchef", "ale", R.SECTOR_CHIEF, "Sektor kommunstyrelsen"),
+    ("ale-kommunchef", "Karin", "Kommunchef", "ale", R.MUNICIPAL_DIRECTOR, None),
+    ("ale-handlaggare-utb", "Hanna", "Handläggare", "ale", R.SECURITY_OFFICER, "Sektor utbildning"),
+    ("ale-ombud-utb", "Olle", "Ombud", "ale", R.SECURITY_REPRESENTATIVE, "Sektor utbildning"),
+    (
+        "ale-handlaggare-sam",
+        "Henrik",
+        "Handläggare",
+        "ale",
+        R.SECURITY_OFFICER,
+        "Sektor samhällsbyggnad",
+    ),
+    # Sektor samhällsbyggnad has no säkerhetsombud: the demo's staffing gap.
+    ("kalix-sakerhetschef", "Kalle", "Samordnare", "kalix", R.SECURITY_CHIEF, None),
+    (
+        "kalix-sektorchef",
+        "Karl",
+        "Förvaltningschef",
+        "kalix",
+        R.SECTOR_CHIEF,
+        "Teknisk förvaltning",
+    ),
+    ("kalix-fortroendevald", "Klara", "Förtroendevald", "kalix", R.ELECTED_REPRESENTATIVE, None),
+    ("kalix-medarbetare", "Kim", "Medarbetare", "kalix", R.EMPLOYEE, None),
+]
+
+
+@transaction.atomic
+def load() -> dict[str, Municipality]:
+    municipalities = {}
+    for slug, fields in MUNICIPALITIES.items():
+        municipality, _ = Municipality.objects.update_or_create(slug=slug, defaults=fields)
+        municipalities[slug] = municipality
+        units: dict[str, OrganisationUnit] = {}
+        for name, short, kind, parent, is_demo in UNITS[slug]:
+            unit = OrganisationUnit.objects.filter(municipality=municipality, name=name).first()
+            wanted = {"short_name": short, "kind": kind, "is_demo": is_demo}
+            wanted["parent"] = units[parent] if parent else None
+            if unit is None:
+                unit = OrganisationUnit(municipality=municipality, name=name, **wanted)
+                unit.save()
+            elif any(getattr(unit, key) != value for key, value in wanted.items()):
+                for key, value in wanted.items():
+                    setattr(unit, key, value)
+                unit.save()
+            units[name] = unit
+        for kind, (name, text) in ROLES[slug].items():
+            Role.objects.update_or_create(
+                municipality=municipality,
+                kind=kind,
+                defaults={"name": name, "responsibility": text},
+            )
+    for username, first, last, slug, kind, unit_name in PEOPLE:
+        person = User.objects.filter(username=username).first()
+        if person is None:
+            person = User(username=username, first_name=first, last_name=last)
+            person.email = f"{username}@example.org"
+            person.set_password(DEMO_PASSWORD)
+            person.save()
+        role = Role.objects.get(municipality=municipalities[slug], kind=kind)
+        unit = (
+            OrganisationUnit.objects.get(municipality=municipalities[slug], name=unit_name)
+            if unit_name
+            else None
+        )
+        Assignment.objects.get_or_create(
+            person=person, role=role, unit=unit, defaults={"starts_on": DEMO_START}
+        )
+    return municipalities

@@ -1,0 +1,254 @@
+"""The municipality, its organisation, its roles and who holds them."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from responsibilities.capabilities import RoleKind, capabilities_of, is_municipality_wide
+
+# Top-level paths that a municipality slug may not take (see ale_safety/urls.py).
+RESERVED_SLUGS = frozenset(
+    {"admin", "konto", "start", "static", "media", "healthz", "i18n", "api", "tillganglighet"}
+)
+
+
+def validate_municipality_slug(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(_("“%(slug)s” is reserved for the site."), params={"slug": value})
+
+
+class User(AbstractUser):
+    """A person who logs in: staff, elected representatives, administrators."""
+
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=[("sv", _("Swedish")), ("en", _("English"))],
+        default="sv",
+    )
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+
+class Municipality(models.Model):
+    """A municipality (kommun) using this installation."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(
+        _("web address name"),
+        max_length=50,
+        unique=True,
+        validators=[validate_municipality_slug],
+        help_text=_("Lower-case ASCII letters, used in public addresses, e.g. “ale”."),
+    )
+    contact_name = models.CharField(_("contact"), max_length=100, blank=True)
+    contact_note = models.CharField(_("contact note"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    visiting_address = models.TextField(_("visiting address"), blank=True)
+    postal_address = models.TextField(_("postal address"), blank=True)
+    opening_hours = models.TextField(_("opening hours"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def __str__(self):
+        return self.name
+
+
+class OrganisationUnit(models.Model):
+    """A body or unit of the municipality's organisation, placed in a tree."""
+
+    class Kind(models.TextChoices):
+        COUNCIL = "council", _("Municipal council")
+        EXECUTIVE_BOARD = "executive_board", _("Executive board")
+        COMMITTEE = "committee", _("Committee")
+        COMPANY = "company", _("Municipal company")
+        SECTOR = "sector", _("Sector")
+        UNIT = "unit", _("Unit")
+
+    # Units that submit a yearly follow-up report by default.
+    REPORTING_KINDS = (Kind.SECTOR, Kind.COMPANY)
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="units",
+        verbose_name=_("municipality"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("reports to"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=150)
+    short_name = models.CharField(_("abbreviation"), max_length=20, blank=True)
+    is_demo = models.BooleanField(
+        _("demo unit"), default=False, help_text=_("Invented for demonstration.")
+    )
+    # Materialised path of ids ("/1/4/9/"): sub-units of a unit are one indexed prefix query.
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+
+    class Meta:
+        ordering = ["municipality", "path"]
+        verbose_name = _("organisation unit")
+        verbose_name_plural = _("organisation units")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "name"], name="unit_name_unique_per_municipality"
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")), name="unit_not_its_own_parent"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} (demo)" if self.is_demo else self.name
+
+    def save(self, *args, **kwargs):
+        if self.pk is None:
+            super().save(*args, **kwargs)
+            kwargs = {**kwargs, "force_insert": False, "update_fields": None}
+        old_path = self.path
+        self.path = (self.parent.path if self.parent_id else "/") + f"{self.pk}/"
+        super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            for child in self.children.all():
+                child.save()
+
+    def clean(self):
+        if self.parent_id is None:
+            return
+        if self.parent.municipality_id != self.municipality_id:
+            raise ValidationError({"parent": _("The parent unit belongs to another municipality.")})
+        if self.pk and f"/{self.pk}/" in self.parent.path:
+            raise ValidationError(
+                {"parent": _("A unit cannot report to one of its own sub-units.")}
+            )
+
+    def subtree(self):
+        """This unit and every unit below it."""
+        return OrganisationUnit.objects.filter(path__startswith=self.path)
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 2
+
+    @property
+    def is_reporting(self) -> bool:
+        return self.kind in self.REPORTING_KINDS
+
+
+class Role(models.Model):
+    """A position with a responsibility text, as the programme names it (e.g. sektorchef)."""
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="roles",
+        verbose_name=_("municipality"),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=RoleKind.choices)
+    name = models.CharField(_("name"), max_length=150)
+    responsibility = models.TextField(_("responsibility"), blank=True)
+
+    class Meta:
+        ordering = ["municipality", "name"]
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "kind"], name="role_kind_unique_per_municipality"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def capabilities(self) -> frozenset[str]:
+        return capabilities_of(self.kind)
+
+    @property
+    def is_municipality_wide(self) -> bool:
+        return is_municipality_wide(self.kind)
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def active(self, on=None):
+        """Assignments in force on a date (today by default)."""
+        on = on or timezone.localdate()
+        return self.filter(
+            Q(starts_on__lte=on), Q(ends_on__isnull=True) | Q(ends_on__gte=on), ended_at=None
+        )
+
+
+class Assignment(models.Model):
+    """A person holding a role in a unit for a period."""
+
+    person = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        verbose_name=_("person"),
+    )
+    role = models.ForeignKey(
+        Role, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("role")
+    )
+    unit = models.ForeignKey(
+        OrganisationUnit,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        help_text=_("Empty for roles held for the whole municipality."),
+    )
+    starts_on = models.DateField(_("from"), default=timezone.localdate)
+    ends_on = models.DateField(_("to"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["role__name", "starts_on"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="assignment_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self):
+        where = self.unit or self.role.municipality
+        return f"{self.person} – {self.role} ({where})"
+
+    def clean(self):
+        if not self.role_id:
+            return
+        if self.unit_id and self.unit.municipality_id != self.role.municipality_id:
+            raise ValidationError({"unit": _("The unit belongs to another municipality.")})
+        if self.unit_id is None and not self.role.is_municipality_wide:
+            raise ValidationError({"unit": _("This role is held in a unit: choose the unit.")})
+
+    @property
+    def municipality_id(self):
+        return self.role.municipality_id

@@ -1,0 +1,87 @@
+"""Settings come from the environment; production refuses unsafe or missing values."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from ale_safety.env import email_settings, env_bool, env_int
+
+BASE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "a-long-random-production-secret-" + "x" * 40,
+    "DJANGO_ALLOWED_HOSTS": "trygghet.example.se",
+    "DATABASE_URL": os.environ.get("DATABASE_URL", "sqlite:////tmp/ale-safety-check.sqlite3"),
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "EMAIL_URL": "smtp://mailer:secret@smtp.example.se:587/?tls=true",
+}
+
+
+def manage(*args, **env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args],
+        cwd=BASE,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = manage("check", DJANGO_DEBUG="false")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_check_deploy_passes_with_production_variables():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_bad_boolean_fails_loudly(monkeypatch):
+    monkeypatch.setenv("DJANGO_DEBUG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_DEBUG must be true or false"):
+        env_bool("DJANGO_DEBUG", True)
+
+
+def test_a_bad_integer_fails_loudly(monkeypatch):
+    monkeypatch.setenv("DATABASE_CONN_MAX_AGE", "ten")
+    with pytest.raises(ImproperlyConfigured, match="must be an integer"):
+        env_int("DATABASE_CONN_MAX_AGE", 60)
+
+
+def test_email_urls():
+    smtp = email_settings("smtp://user:p%40ss@mail.example.se:587/?tls=true")
+    assert smtp["EMAIL_HOST"] == "mail.example.se"
+    assert smtp["EMAIL_PORT"] == 587
+    assert smtp["EMAIL_HOST_PASSWORD"] == "p@ss"
+    assert smtp["EMAIL_USE_TLS"] is True
+    assert email_settings("file:///tmp/mail")["EMAIL_FILE_PATH"] == "/tmp/mail"
+    with pytest.raises(ImproperlyConfigured):
+        email_settings("pigeon://coop")
+
+
+def test_unset_means_the_embedded_local_defaults():
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='ale_safety.settings';"
+        "from django.conf import settings as s;"
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL, s.EMAIL_BACKEND)"
+    )
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL"} and not k.startswith("DJANGO_")
+    }
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], cwd=BASE, env=clean, capture_output=True, text=True
+    )
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "filesystem://",
+        "django.core.mail.backends.filebased.EmailBackend",
+    ]
