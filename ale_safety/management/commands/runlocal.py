@@ -19,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--port", default="8000")
 
     def handle(self, *args, host, port, **options):
-        for folder in ("queue", "processed"):
+        for folder in ("queue", "processed", "control"):
             (settings.CELERY_BROKER_FOLDER / folder).mkdir(parents=True, exist_ok=True)
         python = sys.executable
         commands = {
