@@ -19,8 +19,6 @@ class Command(BaseCommand):
         parser.add_argument("--port", default="8000")
 
     def handle(self, *args, host, port, **options):
-        for folder in ("queue", "processed", "control"):
-            (settings.CELERY_BROKER_FOLDER / folder).mkdir(parents=True, exist_ok=True)
         python = sys.executable
         commands = {
             "web": [python, "manage.py", "runserver", f"{host}:{port}", "--noreload"],
