@@ -6,8 +6,17 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
 
-from responsibilities.capabilities import RoleKind, capabilities_of, is_municipality_wide
+from responsibilities.capabilities import (
+    Capability,
+    RoleKind,
+    capabilities_of,
+    is_municipality_wide,
+)
+
+# Each capability is a guardian object permission on a municipality or on a unit.
+CAPABILITY_PERMISSIONS = [(capability.value, capability.label) for capability in Capability]
 
 # Top-level paths that a municipality slug may not take (see ale_safety/urls.py).
 RESERVED_SLUGS = frozenset(
@@ -62,6 +71,8 @@ class Municipality(models.Model):
         ordering = ["name"]
         verbose_name = _("municipality")
         verbose_name_plural = _("municipalities")
+        permissions = CAPABILITY_PERMISSIONS
+        default_permissions = ()
 
     def __str__(self):
         return self.name
@@ -108,6 +119,8 @@ class OrganisationUnit(models.Model):
         ordering = ["municipality", "path"]
         verbose_name = _("organisation unit")
         verbose_name_plural = _("organisation units")
+        permissions = CAPABILITY_PERMISSIONS
+        default_permissions = ()
         constraints = [
             models.UniqueConstraint(
                 fields=["municipality", "name"], name="unit_name_unique_per_municipality"
@@ -252,3 +265,48 @@ class Assignment(models.Model):
     @property
     def municipality_id(self):
         return self.role.municipality_id
+
+    @property
+    def is_active(self) -> bool:
+        today = timezone.localdate()
+        return (
+            self.ended_at is None
+            and self.starts_on <= today
+            and (self.ends_on is None or self.ends_on >= today)
+        )
+
+    def end(self, on=None):
+        """End the assignment now (or on a later date); access follows at once when ended."""
+        today = timezone.localdate()
+        on = on or today
+        self.ends_on = on if self.ends_on is None else min(self.ends_on, on)
+        if self.ends_on <= today:
+            self.ends_on = max(self.ends_on, self.starts_on)
+            self.ended_at = timezone.now()
+        self.save(update_fields=["ends_on", "ended_at"])
+
+
+class MunicipalityPermission(UserObjectPermissionBase):
+    """A capability a person holds for a whole municipality (guardian, direct foreign key)."""
+
+    content_object = models.ForeignKey(Municipality, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("municipality permission")
+        verbose_name_plural = _("municipality permissions")
+
+    def __str__(self):
+        return f"{self.user} {self.permission.codename} {self.content_object}"
+
+
+class UnitPermission(UserObjectPermissionBase):
+    """A capability a person holds for one unit (granted on the unit and each sub-unit)."""
+
+    content_object = models.ForeignKey(OrganisationUnit, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("unit permission")
+        verbose_name_plural = _("unit permissions")
+
+    def __str__(self):
+        return f"{self.user} {self.permission.codename} {self.content_object}"

@@ -1,0 +1,178 @@
+"""Access rights follow from role assignments, as guardian object permissions.
+
+`sync_permissions(person)` is the only writer of permission rows: it grants what the person's
+active assignments give and revokes everything else. Municipality-wide roles are granted on the
+municipality, unit roles on the unit and each of its sub-units. Reads go through `Access`
+(one per request, two small queries) and the queryset helpers (one subquery, never per row).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import cached_property
+
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from responsibilities.models import (
+    Assignment,
+    Municipality,
+    MunicipalityPermission,
+    OrganisationUnit,
+    UnitPermission,
+    User,
+)
+
+
+def _permissions(model) -> dict[str, Permission]:
+    content_type = ContentType.objects.get_for_model(model)
+    return {p.codename: p for p in Permission.objects.filter(content_type=content_type)}
+
+
+def wanted_grants(person, on=None) -> tuple[set[tuple[int, str]], set[tuple[int, str]]]:
+    """(municipality id, capability) and (unit id, capability) pairs the person should hold."""
+    municipal: set[tuple[int, str]] = set()
+    units: set[tuple[int, str]] = set()
+    if not person.is_active:
+        return municipal, units
+    assignments = Assignment.objects.active(on).filter(person=person).select_related("role", "unit")
+    for assignment in assignments:
+        capabilities = assignment.role.capabilities
+        if assignment.unit_id is None or assignment.role.is_municipality_wide:
+            municipal |= {(assignment.role.municipality_id, c) for c in capabilities}
+        if assignment.unit_id is not None:
+            for unit_id in assignment.unit.subtree().values_list("id", flat=True):
+                units |= {(unit_id, c) for c in capabilities}
+    return municipal, units
+
+
+@transaction.atomic
+def sync_permissions(person: User, on=None) -> bool:
+    """Make the person's permission rows match their active assignments. True if changed."""
+    municipal, units = wanted_grants(person, on)
+    changed = False
+    for model, row_model, wanted in (
+        (Municipality, MunicipalityPermission, municipal),
+        (OrganisationUnit, UnitPermission, units),
+    ):
+        permissions = _permissions(model)
+        rows = row_model.objects.filter(user=person).select_related("permission")
+        have = {(row.content_object_id, row.permission.codename): row.pk for row in rows}
+        stale = [pk for key, pk in have.items() if key not in wanted]
+        if stale:
+            row_model.objects.filter(pk__in=stale).delete()
+        missing = [
+            row_model(user=person, content_object_id=obj_id, permission=permissions[codename])
+            for obj_id, codename in wanted - have.keys()
+        ]
+        row_model.objects.bulk_create(missing, ignore_conflicts=True)
+        changed = changed or bool(stale or missing)
+    return changed
+
+
+def end_expired_assignments(today=None) -> int:
+    """Mark assignments past their end date as ended and revoke what they gave. Idempotent."""
+    today = today or timezone.localdate()
+    expired = Assignment.objects.filter(ended_at=None, ends_on__lt=today)
+    people = set(expired.values_list("person_id", flat=True))
+    expired.update(ended_at=timezone.now())
+    for person in User.objects.filter(pk__in=people):
+        sync_permissions(person, on=today)
+    return len(people)
+
+
+def municipalities_with(user, capability: str) -> QuerySet[Municipality]:
+    """Municipalities where the user holds the capability for the whole municipality."""
+    if not user.is_authenticated:
+        return Municipality.objects.none()
+    return Municipality.objects.filter(
+        pk__in=MunicipalityPermission.objects.filter(
+            user=user, permission__codename=capability
+        ).values("content_object_id")
+    )
+
+
+def units_with(user, capability: str) -> QuerySet[OrganisationUnit]:
+    """Units where the user holds the capability: their own units and every unit of a
+    municipality where they hold it municipality-wide."""
+    if not user.is_authenticated:
+        return OrganisationUnit.objects.none()
+    return OrganisationUnit.objects.filter(
+        pk__in=UnitPermission.objects.filter(user=user, permission__codename=capability).values(
+            "content_object_id"
+        )
+    ) | OrganisationUnit.objects.filter(municipality__in=municipalities_with(user, capability))
+
+
+class Access:
+    """What one person may do, loaded once (two queries) and then answered from memory."""
+
+    def __init__(self, user):
+        self.user = user
+
+    @cached_property
+    def _municipal(self) -> dict[int, set[str]]:
+        grants: dict[int, set[str]] = defaultdict(set)
+        if self.user.is_authenticated:
+            rows = MunicipalityPermission.objects.filter(user=self.user).values_list(
+                "content_object_id", "permission__codename"
+            )
+            for municipality_id, codename in rows:
+                grants[municipality_id].add(codename)
+        return grants
+
+    @cached_property
+    def _unit_rows(self) -> list[tuple[int, int, str]]:
+        if not self.user.is_authenticated:
+            return []
+        return list(
+            UnitPermission.objects.filter(user=self.user).values_list(
+                "content_object_id", "content_object__municipality_id", "permission__codename"
+            )
+        )
+
+    @cached_property
+    def _units(self) -> dict[int, set[str]]:
+        grants: dict[int, set[str]] = defaultdict(set)
+        for unit_id, _municipality_id, codename in self._unit_rows:
+            grants[unit_id].add(codename)
+        return grants
+
+    @cached_property
+    def municipality_ids(self) -> set[int]:
+        """Municipalities where the person holds any role."""
+        return set(self._municipal) | {row[1] for row in self._unit_rows}
+
+    def in_municipality(self, capability: str, municipality) -> bool:
+        """Holds the capability for the whole municipality (object or id)."""
+        municipality_id = getattr(municipality, "pk", municipality)
+        return capability in self._municipal.get(municipality_id, ())
+
+    def in_unit(self, capability: str, unit: OrganisationUnit) -> bool:
+        """Holds the capability for this unit, directly or municipality-wide."""
+        return capability in self._units.get(unit.pk, ()) or self.in_municipality(
+            capability, unit.municipality_id
+        )
+
+    def unit_ids(self, capability: str) -> set[int]:
+        """Units where the person holds the capability through a unit role."""
+        return {unit_id for unit_id, caps in self._units.items() if capability in caps}
+
+    def anywhere(self, capability: str) -> bool:
+        return any(capability in caps for caps in self._municipal.values()) or any(
+            capability in caps for caps in self._units.values()
+        )
+
+    def member_of(self, municipality) -> bool:
+        """Holds any role in the municipality."""
+        return getattr(municipality, "pk", municipality) in self.municipality_ids
+
+
+def access_for(request) -> Access:
+    """The request's Access, created on first use."""
+    if not hasattr(request, "_access"):
+        request._access = Access(request.user)
+    return request._access

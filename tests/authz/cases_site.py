@@ -1,0 +1,17 @@
+from tests.authz import LOGGED_IN, PERSONAS, Case, everyone, only
+
+CASES = [
+    Case("healthz", get=everyone(200)),
+    Case("set_language", post=everyone(302), data=lambda: {"language": "en", "next": "/"}),
+    Case("login", get=everyone(200)),
+    Case("logout", post=everyone(302)),
+    Case("start", get=only(LOGGED_IN)),
+    Case("programmes:home", get=everyone(200)),
+    Case("programmes:municipality", kwargs=lambda: {"municipality": "ale"}, get=everyone(200)),
+    Case(
+        "programmes:public_detail",
+        kwargs=lambda: {"municipality": "ale", "slug": "trygghet-och-sakerhet"},
+        get=everyone(200),
+    ),
+]
+assert all(set(case.get or case.post) == set(PERSONAS) for case in CASES)
