@@ -13,19 +13,18 @@ $(VENV)/.installed: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
-	$(MAKE) --no-print-directory messages
 	touch $@
 
 messages:
-	cd . && $(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
 
-run: install
+run: install messages
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py collectstatic --no-input -v 0
 	$(BIN)/python manage.py runlocal --host $(HOST) --port $(PORT)
 
-test: install
+test: install messages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
