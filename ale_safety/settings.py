@@ -129,6 +129,8 @@ STORAGES = {
 }
 
 # E-mail: files under var/mail/ by default.
+# Absolute address of the site, for links in e-mails and calendar feeds.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Trygghet och säkerhet <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 globals().update(email_settings(env_str("EMAIL_URL", f"file://{VAR_DIR / 'mail'}")))
@@ -164,6 +166,8 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = 100
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = 400_000  # KiB: recycle a worker that grew from PDF work
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
+# Warn the security chief this many months before a programme revision falls due.
+REVISION_WARNING_MONTHS = env_int("REVISION_WARNING_MONTHS", 12)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 
 # Production: behind a TLS-terminating proxy that sets X-Forwarded-Proto.

@@ -2,7 +2,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from responsibilities.models import Assignment, Municipality, OrganisationUnit, Role, User
+from responsibilities.models import (
+    Assignment,
+    Municipality,
+    OrganisationUnit,
+    Role,
+    User,
+    YearlyDeadline,
+)
 
 
 @admin.register(User)
@@ -40,3 +47,9 @@ class AssignmentAdmin(admin.ModelAdmin):
     list_select_related = ("person", "role", "unit")
     search_fields = ("person__username", "person__first_name", "person__last_name")
     autocomplete_fields = ("person", "unit")
+
+
+@admin.register(YearlyDeadline)
+class YearlyDeadlineAdmin(admin.ModelAdmin):
+    list_display = ("name", "municipality", "month", "day", "after_election_only")
+    list_filter = ("municipality",)

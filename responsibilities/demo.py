@@ -5,7 +5,14 @@ import datetime
 from django.db import transaction
 
 from responsibilities.capabilities import RoleKind
-from responsibilities.models import Assignment, Municipality, OrganisationUnit, Role, User
+from responsibilities.models import (
+    Assignment,
+    Municipality,
+    OrganisationUnit,
+    Role,
+    User,
+    YearlyDeadline,
+)
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - documented demo credential, refused in production
 DEMO_START = datetime.date(2023, 1, 1)
@@ -190,6 +197,13 @@ PEOPLE = [
 ]
 
 
+# Dates every municipality has (name, month, day, only the year after an election).
+YEARLY_DEADLINES = [
+    ("Uppföljning av krisberedskap till länsstyrelsen", 2, 15, False),
+    ("Risk- och sårbarhetsanalys (RSA) till länsstyrelsen", 10, 31, True),
+]
+
+
 @transaction.atomic
 def load() -> dict[str, Municipality]:
     municipalities = {}
@@ -209,6 +223,12 @@ def load() -> dict[str, Municipality]:
                     setattr(unit, key, value)
                 unit.save()
             units[name] = unit
+        for name, month, day, after_election in YEARLY_DEADLINES:
+            YearlyDeadline.objects.get_or_create(
+                municipality=municipality,
+                name=name,
+                defaults={"month": month, "day": day, "after_election_only": after_election},
+            )
         for kind, (name, text) in ROLES[slug].items():
             Role.objects.update_or_create(
                 municipality=municipality,

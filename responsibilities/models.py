@@ -20,7 +20,21 @@ CAPABILITY_PERMISSIONS = [(capability.value, capability.label) for capability in
 
 # Top-level paths that a municipality slug may not take (see ale_safety/urls.py).
 RESERVED_SLUGS = frozenset(
-    {"admin", "konto", "start", "static", "media", "healthz", "i18n", "api", "tillganglighet"}
+    {
+        "admin",
+        "api",
+        "healthz",
+        "hantera",
+        "i18n",
+        "kalender",
+        "konto",
+        "media",
+        "start",
+        "static",
+        "styrdokument",
+        "tillganglighet",
+        "uppfoljning",
+    }
 )
 
 
@@ -310,3 +324,12 @@ class UnitPermission(UserObjectPermissionBase):
 
     def __str__(self):
         return f"{self.user} {self.permission.codename} {self.content_object}"
+
+
+# Notifications, digests and calendar feeds (kept in their own module).
+from responsibilities.notifications import (  # noqa: E402, F401
+    CalendarFeed,
+    Digest,
+    Notification,
+    YearlyDeadline,
+)

@@ -1,9 +1,83 @@
-from celery import shared_task
+"""Celery tasks of the responsibilities app. Tasks take ids, re-read rows, and are safe to run
+twice; only SMTP and connection errors are retried, with backoff."""
 
+import smtplib
+import socket
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from responsibilities import notifications as n
 from responsibilities.access import end_expired_assignments
+
+TRANSIENT = (smtplib.SMTPException, ConnectionError, socket.timeout, TimeoutError)
 
 
 @shared_task(name="responsibilities.end_expired_assignments")
 def end_expired_assignments_task() -> int:
     """Daily: end assignments whose period is over and revoke the access they gave."""
     return end_expired_assignments()
+
+
+@shared_task(name="responsibilities.send_digests")
+def send_digests() -> int:
+    """Daily: gather undelivered notifications into one digest per person and send them."""
+    digest_ids = n.collect_digests()
+    for digest_id in digest_ids:
+        send_digest.delay(digest_id)
+    return len(digest_ids)
+
+
+@shared_task(
+    name="responsibilities.send_digest",
+    bind=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    max_retries=8,
+)
+def send_digest(self, digest_id: int) -> bool:
+    if not n.claim_digest(digest_id):
+        return False  # sent already, or another worker holds it
+    try:
+        digest = n.Digest.objects.select_related("recipient").get(pk=digest_id)
+        items = list(digest.notifications.order_by("created_at"))
+        if items and digest.recipient.email and digest.recipient.is_active:
+            build_digest_email(digest, items).send()
+    except TRANSIENT:
+        n.release_digest(digest_id)
+        raise
+    except n.Digest.DoesNotExist:
+        return False
+    n.mark_digest_sent(digest_id)
+    return True
+
+
+def build_digest_email(digest, items) -> EmailMultiAlternatives:
+    """The digest e-mail in the recipient's language: plain text and HTML."""
+    recipient = digest.recipient
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        context = {
+            "recipient": recipient,
+            "items": [(item, item.text) for item in items],
+            "site_url": settings.SITE_URL,
+            "day": digest.day,
+        }
+        subject = render_to_string("email/digest_subject.txt", context).strip()
+        text = render_to_string("email/digest.txt", context)
+        html = render_to_string("email/digest.html", context)
+    message = EmailMultiAlternatives(subject, text, to=[recipient.email])
+    message.attach_alternative(html, "text/html")
+    message.extra_headers["Date"] = timezone.now().strftime("%a, %d %b %Y %H:%M:%S %z")
+    return message
+
+
+@shared_task(name="responsibilities.scan_yearly_deadlines")
+def scan_yearly_deadlines() -> int:
+    """Daily: remind security chiefs of recurring dates (county board, RSA …)."""
+    from responsibilities.deadlines import notify_yearly_deadlines
+
+    return notify_yearly_deadlines()

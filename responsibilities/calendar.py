@@ -1,0 +1,71 @@
+"""A person's deadlines as iCalendar. Apps above this one register providers of events."""
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import icalendar
+from django.conf import settings
+from django.utils import translation
+
+
+@dataclass(frozen=True)
+class Deadline:
+    uid: str
+    date: datetime.date
+    title: str
+    url: str = ""
+
+
+Provider = Callable[[object], Iterable[Deadline]]
+_providers: list[Provider] = []
+
+
+def register(provider: Provider) -> Provider:
+    """Register a function person -> deadlines (called from an app's ready())."""
+    if provider not in _providers:
+        _providers.append(provider)
+    return provider
+
+
+def deadlines_for(person) -> list[Deadline]:
+    with translation.override(person.language or settings.LANGUAGE_CODE):
+        found = [deadline for provider in _providers for deadline in provider(person)]
+    return sorted(found, key=lambda d: (d.date, d.title))
+
+
+def ics_for(person) -> bytes:
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Trygghet och sakerhet//ale-safety//SV")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", "Trygghet och säkerhet")
+    stamp = datetime.datetime.now(tz=datetime.UTC)
+    for deadline in deadlines_for(person):
+        event = icalendar.Event()
+        event.add("uid", f"{deadline.uid}@ale-safety")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", deadline.date)
+        event.add("dtend", deadline.date + datetime.timedelta(days=1))
+        event.add("summary", deadline.title)
+        if deadline.url:
+            event.add("url", settings.SITE_URL + deadline.url)
+        cal.add_component(event)
+    return cal.to_ical()
+
+
+@register
+def yearly_deadlines(person):
+    """The municipality's recurring dates, for people who manage follow-up cycles."""
+    from responsibilities.capabilities import Capability
+    from responsibilities.deadlines import recipients_by_municipality
+    from responsibilities.notifications import YearlyDeadline
+
+    today = datetime.date.today()
+    deadlines = list(YearlyDeadline.objects.all())
+    managers = recipients_by_municipality(
+        Capability.MANAGE_CYCLES, {d.municipality_id for d in deadlines}
+    )
+    for deadline in deadlines:
+        date = deadline.next_date(today)
+        if date and person.pk in managers.get(deadline.municipality_id, []):
+            yield Deadline(uid=f"yearly-{deadline.pk}-{date}", date=date, title=deadline.name)

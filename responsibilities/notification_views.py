@@ -1,0 +1,73 @@
+"""The bell: a person's notifications, mark as read, and their calendar feed."""
+
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from responsibilities import calendar
+from responsibilities.notifications import CalendarFeed, Notification
+
+
+@login_required
+def notification_list(request):
+    notifications = Notification.objects.filter(recipient=request.user)
+    page = Paginator(notifications, 25).get_page(request.GET.get("sida"))
+    return render(request, "notifications/list.html", {"page": page})
+
+
+@login_required
+@require_POST
+def mark_read(request):
+    mine = Notification.objects.filter(recipient=request.user, read_at=None)
+    if "notification" in request.POST:
+        try:
+            mine = mine.filter(pk=int(request.POST["notification"]))
+        except ValueError:
+            raise Http404 from None
+    count = mine.update(read_at=timezone.now())
+    if request.htmx:
+        return HttpResponse(status=204, headers={"HX-Refresh": "true"})
+    if count:
+        messages.success(request, _("Marked as read."))
+    return redirect("notifications")
+
+
+@login_required
+def calendar_settings(request):
+    feed = CalendarFeed.objects.filter(person=request.user, revoked_at=None).first()
+    if request.method == "POST":
+        with transaction.atomic():
+            CalendarFeed.objects.filter(person=request.user, revoked_at=None).update(
+                revoked_at=timezone.now()
+            )
+            if request.POST.get("action") == "create":
+                CalendarFeed.objects.create(person=request.user, token=secrets.token_urlsafe(32))
+                messages.success(request, _("A new calendar address was created."))
+            else:
+                messages.success(request, _("The calendar address no longer works."))
+        return redirect("calendar_settings")
+    feed_url = request.build_absolute_uri(f"/kalender/{feed.token}.ics") if feed else None
+    return render(request, "notifications/calendar.html", {"feed": feed, "feed_url": feed_url})
+
+
+def calendar_feed(request, token):
+    feed = (
+        CalendarFeed.objects.select_related("person")
+        .filter(token=token, revoked_at=None, person__is_active=True)
+        .first()
+    )
+    if feed is None:
+        raise Http404
+    body = calendar.ics_for(feed.person)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="trygghet-och-sakerhet.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    return response

@@ -1,0 +1,297 @@
+"""Notifications to people: once and only once per (recipient, kind, subject, period).
+
+Apps create them with `notify(...)`; the bell shows them; a daily digest e-mails what is new,
+one e-mail per person, claimed atomically so that a retry or a second worker cannot send twice.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+
+class Notification(models.Model):
+    """Something a person should know or do, shown in the bell and sent in the daily digest."""
+
+    class Kind(models.TextChoices):
+        CYCLE_OPENED = "cycle_opened", _("Follow-up opened")
+        REPORT_DUE = "report_due", _("Follow-up report due")
+        REPORT_OVERDUE = "report_overdue", _("Follow-up report overdue")
+        REPORT_ESCALATED = "report_escalated", _("Overdue follow-up report escalated")
+        REPORT_RETURNED = "report_returned", _("Follow-up report returned")
+        REPORT_SUBMITTED = "report_submitted", _("Follow-up report submitted")
+        ACTION_DUE = "action_due", _("Action due")
+        ACTION_OVERDUE = "action_overdue", _("Action overdue")
+        REVISION_DUE = "revision_due", _("Revision due")
+        REVISION_OVERDUE = "revision_overdue", _("Revision overdue")
+        YEARLY_DATE = "yearly_date", _("Yearly deadline")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    # What it is about ("version:12", "report:40") and which occasion ("30d", "2026-w48").
+    subject = models.CharField(_("subject"), max_length=100)
+    period = models.CharField(_("period"), max_length=40)
+    message = models.JSONField(_("message"), default=dict)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    digest = models.ForeignKey(
+        "Digest",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("digest"),
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "subject", "period"], name="notification_once"
+            ),
+        ]
+        indexes = [
+            # The bell's unread count and the digest's claim of undelivered notifications.
+            models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
+            models.Index(
+                fields=["digest"], name="notification_undigested_idx", condition=Q(digest=None)
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.recipient}: {self.text}"
+
+    @property
+    def text(self) -> str:
+        """The message in the active language ({"text": msgid, "params": {...}})."""
+        template = translation.gettext(self.message.get("text", ""))
+        try:
+            return template % self.message.get("params", {})
+        except (KeyError, TypeError, ValueError):
+            return template
+
+
+def notify_many(rows) -> None:
+    """Bulk form of notify() for scans: rows of dicts with notify()'s arguments. Existing
+    (recipient, kind, subject, period) rows are left alone."""
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=row["recipient_id"],
+                kind=row["kind"],
+                subject=row["subject"],
+                period=row["period"],
+                message={"text": str(row["text"]), "params": row.get("params") or {}},
+                url=row.get("url", ""),
+            )
+            for row in rows
+        ],
+        ignore_conflicts=True,
+        batch_size=500,
+    )
+
+
+def notify(recipient, kind, subject, period, text, params=None, url="") -> bool:
+    """Create the notification unless it exists already. True when it was new.
+
+    `text` is an untranslated msgid (mark it with gettext_noop); it is translated when shown,
+    in the reader's language."""
+    try:
+        with transaction.atomic():
+            Notification.objects.create(
+                recipient=recipient,
+                kind=kind,
+                subject=subject,
+                period=period,
+                message={"text": str(text), "params": params or {}},
+                url=url,
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+class Digest(models.Model):
+    """One e-mail to one person with the notifications that were new since the last one."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="digests",
+        verbose_name=_("recipient"),
+    )
+    day = models.DateField(_("day"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("digest")
+        verbose_name_plural = _("digests")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "day"], name="one_digest_per_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.recipient} {self.day} ({self.status})"
+
+
+# A claim older than this is taken to belong to a worker that died (> the task time limit).
+STALE_CLAIM = datetime.timedelta(seconds=getattr(settings, "CELERY_TASK_TIME_LIMIT", 300) + 60)
+
+
+def collect_digests(day=None) -> list[int]:
+    """Attach every undelivered notification to its recipient's digest of the day; return the
+    ids of digests that still need sending (new ones and ones whose sender died)."""
+    day = day or timezone.localdate()
+    recipients = (
+        Notification.objects.filter(digest=None, recipient__is_active=True)
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    for recipient_id in list(recipients):
+        with transaction.atomic():
+            digest, _created = Digest.objects.get_or_create(recipient_id=recipient_id, day=day)
+            if digest.status == Digest.Status.SENT:
+                # Already sent today: what came after waits for tomorrow's digest.
+                continue
+            Notification.objects.filter(recipient_id=recipient_id, digest=None).update(
+                digest=digest
+            )
+    stale = timezone.now() - STALE_CLAIM
+    return list(
+        Digest.objects.filter(
+            Q(status=Digest.Status.PENDING) | Q(status=Digest.Status.SENDING, claimed_at__lt=stale)
+        ).values_list("id", flat=True)
+    )
+
+
+def claim_digest(digest_id) -> bool:
+    """Atomically take the digest for sending; False if it is sent or another worker has it."""
+    now = timezone.now()
+    claimed = Digest.objects.filter(
+        Q(status=Digest.Status.PENDING)
+        | Q(status=Digest.Status.SENDING, claimed_at__lt=now - STALE_CLAIM),
+        pk=digest_id,
+    ).update(status=Digest.Status.SENDING, claimed_at=now, attempts=models.F("attempts") + 1)
+    return claimed == 1
+
+
+def release_digest(digest_id) -> None:
+    """Give a claimed digest back after a transient failure, so a retry can take it."""
+    Digest.objects.filter(pk=digest_id, status=Digest.Status.SENDING).update(
+        status=Digest.Status.PENDING
+    )
+
+
+def mark_digest_sent(digest_id) -> None:
+    Digest.objects.filter(pk=digest_id).update(status=Digest.Status.SENT, sent_at=timezone.now())
+
+
+class YearlyDeadline(models.Model):
+    """A date that recurs every year (or every election period) and that the security chief
+    must not miss, e.g. the follow-up to the county board on 15 February."""
+
+    municipality = models.ForeignKey(
+        "responsibilities.Municipality",
+        on_delete=models.CASCADE,
+        related_name="yearly_deadlines",
+        verbose_name=_("municipality"),
+    )
+    name = models.CharField(_("name"), max_length=150)
+    month = models.PositiveSmallIntegerField(_("month"))
+    day = models.PositiveSmallIntegerField(_("day"))
+    after_election_only = models.BooleanField(
+        _("only the year after an election"),
+        default=False,
+        help_text=_("Swedish general elections are held every four years (2022, 2026, …)."),
+    )
+    remind_days_before = models.CharField(
+        _("remind days before"),
+        max_length=50,
+        default="30,7",
+        help_text=_("Comma-separated numbers of days, e.g. 30,7."),
+    )
+
+    class Meta:
+        ordering = ["municipality", "month", "day"]
+        verbose_name = _("yearly deadline")
+        verbose_name_plural = _("yearly deadlines")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(month__gte=1, month__lte=12, day__gte=1, day__lte=31),
+                name="yearly_deadline_valid_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.day}/{self.month})"
+
+    def lead_days(self) -> list[int]:
+        days = []
+        for part in self.remind_days_before.split(","):
+            if part.strip().isdigit():
+                days.append(int(part))
+        return sorted(set(days), reverse=True)
+
+    def next_date(self, today) -> datetime.date | None:
+        """The next occurrence on or after today (None when the date is invalid)."""
+        for year in range(today.year, today.year + 5):
+            if self.after_election_only and year % 4 != 3:
+                continue
+            try:
+                date = datetime.date(year, self.month, self.day)
+            except ValueError:
+                return None
+            if date >= today:
+                return date
+        return None
+
+
+class CalendarFeed(models.Model):
+    """A secret address from which a person's deadlines can be subscribed to (iCalendar)."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendar_feeds",
+        verbose_name=_("person"),
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(revoked_at=None), name="one_live_feed_per_person"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} ({'revoked' if self.revoked_at else 'active'})"

@@ -1,0 +1,192 @@
+"""Notifications are created once per (recipient, kind, subject, period) and e-mailed in one
+daily digest per person, exactly once."""
+
+import datetime
+import smtplib
+import threading
+
+import pytest
+import time_machine
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+
+from programmes.models import ProgrammeVersion
+from programmes.revision import scan_revisions
+from responsibilities.deadlines import notify_yearly_deadlines
+from responsibilities.models import User
+from responsibilities.notifications import Digest, Notification, collect_digests, notify
+from responsibilities.tasks import send_digest, send_digests
+from tests.services import require_postgresql
+
+pytestmark = pytest.mark.django_db
+TZ = timezone.get_current_timezone()
+
+
+def at(*args):
+    return time_machine.travel(datetime.datetime(*args, 8, tzinfo=TZ), tick=False)
+
+
+def chief():
+    return User.objects.get(username="ale-sakerhetschef")
+
+
+def test_notify_is_once_and_only_once(demo):
+    assert notify(chief(), Notification.Kind.REPORT_DUE, "report:1", "30d", "Hej")
+    assert not notify(chief(), Notification.Kind.REPORT_DUE, "report:1", "30d", "Hej")
+    assert notify(chief(), Notification.Kind.REPORT_DUE, "report:1", "7d", "Hej")
+    assert Notification.objects.count() == 2
+
+
+def test_the_revision_scan_flags_ale_once_per_threshold(demo):
+    with at(2026, 11, 21):
+        assert scan_revisions() == 1
+        scan_revisions()
+    notes = Notification.objects.filter(kind=Notification.Kind.REVISION_OVERDUE)
+    assert [n.recipient.username for n in notes] == ["ale-sakerhetschef"]
+    assert "2024-12-31" in notes.get().text
+    assert not Notification.objects.filter(recipient__username="kalix-sakerhetschef").exists()
+
+
+def test_the_revision_scan_warns_within_the_window_then_when_overdue(demo):
+    version = ProgrammeVersion.objects.get(programme__slug="sakerhetspolicy")
+    ProgrammeVersion.objects.filter(pk=version.pk).update(revision_due=datetime.date(2027, 6, 1))
+    with at(2026, 5, 1):
+        scan_revisions()
+    assert not Notification.objects.filter(recipient__username="kalix-sakerhetschef").exists()
+    with at(2026, 7, 1):
+        scan_revisions()
+    with at(2027, 6, 2):
+        scan_revisions()
+        scan_revisions()
+    kinds = Notification.objects.filter(recipient__username="kalix-sakerhetschef").values_list(
+        "kind", "period"
+    )
+    assert sorted(kinds) == [("revision_due", "due-12m"), ("revision_overdue", "overdue")]
+
+
+def test_the_revision_scan_has_a_constant_number_of_queries(demo, django_assert_max_num_queries):
+    with at(2026, 11, 21), django_assert_max_num_queries(3):
+        scan_revisions()
+
+
+def test_yearly_deadlines_remind_the_security_chief_before_the_date(demo):
+    with at(2027, 1, 10):
+        notify_yearly_deadlines()
+    assert not Notification.objects.filter(kind="yearly_date").exists()
+    with at(2027, 1, 20):
+        notify_yearly_deadlines()
+        notify_yearly_deadlines()
+    with at(2027, 2, 10):
+        notify_yearly_deadlines()
+    ale = Notification.objects.filter(kind="yearly_date", recipient__username="ale-sakerhetschef")
+    assert sorted(ale.values_list("period", flat=True)) == ["30d", "7d"]
+    assert "2027-02-15" in ale.first().text
+
+
+def test_the_rsa_date_comes_only_the_year_after_an_election(demo):
+    with at(2026, 10, 20):
+        notify_yearly_deadlines()
+    assert not Notification.objects.filter(subject__contains="2026-10-31").exists()
+    with at(2027, 10, 20):
+        notify_yearly_deadlines()
+    assert Notification.objects.filter(subject__contains="2027-10-31").exists()
+
+
+def test_one_digest_per_person_in_their_language(demo):
+    sara = chief()
+    sara.language = "en"
+    sara.save()
+    notify(
+        sara,
+        Notification.Kind.REPORT_DUE,
+        "a",
+        "1",
+        "“%(name)s” is due on %(date)s.",
+        {"name": "RSA", "date": "2027-10-31"},
+    )
+    notify(sara, Notification.Kind.REPORT_DUE, "b", "1", "Follow-up report due")
+    sven = User.objects.get(username="ale-sektorchef")
+    notify(
+        sven,
+        Notification.Kind.REPORT_DUE,
+        "c",
+        "1",
+        "“%(name)s” is due on %(date)s.",
+        {"name": "RSA", "date": "2027-10-31"},
+    )
+    send_digests()
+    send_digests()
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "ale-sakerhetschef@example.org",
+        "ale-sektorchef@example.org",
+    ]
+    english = next(m for m in mail.outbox if m.to[0].startswith("ale-sakerhetschef"))
+    swedish = next(m for m in mail.outbox if m.to[0].startswith("ale-sektorchef"))
+    assert "“RSA” is due on 2027-10-31." in english.body
+    assert "”RSA” ska vara klart senast 2027-10-31." in swedish.body
+    assert swedish.alternatives[0].mimetype == "text/html"
+    assert "nya notiser" in swedish.subject or "ny notis" in swedish.subject
+
+
+def test_a_notification_after_todays_digest_waits_for_tomorrow(demo):
+    notify(chief(), Notification.Kind.REPORT_DUE, "a", "1", "Follow-up report due")
+    send_digests()
+    notify(chief(), Notification.Kind.REPORT_DUE, "b", "1", "Follow-up report due")
+    send_digests()
+    assert len(mail.outbox) == 1
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=1)):
+        send_digests()
+    assert len(mail.outbox) == 2
+
+
+def test_running_the_digest_twice_sends_once(demo):
+    notify(chief(), Notification.Kind.REPORT_DUE, "a", "1", "Follow-up report due")
+    digest_id = collect_digests()[0]
+    assert send_digest(digest_id) is True
+    assert send_digest(digest_id) is False
+    assert len(mail.outbox) == 1
+
+
+def test_an_smtp_failure_is_retried_and_sent_once(demo, monkeypatch):
+    notify(chief(), Notification.Kind.REPORT_DUE, "a", "1", "Follow-up report due")
+    digest_id = collect_digests()[0]
+    calls = []
+    real_send = mail.EmailMultiAlternatives.send
+
+    def flaky(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise smtplib.SMTPServerDisconnected("try again")
+        return real_send(self, *args, **kwargs)
+
+    monkeypatch.setattr(mail.EmailMultiAlternatives, "send", flaky)
+    result = send_digest.apply(args=[digest_id])
+    assert result.successful()
+    assert len(calls) == 2
+    assert len(mail.outbox) == 1
+    assert Digest.objects.get().status == Digest.Status.SENT
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_send_one_email(demo):
+    require_postgresql()
+    notify(chief(), Notification.Kind.REPORT_DUE, "a", "1", "Follow-up report due")
+    digest_id = collect_digests()[0]
+    barrier = threading.Barrier(2)
+    results = []
+
+    def worker():
+        barrier.wait()
+        try:
+            results.append(send_digest(digest_id))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [False, True]
+    assert len(mail.outbox) == 1
