@@ -7,6 +7,7 @@ from ale_safety import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("tillganglighet/", views.accessibility, name="accessibility"),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("", include("responsibilities.urls")),

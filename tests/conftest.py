@@ -25,6 +25,8 @@ DatabaseOperations.sql_flush = _purging_sql_flush
 def _fast_test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    # client.login() has no request for django-axes; tests/security enable it where tested.
+    settings.AXES_ENABLED = False
 
 
 @pytest.fixture(autouse=True)

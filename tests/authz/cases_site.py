@@ -15,3 +15,4 @@ CASES = [
     ),
 ]
 assert all(set(case.get or case.post) == set(PERSONAS) for case in CASES)
+CASES.append(Case("accessibility", get=everyone(200)))

@@ -62,3 +62,38 @@ def test_the_programme_fits_a_320_pixel_phone(new_page, demo):
     page.goto("/ale/program/trygghet-och-sakerhet/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     screenshot(page, "public-ale-320px")
+
+
+def test_keyboard_only_reading_and_login(page, demo):
+    page.goto("/ale/program/trygghet-och-sakerhet/")
+    page.keyboard.press("Tab")
+    skip = page.locator(":focus")
+    assert skip.inner_text() == "Hoppa till innehållet"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+    # Tab forward from the top to the log-in link and follow it, all by keyboard.
+    page.goto("/")
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.locator(":focus").inner_text() == "Logga in":
+            break
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/konto/logga-in/")
+    page.keyboard.press("Tab")  # skip link
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.name") == "username":
+            break
+    page.keyboard.type("ale-medarbetare")
+    page.keyboard.press("Tab")
+    page.keyboard.type("demo")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/start/")
+    assert page.get_by_role("heading", level=1).is_visible()
+
+
+def test_the_accessibility_statement_is_linked_from_every_page(page, demo):
+    page.goto("/ale/")
+    page.get_by_role("link", name="Tillgänglighetsredogörelse").click()
+    assert page.get_by_role("heading", name="Tillgänglighetsredogörelse").is_visible()
+    assert_accessible(page)
