@@ -158,8 +158,9 @@ class Digest(models.Model):
         return f"{self.recipient} {self.day} ({self.status})"
 
 
-# A claim older than this is taken to belong to a worker that died (> the task time limit).
-STALE_CLAIM = datetime.timedelta(seconds=getattr(settings, "CELERY_TASK_TIME_LIMIT", 300) + 60)
+def stale_claim_before() -> datetime.datetime:
+    """A claim older than this belongs to a worker that died (longer than a task may run)."""
+    return timezone.now() - datetime.timedelta(seconds=settings.DIGEST_STALE_CLAIM_SECONDS)
 
 
 def collect_digests(day=None) -> list[int]:
@@ -180,7 +181,7 @@ def collect_digests(day=None) -> list[int]:
             Notification.objects.filter(recipient_id=recipient_id, digest=None).update(
                 digest=digest
             )
-    stale = timezone.now() - STALE_CLAIM
+    stale = stale_claim_before()
     return list(
         Digest.objects.filter(
             Q(status=Digest.Status.PENDING) | Q(status=Digest.Status.SENDING, claimed_at__lt=stale)
@@ -193,7 +194,7 @@ def claim_digest(digest_id) -> bool:
     now = timezone.now()
     claimed = Digest.objects.filter(
         Q(status=Digest.Status.PENDING)
-        | Q(status=Digest.Status.SENDING, claimed_at__lt=now - STALE_CLAIM),
+        | Q(status=Digest.Status.SENDING, claimed_at__lt=stale_claim_before()),
         pk=digest_id,
     ).update(status=Digest.Status.SENDING, claimed_at=now, attempts=models.F("attempts") + 1)
     return claimed == 1
