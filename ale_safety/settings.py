@@ -185,6 +185,8 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = 100
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = 400_000  # KiB: recycle a worker that grew from PDF work
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
+# Keep audit events this many days (then the daily purge removes them).
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 3 * 365)
 # Warn the security chief this many months before a programme revision falls due.
 REVISION_WARNING_MONTHS = env_int("REVISION_WARNING_MONTHS", 12)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)

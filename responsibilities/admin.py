@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from responsibilities.models import (
     Assignment,
+    AuditEvent,
     Municipality,
     OrganisationUnit,
     Role,
@@ -53,3 +54,22 @@ class AssignmentAdmin(admin.ModelAdmin):
 class YearlyDeadlineAdmin(admin.ModelAdmin):
     list_display = ("name", "municipality", "month", "day", "after_election_only")
     list_filter = ("municipality",)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the audit log is append-only."""
+
+    list_display = ("at", "actor_name", "action", "municipality", "target", "ip_address")
+    list_filter = ("action", "municipality")
+    search_fields = ("actor_name", "target")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

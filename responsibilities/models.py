@@ -29,6 +29,7 @@ RESERVED_SLUGS = frozenset(
         "kalender",
         "konto",
         "media",
+        "sakerhetslogg",
         "start",
         "static",
         "styrdokument",
@@ -326,7 +327,8 @@ class UnitPermission(UserObjectPermissionBase):
         return f"{self.user} {self.permission.codename} {self.content_object}"
 
 
-# Notifications, digests and calendar feeds (kept in their own module).
+# The audit log, notifications, digests and calendar feeds (kept in their own modules).
+from responsibilities.audit import AuditEvent  # noqa: E402, F401
 from responsibilities.notifications import (  # noqa: E402, F401
     CalendarFeed,
     Digest,

@@ -8,3 +8,9 @@ urlpatterns = [
     path("konto/kalender/", views.calendar_settings, name="calendar_settings"),
     path("kalender/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]
+
+from responsibilities import audit_views  # noqa: E402
+
+urlpatterns += [
+    path("sakerhetslogg/<slug:municipality>/", audit_views.audit_log, name="audit_log"),
+]

@@ -1,19 +1,58 @@
 """Keep permission rows in step with assignments and the organisation tree, in the same
 transaction as the change that caused them."""
 
+from axes.signals import user_locked_out
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from responsibilities.access import sync_permissions
+from responsibilities.audit import AuditEvent, record
 from responsibilities.models import Assignment, OrganisationUnit, User
 
 
+def _resync(person, *, cause, municipality=None):
+    if sync_permissions(person):
+        record(
+            AuditEvent.Action.PERMISSIONS_CHANGED,
+            actor=None,
+            municipality=municipality,
+            target=person.username,
+            cause=cause,
+        )
+
+
 @receiver(post_save, sender=Assignment)
+def assignment_saved(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
+    if created:
+        action = AuditEvent.Action.ASSIGNMENT_CREATED
+    elif instance.ended_at:
+        action = AuditEvent.Action.ASSIGNMENT_ENDED
+    else:
+        action = AuditEvent.Action.ASSIGNMENT_CHANGED
+    municipality = instance.role.municipality
+    record(action, municipality=municipality, target=instance, assignment=instance.pk)
+    _resync(instance.person, cause=action, municipality=municipality)
+
+
 @receiver(post_delete, sender=Assignment)
-def assignment_changed(sender, instance, **kwargs):
+def assignment_deleted(sender, instance, **kwargs):
+    municipality = instance.role.municipality
+    record(
+        AuditEvent.Action.ASSIGNMENT_DELETED,
+        municipality=municipality,
+        target=instance,
+        assignment=instance.pk,
+    )
     person = User.objects.filter(pk=instance.person_id).first()
     if person is not None:
-        sync_permissions(person)
+        _resync(person, cause=AuditEvent.Action.ASSIGNMENT_DELETED, municipality=municipality)
+
+
+@receiver(user_locked_out)
+def locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
+    record(AuditEvent.Action.LOCKED_OUT, request=request, username=username or "")
 
 
 @receiver(post_save, sender=OrganisationUnit)
@@ -26,7 +65,7 @@ def unit_changed(sender, instance, created, raw=False, **kwargs):
         assignments__unit_id__in=ancestor_ids, assignments__ended_at=None
     ).distinct()
     for person in people:
-        sync_permissions(person)
+        _resync(person, cause="unit_changed", municipality=instance.municipality)
 
 
 @receiver(post_save, sender=User)
@@ -34,4 +73,5 @@ def person_changed(sender, instance, created, raw=False, update_fields=None, **k
     # Deactivating a person removes their access; reactivating restores it.
     if raw or created or (update_fields is not None and "is_active" not in update_fields):
         return
-    sync_permissions(instance)
+    if sync_permissions(instance) and not instance.is_active:
+        record(AuditEvent.Action.PERSON_DEACTIVATED, target=instance.username)

@@ -81,3 +81,11 @@ def scan_yearly_deadlines() -> int:
     from responsibilities.deadlines import notify_yearly_deadlines
 
     return notify_yearly_deadlines()
+
+
+@shared_task(name="responsibilities.purge_audit_log")
+def purge_audit_log() -> int:
+    """Daily: delete audit events older than the retention period."""
+    from responsibilities.audit import purge_expired
+
+    return purge_expired()

@@ -16,3 +16,12 @@ CASES = [
 ]
 assert all(set(case.get or case.post) == set(PERSONAS) for case in CASES)
 CASES.append(Case("accessibility", get=everyone(200)))
+from tests.authz import ADMINISTRATOR, SECURITY_CHIEF  # noqa: E402
+
+CASES.append(
+    Case(
+        "audit_log",
+        kwargs=lambda: {"municipality": "ale"},
+        get=only([SECURITY_CHIEF, ADMINISTRATOR]),
+    )
+)
