@@ -154,9 +154,9 @@ def write_pdf(html: str) -> bytes:
         base_url=f"{ASSET_ORIGIN}/{settings.STATIC_URL.strip('/')}/{STYLESHEET}",
         url_fetcher=fetcher,
     )
-    return weasyprint.HTML(
-        string=html, base_url=ASSET_ORIGIN + "/", url_fetcher=fetcher
-    ).write_pdf(stylesheets=[stylesheet], pdf_variant=PDF_VARIANT)
+    return weasyprint.HTML(string=html, base_url=ASSET_ORIGIN + "/", url_fetcher=fetcher).write_pdf(
+        stylesheets=[stylesheet], pdf_variant=PDF_VARIANT
+    )
 
 
 def render_html_pdf(html: str) -> RenderedPDF:

@@ -45,5 +45,7 @@ def content_disposition(filename: str) -> str:
         .encode("ascii", "ignore")
         .decode()
     )
-    ascii_name = "".join(c for c in ascii_name if c.isprintable() and c not in '"\\;') or "dokument.pdf"
+    ascii_name = (
+        "".join(c for c in ascii_name if c.isprintable() and c not in '"\\;') or "dokument.pdf"
+    )
     return f"inline; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"

@@ -14,4 +14,3 @@ def render_programme_pdf(version_id: int) -> None:
         return
     for language, _name in settings.LANGUAGES:
         render_version(version, language=language)
-

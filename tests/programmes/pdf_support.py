@@ -4,15 +4,14 @@ import io
 import re
 
 import pypdf
-import pytest
 
 from tests.sources import normalise
 
 HYPHENATION_BREAK = "\u2010\n"  # WeasyPrint's hyphen at an automatic line break
 
 
-@pytest.fixture
-def media(settings, tmp_path):
+def temporary_media(settings, tmp_path):
+    """A fresh MEDIA_ROOT per test (use as `media = pytest.fixture(temporary_media)`)."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
 

@@ -13,15 +13,16 @@ from tests.programmes.pdf_support import (
     HYPHENATION_BREAK,
     body,
     document_text,
-    media,  # noqa: F401 (fixture)
     page_texts,
     reader,
+    temporary_media,
     toc_entries,
     xmp,
 )
 from tests.sources import ale_lines, kalix_lines
 
 pytestmark = pytest.mark.django_db
+media = pytest.fixture(temporary_media)
 
 ALE = "/ale/program/trygghet-och-sakerhet/pdf/"
 KALIX = "/kalix/program/sakerhetspolicy/pdf/"
@@ -40,7 +41,10 @@ def kalix_pdf(client, demo, media):
 
 @pytest.mark.parametrize(
     ("fixture", "slug", "lines"),
-    [("ale_pdf", "trygghet-och-sakerhet", ale_lines), ("kalix_pdf", "sakerhetspolicy", kalix_lines)],
+    [
+        ("ale_pdf", "trygghet-och-sakerhet", ale_lines),
+        ("kalix_pdf", "sakerhetspolicy", kalix_lines),
+    ],
 )
 def test_every_heading_sentence_and_list_item_is_in_the_pdf(request, fixture, slug, lines):
     text = document_text(request.getfixturevalue(fixture))
@@ -55,15 +59,28 @@ def test_every_heading_sentence_and_list_item_is_in_the_pdf(request, fixture, sl
 
 def test_swedish_letters_survive_extraction(ale_pdf):
     text = document_text(ale_pdf)
-    for word in ("Säkerhetschefen", "Förvaltningsledningen", "åtgärder", "Tillämpning", "Öppettider"):
+    for word in (
+        "Säkerhetschefen",
+        "Förvaltningsledningen",
+        "åtgärder",
+        "Tillämpning",
+        "Öppettider",
+    ):
         assert word in text
 
 
 def test_the_cover_carries_the_adoption_record(ale_pdf, kalix_pdf):
     ale_cover = page_texts(ale_pdf)[0]
-    for expected in ("Ale kommun", "Program för trygghet och säkerhet", "Beslut om antagande",
-                     "Kommunfullmäktige", "2021-01-01 – 2024-12-31", "Revideras senast",
-                     "2024-12-31", "Antagen"):
+    for expected in (
+        "Ale kommun",
+        "Program för trygghet och säkerhet",
+        "Beslut om antagande",
+        "Kommunfullmäktige",
+        "2021-01-01 – 2024-12-31",
+        "Revideras senast",
+        "2024-12-31",
+        "Antagen",
+    ):
         assert expected in ale_cover
     kalix_cover = page_texts(kalix_pdf)[0]
     for expected in ("Kalix kommun", "Säkerhetspolicy", "Kommunfullmäktige", "2007-09-17", "§ 130"):
@@ -149,14 +166,23 @@ def test_a_draft_is_marked_on_every_page(demo, media):
     draft = ProgrammeVersion.objects.create(
         programme=adopted.programme, number=adopted.number + 1, title="Nytt program för trygghet"
     )
-    Section.objects.create(version=draft, kind="background", position=1, heading="Bakgrund",
-                           body="<p>" + "Ett nytt utkast om krisberedskap. " * 400 + "</p>")
+    Section.objects.create(
+        version=draft,
+        kind="background",
+        position=1,
+        heading="Bakgrund",
+        body="<p>" + "Ett nytt utkast om krisberedskap. " * 400 + "</p>",
+    )
     pages = page_texts(render_version_pdf(versions_for_pdf().get(pk=draft.pk), language="sv"))
     assert len(pages) >= 3
     for text in pages:
         assert "Utkast – inte antaget" in text
-    assert all("Utkast" not in text for text in page_texts(
-        render_version_pdf(versions_for_pdf().get(pk=adopted.pk), language="sv")))
+    assert all(
+        "Utkast" not in text
+        for text in page_texts(
+            render_version_pdf(versions_for_pdf().get(pk=adopted.pk), language="sv")
+        )
+    )
 
 
 def test_an_english_reader_gets_english_labels_around_the_swedish_text(demo, media):
@@ -176,8 +202,19 @@ def test_page_one_of_the_ale_pdf_renders_to_png(ale_pdf, tmp_path):
     for page in (1, 2, 3):
         target = ARTIFACTS / f"ale-program-page-{page}"
         subprocess.run(
-            ["pdftoppm", "-png", "-r", "80", "-f", str(page), "-l", str(page), "-singlefile",
-             str(source), str(target)],
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "80",
+                "-f",
+                str(page),
+                "-l",
+                str(page),
+                "-singlefile",
+                str(source),
+                str(target),
+            ],
             check=True,
         )
         assert target.with_suffix(".png").stat().st_size > 10_000

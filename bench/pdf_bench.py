@@ -1,0 +1,185 @@
+"""Benchmark of the programme PDF (not a test): time and peak memory of
+
+  render      the Ale programme from the database to a PDF on disk, cache empty,
+  cached      the same request again (HTML + hash + file found),
+  weasyprint  WeasyPrint alone on the same HTML,
+
+each measured in its own process so peak RSS belongs to that case. Writes bench/RESULTS.md
+(section "PDF"). Run: .venv/bin/python bench/pdf_bench.py [--runs 7]
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SLUG = "trygghet-och-sakerhet"
+MODES = ("render", "cached", "weasyprint")
+
+
+def maxrss_kib() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+
+
+def measure(mode: str, runs: int) -> dict:
+    """Runs inside a child process with the benchmark database configured."""
+    import django
+
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ale_safety.settings")
+    django.setup()
+    import shutil
+
+    import pypdf
+
+    from programmes import pdf
+
+    def fresh():
+        return pdf.versions_for_pdf().get(programme__slug=SLUG, status="adopted")
+
+    def clear():
+        shutil.rmtree(pdf.cache_dir(), ignore_errors=True)
+
+    html = pdf.version_html(fresh(), language="sv")
+    action = {
+        "render": lambda: (clear(), pdf.render_version(fresh(), language="sv")),
+        "cached": lambda: pdf.render_version(fresh(), language="sv"),
+        "weasyprint": lambda: pdf.write_pdf(html),
+    }[mode]
+    if mode == "cached":
+        pdf.render_version(fresh(), language="sv")  # fill the cache, untimed
+    baseline = maxrss_kib()
+    seconds = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        seconds.append(time.perf_counter() - start)
+    peak = maxrss_kib()
+    tracemalloc.start()
+    action()
+    _current, traced_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rendered = pdf.render_version(fresh(), language="sv")
+    return {
+        "first": seconds[0],
+        "median": statistics.median(seconds[1:] or seconds),
+        "maxrss_kib": peak,
+        "rss_growth_kib": peak - baseline,
+        "python_peak_kib": traced_peak // 1024,
+        "pages": len(pypdf.PdfReader(rendered.path).pages),
+        "pdf_bytes": rendered.path.stat().st_size,
+    }
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+        cpu = re.search(r"model name\s*:\s*(.*)", text)[1]
+    except (OSError, TypeError):
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
+
+
+def commit() -> str:
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout
+
+    dirty = " (uncommitted changes)" if git("status", "--porcelain", "--untracked-files=no") else ""
+    return git("rev-parse", "--short", "HEAD").strip() + dirty
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
+def mib(kib: float) -> str:
+    return f"{kib / 1024:.1f} MiB"
+
+
+def write_results(results: dict, runs: int) -> Path:
+    import weasyprint
+
+    r, w = results["render"], results["weasyprint"]
+    c = results["cached"]
+    labels = {
+        "render": "render (DB → HTML → PDF on disk, cache empty)",
+        "cached": "cached repeat (DB → HTML → hash → file found)",
+        "weasyprint": "WeasyPrint alone on the same HTML",
+    }
+    rows = "\n".join(
+        f"| {labels[mode]} | {ms(x['first'])} | {ms(x['median'])} | {mib(x['maxrss_kib'])} "
+        f"| {mib(x['rss_growth_kib'])} | {mib(x['python_peak_kib'])} |"
+        for mode, x in results.items()
+    )
+    section = f"""## PDF
+
+Programme PDF of the Ale demo document ({r["pages"]} pages, {r["pdf_bytes"] // 1024} KiB,
+PDF/A-2a, tagged), `bench/pdf_bench.py`, {runs} runs per case, each case in its own process.
+
+- Machine: {machine()}
+- Date: {datetime.date.today().isoformat()}
+- Commit: {commit()}; Python {platform.python_version()}, WeasyPrint {weasyprint.__version__}
+
+| case | first run | median of the rest | peak RSS | RSS growth | Python heap peak |
+| --- | --- | --- | --- | --- | --- |
+{rows}
+
+Ratios (medians): full render / WeasyPrint alone = {r["median"] / w["median"]:.2f};
+cached repeat / full render = {c["median"] / r["median"]:.3f}.
+"First run" includes loading fonts and hyphenation dictionaries in a fresh process. RSS growth is
+peak RSS after the runs minus peak RSS before them (Django and the demo data already loaded).
+"""
+    path = ROOT / "bench" / "RESULTS.md"
+    text = path.read_text() if path.exists() else "# Benchmark results\n"
+    text = re.sub(r"\n## PDF\n.*?(?=\n## |\Z)", "", text, flags=re.S).rstrip() + "\n\n" + section
+    path.write_text(text)
+    return path
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--measure", choices=MODES, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.measure, args.runs)))
+        return
+    with tempfile.TemporaryDirectory(prefix="pdf-bench-") as tmp:
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
+            "DJANGO_MEDIA_ROOT": f"{tmp}/media",
+            "DJANGO_DEBUG": "true",
+            "REDIS_URL": "",
+        }
+        manage = [sys.executable, str(ROOT / "manage.py")]
+        subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
+        subprocess.run([*manage, "load_demo", "-v0"], env=env, check=True)
+        results = {}
+        for mode in MODES:
+            out = subprocess.run(
+                [sys.executable, __file__, "--measure", mode, "--runs", str(args.runs)],
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            results[mode] = json.loads(out.strip().splitlines()[-1])
+            print(mode, results[mode])
+    print("written to", write_results(results, args.runs))
+
+
+if __name__ == "__main__":
+    main()
