@@ -3,6 +3,9 @@
   render      the Ale programme from the database to a PDF on disk, cache empty,
   cached      the same request again (HTML + hash + file found),
   weasyprint  WeasyPrint alone on the same HTML,
+  render_x10  a draft with the Ale content ten times over (the size of a long programme),
+  interleaved render and WeasyPrint alone taking turns in one process, for a ratio that the
+              load of a shared machine disturbs less,
 
 each measured in its own process so peak RSS belongs to that case. Writes bench/RESULTS.md
 (section "PDF"). Run: .venv/bin/python bench/pdf_bench.py [--runs 7]
@@ -25,7 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SLUG = "trygghet-och-sakerhet"
-MODES = ("render", "cached", "weasyprint")
+MODES = ("render", "cached", "weasyprint", "render_x10", "interleaved")
 
 
 def maxrss_kib() -> int:
@@ -48,15 +51,22 @@ def measure(mode: str, runs: int) -> dict:
     def fresh():
         return pdf.versions_for_pdf().get(programme__slug=SLUG, status="adopted")
 
+    def large():
+        return pdf.versions_for_pdf().get(pk=large_draft(fresh()).pk)
+
     def clear():
         shutil.rmtree(pdf.cache_dir(), ignore_errors=True)
 
     html = pdf.version_html(fresh(), language="sv")
-    action = {
+    actions = {
         "render": lambda: (clear(), pdf.render_version(fresh(), language="sv")),
         "cached": lambda: pdf.render_version(fresh(), language="sv"),
         "weasyprint": lambda: pdf.write_pdf(html),
-    }[mode]
+        "render_x10": lambda: (clear(), pdf.render_version(large(), language="sv")),
+    }
+    if mode == "interleaved":
+        return interleaved(runs, actions["render"], actions["weasyprint"])
+    action = actions[mode]
     if mode == "cached":
         pdf.render_version(fresh(), language="sv")  # fill the cache, untimed
     baseline = maxrss_kib()
@@ -70,7 +80,7 @@ def measure(mode: str, runs: int) -> dict:
     action()
     _current, traced_peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    rendered = pdf.render_version(fresh(), language="sv")
+    rendered = pdf.render_version(large() if mode == "render_x10" else fresh(), language="sv")
     return {
         "first": seconds[0],
         "median": statistics.median(seconds[1:] or seconds),
@@ -80,6 +90,46 @@ def measure(mode: str, runs: int) -> dict:
         "pages": len(pypdf.PdfReader(rendered.path).pages),
         "pdf_bytes": rendered.path.stat().st_size,
     }
+
+
+def interleaved(runs: int, full, alone) -> dict:
+    full(), alone()  # warm up fonts and dictionaries
+    times = {"full": [], "alone": []}
+    for _ in range(runs):
+        for name, action in (("full", full), ("alone", alone)):
+            start = time.perf_counter()
+            action()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def large_draft(adopted):
+    """A draft in a document of its own holding the adopted content ten times (made once)."""
+    from programmes.models import Programme, ProgrammeVersion, Section, SectionItem
+
+    programme, created = Programme.objects.get_or_create(
+        municipality=adopted.programme.municipality, slug="bench-x10", kind="programme"
+    )
+    if not created:
+        return programme.versions.get()
+    draft = ProgrammeVersion.objects.create(programme=programme, number=1, title=adopted.title)
+    position = 0
+    for _copy in range(10):
+        for section in adopted.sections.all():
+            position += 1
+            copy = Section.objects.create(
+                version=draft,
+                kind=section.kind,
+                position=position,
+                heading=section.heading,
+                body=section.body,
+                closing=section.closing,
+            )
+            SectionItem.objects.bulk_create(
+                SectionItem(section=copy, position=item.position, text=item.text)
+                for item in section.items.all()
+            )
+    return draft
 
 
 def machine() -> str:
@@ -111,10 +161,11 @@ def mib(kib: float) -> str:
 def write_results(results: dict, runs: int) -> Path:
     import weasyprint
 
-    r, w = results["render"], results["weasyprint"]
-    c = results["cached"]
+    r, c = results["render"], results["cached"]
+    ratio = results.pop("interleaved")
     labels = {
         "render": "render (DB → HTML → PDF on disk, cache empty)",
+        "render_x10": "render of a document ten times as long, cache empty",
         "cached": "cached repeat (DB → HTML → hash → file found)",
         "weasyprint": "WeasyPrint alone on the same HTML",
     }
@@ -126,7 +177,9 @@ def write_results(results: dict, runs: int) -> Path:
     section = f"""## PDF
 
 Programme PDF of the Ale demo document ({r["pages"]} pages, {r["pdf_bytes"] // 1024} KiB,
-PDF/A-2a, tagged), `bench/pdf_bench.py`, {runs} runs per case, each case in its own process.
+PDF/A-2a, tagged; ten times as long: {results["render_x10"]["pages"]} pages), by
+`bench/pdf_bench.py`, {runs} runs per case, each case in its own process. The machine is shared
+with other work, so differences of a few tens of milliseconds are noise.
 
 - Machine: {machine()}
 - Date: {datetime.date.today().isoformat()}
@@ -136,8 +189,9 @@ PDF/A-2a, tagged), `bench/pdf_bench.py`, {runs} runs per case, each case in its 
 | --- | --- | --- | --- | --- | --- |
 {rows}
 
-Ratios (medians): full render / WeasyPrint alone = {r["median"] / w["median"]:.2f};
-cached repeat / full render = {c["median"] / r["median"]:.3f}.
+Ratios of medians: full render / WeasyPrint alone = {ratio["full"] / ratio["alone"]:.2f}
+(interleaved in one process: {ms(ratio["full"])} / {ms(ratio["alone"])}); cached repeat / full
+render = {c["median"] / r["median"]:.3f}.
 "First run" includes loading fonts and hyphenation dictionaries in a fresh process. RSS growth is
 peak RSS after the runs minus peak RSS before them (Django and the demo data already loaded).
 """
@@ -173,7 +227,7 @@ def main():
                 [sys.executable, __file__, "--measure", mode, "--runs", str(args.runs)],
                 env=env,
                 check=True,
-                capture_output=True,
+                stdout=subprocess.PIPE,
                 text=True,
             ).stdout
             results[mode] = json.loads(out.strip().splitlines()[-1])
