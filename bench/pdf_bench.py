@@ -190,8 +190,11 @@ with other work, so differences of a few tens of milliseconds are noise.
 {rows}
 
 Ratios of medians: full render / WeasyPrint alone = {ratio["full"] / ratio["alone"]:.2f}
-(interleaved in one process: {ms(ratio["full"])} / {ms(ratio["alone"])}); cached repeat / full
-render = {c["median"] / r["median"]:.3f}.
+(interleaved in one process: {ms(ratio["full"])} / {ms(ratio["alone"])}); this ratio moves by
+tens of percent between runs on a shared machine. What the full render adds to WeasyPrint is
+the cached path (queries, template, hash: {ms(c["median"])}, i.e.
+{c["median"] / results["weasyprint"]["median"]:.1%} of WeasyPrint alone) plus writing the file;
+a cached repeat costs {c["median"] / r["median"]:.1%} of a render.
 "First run" includes loading fonts and hyphenation dictionaries in a fresh process. RSS growth is
 peak RSS after the runs minus peak RSS before them (Django and the demo data already loaded).
 """
