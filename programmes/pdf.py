@@ -5,6 +5,7 @@ import hashlib
 import mimetypes
 import os
 import posixpath
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,11 +104,13 @@ def stylesheet_path() -> Path:
 def page_counter_css(pattern: str) -> str:
     """A translated "page {page} of {pages}" as CSS `content`, with the counters in place."""
     pieces = []
-    for chunk in pattern.replace("{pages}", "\0pages\0").replace("{page}", "\0page\0").split("\0"):
-        if chunk in ("page", "pages"):
+    for index, chunk in enumerate(re.split(r"\{(pages?)\}", pattern)):
+        if index % 2:
             pieces.append(f"counter({chunk})")
         elif chunk:
-            pieces.append('"' + chunk.replace("\\", "\\\\").replace('"', '\\"') + '"')
+            # A CSS string that cannot end the string or the <style> element it sits in.
+            escaped = "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in chunk)
+            pieces.append(f'"{escaped}"')
     return " ".join(pieces)
 
 

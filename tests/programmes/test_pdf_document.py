@@ -8,7 +8,7 @@ import pypdf
 import pytest
 
 from programmes.models import ProgrammeVersion, Section
-from programmes.pdf import render_version_pdf, versions_for_pdf
+from programmes.pdf import page_counter_css, render_version_pdf, versions_for_pdf
 from tests.programmes.pdf_support import (
     HYPHENATION_BREAK,
     body,
@@ -218,3 +218,11 @@ def test_page_one_of_the_ale_pdf_renders_to_png(ale_pdf, tmp_path):
             check=True,
         )
         assert target.with_suffix(".png").stat().st_size > 10_000
+
+
+def test_the_translated_page_counter_becomes_css_that_cannot_break_out():
+    assert (
+        page_counter_css("sida {page} av {pages}") == '"sida " counter(page) " av " counter(pages)'
+    )
+    assert "</style>" not in page_counter_css('{page} "</style>" {pages}')
+    assert page_counter_css("{page}/{pages}") == r'counter(page) "\2f " counter(pages)'
