@@ -250,3 +250,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# PDF (programmes/pdf.py): WeasyPrint logs every layout step at INFO; keep warnings (e.g. a
+# resource the fetcher refused) and errors only.
+LOGGING["loggers"] = {
+    **LOGGING.get("loggers", {}),
+    "weasyprint.progress": {"level": "WARNING"},
+}

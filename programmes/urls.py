@@ -1,6 +1,6 @@
 from django.urls import path
 
-from programmes import views
+from programmes import pdf_views, views
 
 app_name = "programmes"
 urlpatterns = [
@@ -11,4 +11,5 @@ urlpatterns = [
         views.public_detail,
         name="public_detail",
     ),
+    path("<slug:municipality>/program/<slug:slug>/pdf/", pdf_views.public_pdf, name="public_pdf"),
 ]

@@ -38,6 +38,12 @@ def _plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _media_outside_the_worktree(settings, tmp_path_factory):
+    # Uploaded files and cached PDFs (MEDIA_ROOT/pdf/) go to pytest's temporary folder.
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+
+
 @pytest.fixture
 def demo(db):
     """The demo data set, as `manage.py load_demo` loads it."""

@@ -1,0 +1,228 @@
+"""PDF renderings: WeasyPrint from templates in templates/pdf/, archived as PDF/A-2a, cached by
+content under MEDIA_ROOT/pdf/<hash>.pdf so an unchanged document is rendered once."""
+
+import hashlib
+import mimetypes
+import os
+import posixpath
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import weasyprint
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from programmes.models import ProgrammeVersion, RelatedDocument, Section, SectionItem
+
+# PDF/A-2a: archival (PDF/A-2) at the accessible level "a", which makes WeasyPrint tag the
+# structure and write /Lang and the title. See README, section "PDF".
+PDF_VARIANT = "pdf/a-2a"
+STYLESHEET = "pdf/print.css"
+# Bump when the rendering changes in a way the HTML does not show (options, post-processing).
+RENDERER_REVISION = "1"
+# The origin the HTML's own URLs are resolved against; the fetcher serves nothing else.
+ASSET_ORIGIN = "https://assets.pdf.invalid"
+
+
+class RefusedURL(ValueError):
+    """A resource the PDF may not load: not one of our own static or media files."""
+
+
+class AssetFetcher(weasyprint.URLFetcher):
+    """Serves only our own static and media files, from disk: no file://, no network, no
+    redirects, nothing outside the static and media folders (also not through symlinks)."""
+
+    def __init__(self):
+        # No handlers are ever used: fetch() below never reaches urllib.
+        super().__init__(allowed_protocols=["https"], allow_redirects=False)
+
+    def fetch(self, url, headers=None):
+        path = self.resolve(url)
+        content_type, _encoding = mimetypes.guess_type(path.name)
+        return weasyprint.urls.URLFetcherResponse(
+            url,
+            path.read_bytes(),
+            {"Content-Type": content_type or "application/octet-stream"},
+        )
+
+    def open(self, url, data=None, timeout=None):
+        raise RefusedURL("the PDF fetcher opens no connections")
+
+    @staticmethod
+    def resolve(url: str) -> Path:
+        """The file behind one of our static or media URLs, or RefusedURL."""
+        parts = urlsplit(url)
+        if f"{parts.scheme}://{parts.netloc}" != ASSET_ORIGIN or parts.query or parts.fragment:
+            raise RefusedURL(f"not one of our files: {url[:200]}")
+        path = unquote(parts.path)
+        if "\\" in path or "\x00" in path or ".." in path.split("/"):
+            raise RefusedURL(f"not a plain path: {url[:200]}")
+        for prefix, roots in (
+            (settings.STATIC_URL, _static_roots),
+            (settings.MEDIA_URL, lambda name: [Path(settings.MEDIA_ROOT)]),
+        ):
+            prefix = "/" + prefix.strip("/") + "/"
+            if not path.startswith(prefix):
+                continue
+            name = posixpath.normpath(path.removeprefix(prefix))
+            if name.startswith(("/", ".")):
+                raise RefusedURL(f"not a plain path: {url[:200]}")
+            for root in roots(name):
+                root = root.resolve()
+                candidate = (root / name).resolve()
+                if candidate.is_relative_to(root) and candidate.is_file():
+                    return candidate
+            raise RefusedURL(f"no such file: {url[:200]}")
+        raise RefusedURL(f"neither a static nor a media file: {url[:200]}")
+
+
+def _static_roots(name: str) -> list[Path]:
+    """Where a static file may live: its source folder (finders), then the collected folder."""
+    roots = []
+    found = finders.find(name)
+    if found:
+        # The finder's folder is the part of the found path before the name.
+        roots.append(Path(str(found)[: -len(name)]))
+    roots.append(Path(settings.STATIC_ROOT))
+    return roots
+
+
+def stylesheet_path() -> Path:
+    found = finders.find(STYLESHEET)
+    if not found:
+        found = Path(settings.STATIC_ROOT) / STYLESHEET
+    return Path(found)
+
+
+def page_counter_css(pattern: str) -> str:
+    """A translated "page {page} of {pages}" as CSS `content`, with the counters in place."""
+    pieces = []
+    for index, chunk in enumerate(re.split(r"\{(pages?)\}", pattern)):
+        if index % 2:
+            pieces.append(f"counter({chunk})")
+        elif chunk:
+            # A CSS string that cannot end the string or the <style> element it sits in.
+            escaped = "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in chunk)
+            pieces.append(f'"{escaped}"')
+    return " ".join(pieces)
+
+
+@dataclass(frozen=True)
+class RenderedPDF:
+    """A PDF on disk, named by the hash of what it was rendered from."""
+
+    key: str
+    path: Path
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.key}"'
+
+    def read(self) -> bytes:
+        return self.path.read_bytes()
+
+
+def cache_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / "pdf"
+
+
+def content_key(html: str) -> str:
+    """The cache key: the HTML, the stylesheet and everything else that shapes the PDF."""
+    digest = hashlib.sha256()
+    for part in (
+        weasyprint.__version__,
+        PDF_VARIANT,
+        RENDERER_REVISION,
+        stylesheet_path().read_text(encoding="utf-8"),
+        html,
+    ):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def write_pdf(html: str) -> bytes:
+    """WeasyPrint alone: the HTML and our stylesheet to PDF/A-2a bytes, no cache."""
+    fetcher = AssetFetcher()
+    # Read from disk but resolved against our origin, so its url()s go through the fetcher too.
+    stylesheet = weasyprint.CSS(
+        string=stylesheet_path().read_text(encoding="utf-8"),
+        base_url=f"{ASSET_ORIGIN}/{settings.STATIC_URL.strip('/')}/{STYLESHEET}",
+        url_fetcher=fetcher,
+    )
+    return weasyprint.HTML(string=html, base_url=ASSET_ORIGIN + "/", url_fetcher=fetcher).write_pdf(
+        stylesheets=[stylesheet], pdf_variant=PDF_VARIANT
+    )
+
+
+def render_html_pdf(html: str) -> RenderedPDF:
+    """The PDF for this HTML, rendered only if no PDF of the same content exists yet."""
+    key = content_key(html)
+    path = cache_dir() / f"{key}.pdf"
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = write_pdf(html)
+        # Write then rename, so a concurrent reader never sees half a file.
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".part", delete=False) as tmp:
+            tmp.write(data)
+        os.replace(tmp.name, path)
+    return RenderedPDF(key=key, path=path)
+
+
+def versions_for_pdf():
+    """Versions with everything the PDF shows, fetched in a constant number of queries."""
+    return ProgrammeVersion.objects.select_related(
+        "programme__municipality", "adopting_body"
+    ).prefetch_related(
+        Prefetch(
+            "sections",
+            queryset=Section.objects.order_by("position").prefetch_related(
+                Prefetch(
+                    "items",
+                    queryset=SectionItem.objects.order_by("position").select_related("role"),
+                )
+            ),
+        ),
+        Prefetch("related_documents", queryset=RelatedDocument.objects.order_by("position")),
+    )
+
+
+def version_html(version: ProgrammeVersion, *, language: str) -> str:
+    """The print HTML of a version; `language` is the reader's, the content stays Swedish."""
+    with translation.override(language):
+        return render_to_string(
+            "pdf/programme.html",
+            {
+                "version": version,
+                "municipality": version.programme.municipality,
+                "language": language,
+                "page_counter": page_counter_css(_("page {page} of {pages}")),
+            },
+        )
+
+
+def render_version(version: ProgrammeVersion, *, language: str) -> RenderedPDF:
+    """The cached PDF of a version (draft, adopted or superseded); drafts are marked on every
+    page. Pass a version from `versions_for_pdf()` to keep the query count constant."""
+    return render_html_pdf(version_html(version, language=language))
+
+
+def render_version_pdf(version: ProgrammeVersion, *, language: str) -> bytes:
+    return render_version(version, language=language).read()
+
+
+def filename_for(version: ProgrammeVersion) -> str:
+    """A readable Swedish file name, e.g. "Säkerhetspolicy för Kalix kommun (utkast).pdf"."""
+    name = version.title.replace("/", "-").replace("\\", "-").strip() or version.programme.slug
+    if version.is_draft:
+        name += " (" + _("draft") + ")"
+    elif version.status == ProgrammeVersion.Status.SUPERSEDED:
+        name += " (" + _("superseded") + ")"
+    return name[:150] + ".pdf"
