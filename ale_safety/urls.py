@@ -10,6 +10,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("", include("responsibilities.urls")),
+    # Internal follow-up pages under a fixed prefix, before the public catch-all.
+    path("uppfoljning/<slug:municipality>/", include("followup.urls")),
     # Public pages last: /<municipality>/ catches every other first path segment.
     path("", include("programmes.urls")),
 ]
