@@ -91,7 +91,9 @@ def test_the_pages_refuse_frozen_questions(client, demo):
     client.post(reverse("followup:question_delete", kwargs=kwargs))
     question.refresh_from_db()
     assert question.text != "Ändrad"
-    manage = client.get(reverse("followup:cycle_manage", kwargs={"municipality": "ale", "pk": cycle.pk}))
+    manage = client.get(
+        reverse("followup:cycle_manage", kwargs={"municipality": "ale", "pk": cycle.pk})
+    )
     assert "Lägg till fråga" not in manage.content.decode()
 
 

@@ -137,16 +137,14 @@ def test_named_constraints(demo):
     with pytest.raises(IntegrityError, match="report_unique_per_unit_and_cycle|UNIQUE"):
         with transaction.atomic():
             Report.objects.create(cycle=cycle, unit=report.unit)
-    with pytest.raises(IntegrityError):
-        with transaction.atomic():
-            Cycle.objects.create(
-                version=cycle.version, year=2026, opens_on=cycle.opens_on, due_on=cycle.due_on
-            )
-    with pytest.raises(IntegrityError):
-        with transaction.atomic():
-            Cycle.objects.create(
-                version=cycle.version,
-                year=2030,
-                opens_on=datetime.date(2030, 2, 1),
-                due_on=datetime.date(2030, 1, 1),
-            )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Cycle.objects.create(
+            version=cycle.version, year=2026, opens_on=cycle.opens_on, due_on=cycle.due_on
+        )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Cycle.objects.create(
+            version=cycle.version,
+            year=2030,
+            opens_on=datetime.date(2030, 2, 1),
+            due_on=datetime.date(2030, 1, 1),
+        )
