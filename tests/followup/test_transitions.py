@@ -134,9 +134,8 @@ def test_only_an_adopted_version_gets_a_cycle(demo):
 def test_named_constraints(demo):
     cycle = Cycle.objects.get(version__programme__municipality__slug="ale", year=2026)
     report = cycle.reports.first()
-    with pytest.raises(IntegrityError, match="report_unique_per_unit_and_cycle|UNIQUE"):
-        with transaction.atomic():
-            Report.objects.create(cycle=cycle, unit=report.unit)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Report.objects.create(cycle=cycle, unit=report.unit)
     with pytest.raises(IntegrityError), transaction.atomic():
         Cycle.objects.create(
             version=cycle.version, year=2026, opens_on=cycle.opens_on, due_on=cycle.due_on
