@@ -167,6 +167,7 @@ def report_edit(request, municipality, pk):
     intent = request.POST.get("intent", "save")
     here = redirect("followup:report_edit", municipality=municipality, pk=report.pk)
     if intent == "add_action":
+        messages.success(request, _("The draft has been saved."))
         rows = request.GET.get("rader", "0")
         rows = min(int(rows) + 1 if rows.isdigit() else 1, MAX_EXTRA_ROWS)
         here["Location"] += f"?rader={rows}#actions"
