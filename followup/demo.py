@@ -52,8 +52,8 @@ def _fill(report: Report, levels: list[str], *, complete=True, note="") -> None:
         elif question.answer_type == T.TEXT:
             if not question.required and not complete:
                 continue
-            area = question.area.text.lower() if question.area else "arbetet"
-            answer.text = f"{note}Sektorn har under året arbetat med {area} enligt plan."
+            area = f"inom området {question.area.text}" if question.area else "i verksamheten"
+            answer.text = f"{note}Arbetet {area} har följt årets plan."
         else:
             continue
         answers.append(answer)

@@ -55,9 +55,7 @@ class ReportQuerySet(models.QuerySet):
     def create_for(self, cycle, units):
         """Draft reports for the units, with each unit's unfinished actions carried over from
         its latest earlier report of the same programme."""
-        reports = self.bulk_create(
-            [Report(cycle=cycle, unit=unit) for unit in units], ignore_conflicts=False
-        )
+        self.bulk_create([Report(cycle=cycle, unit=unit) for unit in units])
         reports = {
             report.unit_id: report
             for report in Report.objects.filter(cycle=cycle, unit__in=[u.pk for u in units])
