@@ -4,6 +4,8 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.utils import translation
 
 
@@ -41,17 +43,31 @@ class PermissionsPolicyMiddleware:
 
 
 class SessionLifetimeMiddleware:
-    """End a session at most SESSION_ABSOLUTE_TIMEOUT seconds after login, however active.
-    (The idle timeout is SESSION_COOKIE_AGE, renewed on every request.)"""
+    """Sessions end after SESSION_IDLE_TIMEOUT idle seconds and SESSION_ABSOLUTE_TIMEOUT
+    seconds after login, however active. The idle timeout is the session's own expiry,
+    renewed by touching the session at most once a minute (not a write on every request)."""
 
-    KEY = "_session_started_at"
+    STARTED = "_session_started_at"
+    SEEN = "_session_seen_at"
+    TOUCH_EVERY = 60
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if request.user.is_authenticated:
-            started = request.session.setdefault(self.KEY, int(time.time()))
-            if time.time() - started > settings.SESSION_ABSOLUTE_TIMEOUT:
+            now = int(time.time())
+            session = request.session
+            if now - session.setdefault(self.STARTED, now) > settings.SESSION_ABSOLUTE_TIMEOUT:
                 logout(request)
+            elif now - session.get(self.SEEN, 0) > self.TOUCH_EVERY:
+                session[self.SEEN] = now
         return self.get_response(request)
+
+
+@receiver(user_logged_in)
+def _session_started(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        now = int(time.time())
+        request.session[SessionLifetimeMiddleware.STARTED] = now
+        request.session[SessionLifetimeMiddleware.SEEN] = now

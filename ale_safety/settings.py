@@ -203,7 +203,6 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_IDLE_TIMEOUT = env_int("DJANGO_SESSION_IDLE_TIMEOUT", 30 * 60)
 SESSION_ABSOLUTE_TIMEOUT = env_int("DJANGO_SESSION_ABSOLUTE_TIMEOUT", 12 * 3600)
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
-SESSION_SAVE_EVERY_REQUEST = True
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=(), interest-cohort=()"
@@ -257,3 +256,6 @@ LOGGING["loggers"] = {
     **LOGGING.get("loggers", {}),
     "weasyprint.progress": {"level": "WARNING"},
 }
+
+# Follow-up (followup app): evidence attached to reports.
+FOLLOWUP_ATTACHMENT_MAX_BYTES = env_int("FOLLOWUP_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)

@@ -1,9 +1,10 @@
-"""Load the demo municipalities, organisation, people and documents. Safe to run again."""
+"""Load the demo municipalities, organisation, people and documents, follow-ups. Safe to rerun."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from followup import demo as followup_demo
 from programmes import demo as programme_demo
 from responsibilities import demo as responsibility_demo
 
@@ -27,4 +28,5 @@ class Command(BaseCommand):
         with transaction.atomic():
             municipalities = responsibility_demo.load()
             programme_demo.load(municipalities)
+            followup_demo.load(municipalities)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))

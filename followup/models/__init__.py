@@ -1,0 +1,33 @@
+"""The yearly follow-up: cycles and questions, reports with answers, actions and evidence."""
+
+from followup.models.cycles import (
+    Cycle,
+    CycleQuerySet,
+    InvalidTransition,
+    Question,
+    QuestionsFrozen,
+)
+from followup.models.reports import (
+    Action,
+    Answer,
+    Attachment,
+    Attainment,
+    Report,
+    ReportEvent,
+    ReportQuerySet,
+)
+
+__all__ = [
+    "Action",
+    "Answer",
+    "Attachment",
+    "Attainment",
+    "Cycle",
+    "CycleQuerySet",
+    "InvalidTransition",
+    "Question",
+    "QuestionsFrozen",
+    "Report",
+    "ReportEvent",
+    "ReportQuerySet",
+]

@@ -1,0 +1,356 @@
+"""A yearly follow-up cycle of an adopted programme version, and its questions."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from programmes.models import ProgrammeVersion, Section, SectionItem
+from responsibilities.models import OrganisationUnit
+
+
+class InvalidTransition(ValidationError):
+    """Raised when a cycle or report is asked to move to a state it cannot reach from here."""
+
+
+class QuestionsFrozen(ValidationError):
+    """Raised when questions would change after a report has answered them."""
+
+
+class CycleQuerySet(models.QuerySet):
+    def for_municipality(self, municipality):
+        return self.filter(version__programme__municipality=municipality)
+
+    def with_programme(self):
+        return self.select_related("version__programme__municipality")
+
+
+class Cycle(models.Model):
+    """One year's follow-up of an adopted programme version."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Being prepared")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    version = models.ForeignKey(
+        ProgrammeVersion,
+        on_delete=models.PROTECT,
+        related_name="cycles",
+        verbose_name=_("programme version"),
+    )
+    year = models.PositiveSmallIntegerField(_("year followed up"))
+    opens_on = models.DateField(_("opens on"))
+    due_on = models.DateField(_("due date"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    units = models.ManyToManyField(
+        OrganisationUnit, related_name="followup_cycles", verbose_name=_("reporting units")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("opened by"),
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+    # Reported to the executive board (kommunstyrelsen) for the whole cycle.
+    board_date = models.DateField(_("reported to the executive board on"), null=True, blank=True)
+    board_paragraph = models.CharField(_("executive board §"), max_length=20, blank=True)
+    board_recorded_at = models.DateTimeField(_("board report recorded"), null=True, blank=True)
+    board_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("board report recorded by"),
+    )
+
+    objects = CycleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "version"]
+        verbose_name = _("follow-up cycle")
+        verbose_name_plural = _("follow-up cycles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "year"], name="cycle_unique_per_version_and_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(due_on__gte=models.F("opens_on")), name="cycle_due_after_opening"
+            ),
+            models.CheckConstraint(
+                condition=Q(board_date__isnull=True) | ~Q(status="draft"),
+                name="cycle_board_report_after_opening",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.version.title} – {self.year}"
+
+    @property
+    def municipality(self):
+        return self.version.programme.municipality
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    def is_overdue(self, today=None) -> bool:
+        return self.is_open and (today or timezone.localdate()) > self.due_on
+
+    @classmethod
+    @transaction.atomic
+    def create_for(cls, version, year, *, by, opens_on, due_on, units=None):
+        """A new cycle for an adopted version, with the default units and questions."""
+        if version.status != ProgrammeVersion.Status.ADOPTED:
+            raise ValidationError(_("Only an adopted programme version can be followed up."))
+        cycle = cls(version=version, year=year, opens_on=opens_on, due_on=due_on, created_by=by)
+        cycle.full_clean()
+        cycle.save()
+        if units is None:
+            units = OrganisationUnit.objects.filter(
+                municipality_id=version.programme.municipality_id,
+                kind__in=OrganisationUnit.REPORTING_KINDS,
+            )
+        cycle.units.set(units)
+        cycle.add_default_questions()
+        return cycle
+
+    def application_areas(self):
+        """The version's application areas: the items questions may be about."""
+        return SectionItem.objects.filter(
+            section__version=self.version_id, section__kind=Section.Kind.APPLICATION_AREAS
+        ).order_by("section__position", "position")
+
+    def add_default_questions(self):
+        """The questions the programme itself asks: per application area, then general ones."""
+        position = self.questions.aggregate(last=Max("position"))["last"] or 0
+        questions = []
+        for area in self.application_areas():
+            for text, answer_type, required in DEFAULT_AREA_QUESTIONS:
+                position += 1
+                questions.append(
+                    Question(
+                        cycle=self,
+                        area=area,
+                        text=text,
+                        answer_type=answer_type,
+                        required=required,
+                        position=position,
+                    )
+                )
+        for text, answer_type, required in DEFAULT_GENERAL_QUESTIONS:
+            position += 1
+            questions.append(
+                Question(
+                    cycle=self,
+                    text=text,
+                    answer_type=answer_type,
+                    required=required,
+                    position=position,
+                )
+            )
+        self.ensure_questions_editable()
+        Question.objects.bulk_create(questions)
+
+    def questions_are_frozen(self) -> bool:
+        """Questions freeze once any report has an answer, and when the cycle is closed."""
+        from followup.models.reports import Answer
+
+        return (
+            self.status == self.Status.CLOSED or Answer.objects.filter(report__cycle=self).exists()
+        )
+
+    def ensure_questions_editable(self):
+        if self.pk and self.questions_are_frozen():
+            raise QuestionsFrozen(
+                _("The questions can no longer change: reports have already answered them.")
+            )
+
+    def ensure_units_editable(self):
+        if not self.is_draft:
+            raise InvalidTransition(_("Reporting units can only change before the cycle opens."))
+
+    @transaction.atomic
+    def open(self, *, by):
+        """Open the cycle: every reporting unit gets a draft report, with last year's
+        unfinished actions carried over."""
+        from followup.models.reports import Report
+
+        locked = Cycle.objects.select_for_update().get(pk=self.pk)
+        if locked.status != self.Status.DRAFT:
+            raise InvalidTransition(_("Only a cycle being prepared can be opened."))
+        if not self.questions.exists():
+            raise ValidationError(_("Add at least one question before opening the cycle."))
+        units = list(self.units.all())
+        if not units:
+            raise ValidationError(_("Choose at least one reporting unit before opening."))
+        self.status = self.Status.OPEN
+        self.opened_at = timezone.now()
+        self.opened_by = by
+        self.save(update_fields=["status", "opened_at", "opened_by"])
+        Report.objects.create_for(self, units)
+
+    @transaction.atomic
+    def close(self, *, by):
+        locked = Cycle.objects.select_for_update().get(pk=self.pk)
+        if locked.status != self.Status.OPEN:
+            raise InvalidTransition(_("Only an open cycle can be closed."))
+        self.status = self.Status.CLOSED
+        self.closed_at = timezone.now()
+        self.closed_by = by
+        self.save(update_fields=["status", "closed_at", "closed_by"])
+
+    def record_board_report(self, *, by, date, paragraph=""):
+        """Record that the cycle's result was reported to the executive board (date, §)."""
+        if self.is_draft:
+            raise InvalidTransition(_("A cycle being prepared cannot be reported yet."))
+        if date is None:
+            raise ValidationError({"board_date": _("Enter the date of the meeting.")})
+        self.board_date = date
+        self.board_paragraph = paragraph
+        self.board_recorded_at = timezone.now()
+        self.board_recorded_by = by
+        self.save(
+            update_fields=[
+                "board_date",
+                "board_paragraph",
+                "board_recorded_at",
+                "board_recorded_by",
+            ]
+        )
+
+    def previous(self):
+        """The same programme's cycle of the year before, if there is one."""
+        return (
+            Cycle.objects.filter(version__programme=self.version.programme_id, year=self.year - 1)
+            .order_by("-version__number")
+            .first()
+        )
+
+
+class Question(models.Model):
+    """A question of a cycle, about one application area or general."""
+
+    class AnswerType(models.TextChoices):
+        SCALE = "scale", _("Goal attainment (scale)")
+        TEXT = "text", _("Text")
+        YES_NO = "yes_no", _("Yes or no")
+        NUMBER = "number", _("Number")
+        DATE = "date", _("Date")
+
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="questions", verbose_name=_("cycle")
+    )
+    area = models.ForeignKey(
+        SectionItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("application area"),
+        help_text=_("Empty for a general question."),
+    )
+    text = models.CharField(_("question"), max_length=300)
+    help_text = models.CharField(_("guidance"), max_length=300, blank=True)
+    answer_type = models.CharField(
+        _("answer type"), max_length=10, choices=AnswerType.choices, default=AnswerType.TEXT
+    )
+    required = models.BooleanField(_("required"), default=False)
+    position = models.PositiveIntegerField(_("position"))
+
+    class Meta:
+        ordering = ["cycle", "position"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "position"], name="question_position_unique_per_cycle"
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+    def save(self, *args, **kwargs):
+        self.cycle.ensure_questions_editable()
+        if self.position is None:
+            last = Question.objects.filter(cycle=self.cycle_id).aggregate(last=Max("position"))
+            self.position = (last["last"] or 0) + 1
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.cycle.ensure_questions_editable()
+        return super().delete(*args, **kwargs)
+
+    def clean(self):
+        if self.area_id and self.cycle_id and self.area.section.version_id != self.cycle.version_id:
+            raise ValidationError({"area": _("The area belongs to another programme version.")})
+
+    @transaction.atomic
+    def move(self, offset: int):
+        """Swap places with the previous (-1) or next (+1) question of the cycle."""
+        self.cycle.ensure_questions_editable()
+        siblings = Question.objects.select_for_update().filter(cycle=self.cycle_id)
+        neighbour = (
+            siblings.filter(position__lt=self.position).order_by("-position")
+            if offset < 0
+            else siblings.filter(position__gt=self.position).order_by("position")
+        ).first()
+        if neighbour is None:
+            return
+        mine, theirs = self.position, neighbour.position
+        # Through a free position: the pair is unique per cycle.
+        free = (siblings.aggregate(last=Max("position"))["last"] or 0) + 1
+        Question.objects.filter(pk=self.pk).update(position=free)
+        Question.objects.filter(pk=neighbour.pk).update(position=mine)
+        Question.objects.filter(pk=self.pk).update(position=theirs)
+        self.position = theirs
+
+
+T = Question.AnswerType
+# The programme's own follow-up questions (Swedish data, like the programme text itself).
+DEFAULT_AREA_QUESTIONS = [
+    ("Måluppfyllelse inom området", T.SCALE, True),
+    ("Vad har genomförts under året?", T.TEXT, True),
+    ("Vilka risker och sårbarheter har identifierats?", T.TEXT, False),
+    ("Vilka händelser har inträffat, och har de utvärderats?", T.TEXT, False),
+    ("Vilka utbildningar och övningar har genomförts?", T.TEXT, False),
+]
+DEFAULT_GENERAL_QUESTIONS = [
+    ("Är rutiner och handlingsplaner aktuella?", T.YES_NO, True),
+    ("Är tjänsten som säkerhetshandläggare bemannad?", T.YES_NO, True),
+    ("Är tjänsten som säkerhetsombud bemannad?", T.YES_NO, True),
+    ("Samlad bedömning av trygghets- och säkerhetsarbetet", T.SCALE, True),
+    ("Motivera den samlade bedömningen", T.TEXT, False),
+    ("Behöver programmet revideras?", T.YES_NO, True),
+]

@@ -1,0 +1,437 @@
+"""A unit's yearly report: its answers, its action plan, its evidence and its history."""
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from followup.models.cycles import Cycle, InvalidTransition, Question
+from responsibilities.access import municipalities_with, units_with
+from responsibilities.capabilities import Capability
+from responsibilities.models import OrganisationUnit, Role
+
+
+class Attainment(models.TextChoices):
+    MET = "met", _("Met")
+    PARTLY_MET = "partly_met", _("Partly met")
+    NOT_MET = "not_met", _("Not met")
+    NOT_ASSESSED = "not_assessed", _("Not assessed")
+
+
+class ReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Reports the person may read: their own units' in any state, the municipality's
+        non-drafts for reviewers, approved ones for readers. Never another unit's draft."""
+        if not user.is_authenticated:
+            return self.none()
+        own = units_with(user, Capability.SUBMIT_FOLLOWUP)
+        reviewed = municipalities_with(user, Capability.REVIEW_FOLLOWUP)
+        readable = units_with(user, Capability.READ_REPORTS)
+        return self.filter(
+            Q(unit__in=own)
+            | (
+                Q(cycle__version__programme__municipality__in=reviewed)
+                & ~Q(status=Report.Status.DRAFT)
+            )
+            | (Q(unit__in=readable) & Q(status__in=Report.APPROVED_STATES))
+        )
+
+    def for_municipality(self, municipality):
+        return self.filter(cycle__version__programme__municipality=municipality)
+
+    def not_submitted(self):
+        """Reports still waiting for their unit (drafts and returned ones)."""
+        return self.filter(status__in=Report.OPEN_STATES)
+
+    def overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.not_submitted().filter(cycle__status=Cycle.Status.OPEN, cycle__due_on__lt=today)
+
+    def create_for(self, cycle, units):
+        """Draft reports for the units, with each unit's unfinished actions carried over from
+        its latest earlier report of the same programme."""
+        self.bulk_create([Report(cycle=cycle, unit=unit) for unit in units])
+        reports = {
+            report.unit_id: report
+            for report in Report.objects.filter(cycle=cycle, unit__in=[u.pk for u in units])
+        }
+        earlier = (
+            Action.objects.filter(
+                report__unit__in=list(reports),
+                report__cycle__version__programme=cycle.version.programme_id,
+                report__cycle__year__lt=cycle.year,
+            )
+            .exclude(status__in=Action.FINISHED_STATES)
+            .select_related("report__cycle")
+            .order_by("-report__cycle__year", "position")
+        )
+        latest_year: dict[int, int] = {}
+        carried = []
+        for action in earlier:
+            unit_id = action.report.unit_id
+            year = latest_year.setdefault(unit_id, action.report.cycle.year)
+            if year != action.report.cycle.year:
+                continue
+            carried.append(
+                Action(
+                    report=reports[unit_id],
+                    what=action.what,
+                    responsible_role_id=action.responsible_role_id,
+                    starts_on=action.starts_on,
+                    due_on=action.due_on,
+                    status=action.status,
+                    carried_from=action,
+                    position=action.position,
+                )
+            )
+        Action.objects.bulk_create(carried)
+        return list(reports.values())
+
+
+class Report(models.Model):
+    """One unit's follow-up report for one cycle."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+        APPROVED = "approved", _("Approved")
+        REPORTED = "reported", _("Reported to committee")
+
+    OPEN_STATES = (Status.DRAFT, Status.RETURNED)
+    APPROVED_STATES = (Status.APPROVED, Status.REPORTED)
+
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.PROTECT, related_name="reports", verbose_name=_("cycle")
+    )
+    unit = models.ForeignKey(
+        OrganisationUnit,
+        on_delete=models.PROTECT,
+        related_name="followup_reports",
+        verbose_name=_("unit"),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    return_comment = models.TextField(_("comment on return"), blank=True)
+    committee_date = models.DateField(_("reported to committee on"), null=True, blank=True)
+    committee_paragraph = models.CharField(_("committee §"), max_length=20, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    # Bumped on every save of the form: an edit based on an older revision is refused.
+    revision = models.PositiveIntegerField(_("revision"), default=0)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cycle", "unit__path"]
+        verbose_name = _("follow-up report")
+        verbose_name_plural = _("follow-up reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "unit"], name="report_unique_per_unit_and_cycle"
+            ),
+            models.CheckConstraint(
+                condition=Q(committee_date__isnull=True) | Q(status="reported"),
+                name="report_committee_date_only_when_reported",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit.name} – {self.cycle.year}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.OPEN_STATES and self.cycle.status == Cycle.Status.OPEN
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status in self.APPROVED_STATES
+
+    def missing_answers(self) -> list[Question]:
+        """Required questions without an answer (uses prefetched questions and answers)."""
+        answered = {answer.question_id for answer in self.answers.all() if answer.is_filled}
+        return [q for q in self.cycle.questions.all() if q.required and q.pk not in answered]
+
+    def incomplete_actions(self):
+        return [action for action in self.actions.all() if not action.due_on]
+
+    # State transitions: each checks the state under a row lock and records who and when.
+    def _move(self, *, allowed, to, by, **record):
+        with transaction.atomic():
+            current = Report.objects.select_for_update().get(pk=self.pk)
+            if current.status not in allowed:
+                raise InvalidTransition(
+                    _("This step is not possible for a report with the status “%(status)s”."),
+                    params={"status": current.get_status_display()},
+                )
+            self.status = to
+            for field, value in record.items():
+                setattr(self, field, value)
+            self.save(update_fields=["status", *record, "updated_at"])
+            ReportEvent.objects.create(
+                report=self,
+                from_status=current.status,
+                to_status=to,
+                by=by,
+                comment=record.get("return_comment", ""),
+                date=record.get("committee_date"),
+                paragraph=record.get("committee_paragraph", ""),
+            )
+
+    def submit(self, *, by):
+        if self.cycle.status != Cycle.Status.OPEN:
+            raise InvalidTransition(_("The cycle is not open: reports cannot be submitted."))
+        missing = self.missing_answers()
+        if missing:
+            raise ValidationError(
+                _("Answer every required question before submitting (%(count)s missing)."),
+                params={"count": len(missing)},
+            )
+        if self.incomplete_actions():
+            raise ValidationError(_("Every action in the action plan needs a due date."))
+        self._move(
+            allowed=self.OPEN_STATES,
+            to=self.Status.SUBMITTED,
+            by=by,
+            submitted_at=timezone.now(),
+        )
+
+    def return_(self, *, by, comment):
+        if not comment.strip():
+            raise ValidationError({"comment": _("Say what the unit should complete or change.")})
+        if self.cycle.status != Cycle.Status.OPEN:
+            raise InvalidTransition(_("The cycle is closed: the report cannot be returned."))
+        self._move(
+            allowed=(self.Status.SUBMITTED,),
+            to=self.Status.RETURNED,
+            by=by,
+            return_comment=comment.strip(),
+        )
+
+    def approve(self, *, by):
+        self._move(
+            allowed=(self.Status.SUBMITTED,),
+            to=self.Status.APPROVED,
+            by=by,
+            approved_at=timezone.now(),
+        )
+
+    def record_committee(self, *, by, date, paragraph=""):
+        """Record that the approved report was reported to the unit's committee (date, §)."""
+        if date is None:
+            raise ValidationError({"date": _("Enter the date of the meeting.")})
+        self._move(
+            allowed=(self.Status.APPROVED,),
+            to=self.Status.REPORTED,
+            by=by,
+            committee_date=date,
+            committee_paragraph=paragraph,
+        )
+
+    def bump_revision(self):
+        Report.objects.filter(pk=self.pk).update(
+            revision=F("revision") + 1, updated_at=timezone.now()
+        )
+        self.refresh_from_db(fields=["revision", "updated_at"])
+
+
+class ReportEvent(models.Model):
+    """One step of a report's review chain: who moved it from which state to which, when."""
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="events", verbose_name=_("report")
+    )
+    from_status = models.CharField(_("from"), max_length=12, choices=Report.Status.choices)
+    to_status = models.CharField(_("to"), max_length=12, choices=Report.Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    comment = models.TextField(_("comment"), blank=True)
+    date = models.DateField(_("meeting date"), null=True, blank=True)
+    paragraph = models.CharField(_("§"), max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["report", "at", "pk"]
+        verbose_name = _("report event")
+        verbose_name_plural = _("report events")
+
+    def __str__(self):
+        return f"{self.report_id}: {self.from_status} → {self.to_status}"
+
+
+class Answer(models.Model):
+    """A report's answer to one question, in the column its answer type uses."""
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="answers", verbose_name=_("report")
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="answers", verbose_name=_("question")
+    )
+    attainment = models.CharField(
+        _("goal attainment"), max_length=12, choices=Attainment.choices, blank=True
+    )
+    text = models.TextField(_("text"), blank=True)
+    yes_no = models.BooleanField(_("yes or no"), null=True, blank=True)
+    number = models.DecimalField(
+        _("number"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    date = models.DateField(_("date"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    FIELD_FOR_TYPE = {
+        Question.AnswerType.SCALE: "attainment",
+        Question.AnswerType.TEXT: "text",
+        Question.AnswerType.YES_NO: "yes_no",
+        Question.AnswerType.NUMBER: "number",
+        Question.AnswerType.DATE: "date",
+    }
+
+    class Meta:
+        ordering = ["report", "question__position"]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "question"], name="answer_unique_per_report_and_question"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.display_value)
+
+    @property
+    def value(self):
+        return getattr(self, self.FIELD_FOR_TYPE[self.question.answer_type])
+
+    @property
+    def is_filled(self) -> bool:
+        value = self.value
+        return value not in (None, "") and not (isinstance(value, str) and not value.strip())
+
+    @property
+    def display_value(self) -> str:
+        value = self.value
+        if self.question.answer_type == Question.AnswerType.SCALE:
+            return Attainment(value).label if value else ""
+        if self.question.answer_type == Question.AnswerType.YES_NO:
+            return "" if value is None else str(_("Yes") if value else _("No"))
+        return "" if value is None else str(value)
+
+
+class Action(models.Model):
+    """A row of a report's action plan (handlingsplan)."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        STARTED = "started", _("Started")
+        DONE = "done", _("Done")
+        DELAYED = "delayed", _("Delayed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    FINISHED_STATES = (Status.DONE, Status.CANCELLED)
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="actions", verbose_name=_("report")
+    )
+    what = models.TextField(_("action"))
+    responsible_role = models.ForeignKey(
+        Role,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsible role"),
+    )
+    starts_on = models.DateField(_("start"), null=True, blank=True)
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_to",
+        verbose_name=_("carried over from"),
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["report", "position", "pk"]
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True)
+                | Q(due_on__isnull=True)
+                | Q(due_on__gte=models.F("starts_on")),
+                name="action_due_after_start",
+            ),
+        ]
+        indexes = [
+            # Reminders (issue 6): unfinished actions by due date.
+            models.Index(fields=["status", "due_on"], name="action_status_due_idx"),
+        ]
+
+    def __str__(self):
+        return self.what[:80]
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED_STATES
+
+
+def attachment_path(instance, filename):
+    # A random name: the original one is kept in the row, never used on disk.
+    return f"followup/{instance.report.cycle_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class Attachment(models.Model):
+    """A file attached to a report as evidence (PDF, Office document or image)."""
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("report")
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=120)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+
+    class Meta:
+        ordering = ["report", "uploaded_at"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.original_name
+
+    def remove(self):
+        """Delete the row and then its file."""
+        file = self.file
+        self.delete()
+        transaction.on_commit(lambda: file.storage.delete(file.name))

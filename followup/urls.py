@@ -1,0 +1,35 @@
+from django.urls import path
+
+from followup.views import cycles, dashboard, reports
+
+app_name = "followup"
+urlpatterns = [
+    path("", cycles.index, name="index"),
+    path("ny/", cycles.cycle_create, name="cycle_create"),
+    path("omgang/<int:pk>/", dashboard.dashboard, name="cycle"),
+    path("omgang/<int:pk>/export.<str:fmt>", dashboard.export, name="export"),
+    path("omgang/<int:pk>/hantera/", cycles.cycle_manage, name="cycle_manage"),
+    path("omgang/<int:pk>/status/", cycles.cycle_status, name="cycle_status"),
+    path("omgang/<int:pk>/kommunstyrelsen/", cycles.cycle_board, name="cycle_board"),
+    path("omgang/<int:pk>/fragor/ny/", cycles.question_add, name="question_add"),
+    path("omgang/<int:pk>/fragor/<int:question>/", cycles.question_edit, name="question_edit"),
+    path(
+        "omgang/<int:pk>/fragor/<int:question>/ta-bort/",
+        cycles.question_delete,
+        name="question_delete",
+    ),
+    path(
+        "omgang/<int:pk>/fragor/<int:question>/flytta/",
+        cycles.question_move,
+        name="question_move",
+    ),
+    path("rapport/<int:pk>/", reports.report_detail, name="report"),
+    path("rapport/<int:pk>/redigera/", reports.report_edit, name="report_edit"),
+    path("rapport/<int:pk>/granska/", reports.report_review, name="report_review"),
+    path("rapport/<int:pk>/namnd/", reports.report_committee, name="report_committee"),
+    path(
+        "rapport/<int:pk>/bilaga/<int:attachment>/",
+        reports.attachment_download,
+        name="attachment",
+    ),
+]

@@ -1,0 +1,1 @@
+"""Views of the yearly follow-up, mounted under /uppfoljning/<municipality>/."""

@@ -1,0 +1,161 @@
+"""A cycle's dashboard and its exports."""
+
+import csv
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from followup import stats
+from followup.forms import BoardReportForm
+from followup.models import Action, Answer, Report
+from followup.views.common import cycle_for
+from responsibilities.access import access_for
+from responsibilities.capabilities import Capability as C
+
+
+@login_required
+def dashboard(request, municipality, pk):
+    cycle = cycle_for(request, municipality, pk)
+    access = access_for(request)
+    # Reviewers and managers follow every unit's progress; readers see approved reports only.
+    sees_progress = access.in_municipality(
+        C.REVIEW_FOLLOWUP, cycle.municipality
+    ) or access.in_municipality(C.MANAGE_CYCLES, cycle.municipality)
+    visible = Report.objects.visible_to(request.user)
+    listed = (Report.objects if sees_progress else visible).filter(cycle=cycle)
+    reports = list(listed.select_related("unit").order_by("unit__path"))
+    visible_ids = set(visible.filter(cycle=cycle).values_list("pk", flat=True))
+    previous = cycle.previous()
+    today = timezone.localdate()
+    counts = stats.status_counts(listed)
+    previous_counts = (
+        stats.status_counts(listed.model.objects.filter(cycle=previous))
+        if (previous and sees_progress)
+        else None
+    )
+    return render(
+        request,
+        "followup/dashboard.html",
+        {
+            "cycle": cycle,
+            "municipality": cycle.municipality,
+            "rows": [(report, report.pk in visible_ids) for report in reports],
+            "status_counts": [
+                (
+                    status,
+                    label,
+                    counts.get(status, 0),
+                    previous_counts and previous_counts.get(status, 0),
+                )
+                for status, label in Report.Status.choices
+            ],
+            "previous": previous,
+            "overdue": [r for r in reports if r.status in Report.OPEN_STATES]
+            if cycle.is_overdue(today)
+            else [],
+            "matrix": stats.attainment_matrix(cycle, visible, previous),
+            "sees_progress": sees_progress,
+            "can_record_board": access.in_municipality(C.REVIEW_FOLLOWUP, cycle.municipality),
+            "board_form": BoardReportForm(
+                prefix="board",
+                initial={"date": cycle.board_date, "paragraph": cycle.board_paragraph},
+            ),
+        },
+    )
+
+
+def export_rows(cycle, user):
+    """Header and rows of a cycle's answers that the person may read: one row per answer."""
+    reports = (
+        Report.objects.visible_to(user)
+        .filter(cycle=cycle)
+        .exclude(status=Report.Status.DRAFT)
+        .select_related("unit")
+        .prefetch_related(
+            Prefetch(
+                "answers",
+                queryset=Answer.objects.select_related("question__area").order_by(
+                    "question__position"
+                ),
+            ),
+            Prefetch("actions", queryset=Action.objects.select_related("responsible_role")),
+        )
+        .order_by("unit__path")
+    )
+    header = [_("Unit"), _("Status"), _("Application area"), _("Question"), _("Answer")]
+    answers, actions = [], []
+    for report in reports:
+        for answer in report.answers.all():
+            area = answer.question.area.text if answer.question.area else _("General")
+            answers.append(
+                [
+                    report.unit.name,
+                    report.get_status_display(),
+                    area,
+                    answer.question.text,
+                    answer.display_value,
+                ]
+            )
+        for action in report.actions.all():
+            actions.append(
+                [
+                    report.unit.name,
+                    action.what,
+                    action.responsible_role.name if action.responsible_role else "",
+                    action.starts_on,
+                    action.due_on,
+                    action.get_status_display(),
+                ]
+            )
+    action_header = [
+        _("Unit"),
+        _("Action"),
+        _("Responsible role"),
+        _("Start"),
+        _("Due"),
+        _("Status"),
+    ]
+    return header, answers, action_header, actions
+
+
+@login_required
+def export(request, municipality, pk, fmt):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    cycle = cycle_for(request, municipality, pk)
+    header, rows, action_header, actions = export_rows(cycle, request.user)
+    name = f"uppfoljning-{cycle.municipality.slug}-{cycle.year}"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        # Semicolons and a byte-order mark: what Excel with Swedish settings opens directly.
+        writer = csv.writer(buffer, delimiter=";")
+        writer.writerow(header)
+        writer.writerows(rows)
+        response = HttpResponse(
+            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Answers")[:31]
+    for row in [header, *rows]:
+        sheet.append([str(value) if value is not None else "" for value in row])
+    plan = workbook.create_sheet(_("Action plan")[:31])
+    for row in [action_header, *actions]:
+        plan.append(row)
+    output = io.BytesIO()
+    workbook.save(output)
+    response = HttpResponse(
+        output.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response

@@ -1,0 +1,241 @@
+"""A unit's report: read it, fill it in, submit it; return, approve and record it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from followup.forms import (
+    ActionFormSet,
+    AttachmentForm,
+    BoardReportForm,
+    ReportAnswersForm,
+    ReturnForm,
+)
+from followup.models import Action, Answer, Attachment, Question, Report, ReportEvent
+from followup.views.common import (
+    login_required_keeping_input,
+    pending_input,
+    report_for,
+    require,
+)
+from responsibilities.access import access_for
+from responsibilities.capabilities import Capability as C
+from responsibilities.models import Role
+
+MAX_EXTRA_ROWS = 20
+
+
+def with_contents(queryset=None):
+    """Reports with everything the report pages show, in a fixed number of queries."""
+    queryset = queryset if queryset is not None else Report.objects.all()
+    return queryset.prefetch_related(
+        Prefetch(
+            "cycle__questions",
+            queryset=Question.objects.select_related("area").order_by("position"),
+        ),
+        Prefetch("answers", queryset=Answer.objects.select_related("question")),
+        Prefetch("actions", queryset=Action.objects.select_related("responsible_role")),
+        Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at")),
+        Prefetch("events", queryset=ReportEvent.objects.select_related("by").order_by("at", "pk")),
+    )
+
+
+def answers_by_area(report):
+    """[(area or None, [(question, answer or None)])] in question order."""
+    answers = {answer.question_id: answer for answer in report.answers.all()}
+    groups: dict = {}
+    for question in report.cycle.questions.all():
+        groups.setdefault(question.area, []).append((question, answers.get(question.pk)))
+    return list(groups.items())
+
+
+@login_required
+def report_detail(request, municipality, pk):
+    report = report_for(request, municipality, pk, with_contents())
+    access = access_for(request)
+    reviewer = access.in_municipality(C.REVIEW_FOLLOWUP, report.cycle.municipality)
+    context = {
+        "report": report,
+        "municipality": report.cycle.municipality,
+        "groups": answers_by_area(report),
+        "can_edit": report.is_editable and access.in_unit(C.SUBMIT_FOLLOWUP, report.unit),
+        "can_review": reviewer and report.status == Report.Status.SUBMITTED,
+        "can_record_committee": reviewer and report.status == Report.Status.APPROVED,
+        "return_form": ReturnForm(),
+        "committee_form": BoardReportForm(prefix="committee"),
+        "missing": report.missing_answers() if report.is_editable else [],
+    }
+    return render(request, "followup/report_detail.html", context)
+
+
+def _forms(request, report, data=None, files=None):
+    roles = list(Role.objects.filter(municipality=report.cycle.version.programme.municipality_id))
+    try:
+        extra_rows = min(int(request.GET.get("rader", 0)), MAX_EXTRA_ROWS)
+    except ValueError:
+        extra_rows = 0
+    actions = ActionFormSet(
+        data,
+        queryset=report.actions.all(),
+        prefix="actions",
+        roles=roles,
+    )
+    actions.extra = 1 + extra_rows
+    answers = ReportAnswersForm(
+        data,
+        questions=report.cycle.questions.all(),
+        answers=report.answers.all(),
+        prefix="answers",
+    )
+    attachment = AttachmentForm(data, files, prefix="attachment")
+    return answers, actions, attachment
+
+
+def _render_form(request, report, answers, actions, attachment, status=200):
+    bound = answers.is_bound
+    context = {
+        "report": report,
+        "municipality": report.cycle.municipality,
+        "answers": answers,
+        "actions": actions,
+        "attachment_form": attachment,
+        "missing": report.missing_answers(),
+        "has_errors": bound
+        and bool(answers.errors or actions.total_error_count() or attachment.errors),
+    }
+    return render(request, "followup/report_form.html", context, status=status)
+
+
+@login_required_keeping_input
+def report_edit(request, municipality, pk):
+    report = report_for(request, municipality, pk, with_contents())
+    require(request, C.SUBMIT_FOLLOWUP, unit=report.unit)
+    if not report.is_editable:
+        messages.info(request, _("This report cannot be changed in its current state."))
+        return redirect("followup:report", municipality=municipality, pk=report.pk)
+
+    if request.method != "POST":
+        restored = pending_input(request)
+        if restored is not None:
+            messages.warning(
+                request, _("Your input from before the login is shown below. It is not saved yet.")
+            )
+            forms = _forms(request, report, restored)
+            for form in forms:
+                form.is_valid()
+            return _render_form(request, report, *forms)
+        return _render_form(request, report, *_forms(request, report))
+
+    answers, actions, attachment = _forms(request, report, request.POST, request.FILES)
+    if request.POST.get("revision") != str(report.revision):
+        messages.error(
+            request,
+            _(
+                "Someone else saved this report after you opened it. Your input is shown below "
+                "but not saved: compare with the saved report and save again."
+            ),
+        )
+        for form in (answers, actions, attachment):
+            form.is_valid()
+        return _render_form(request, report, answers, actions, attachment, status=409)
+    if not (answers.is_valid() and actions.is_valid() and attachment.is_valid()):
+        messages.error(request, _("The report was not saved. Correct the marked fields."))
+        return _render_form(request, report, answers, actions, attachment, status=400)
+
+    with transaction.atomic():
+        answers.save(report)
+        saved = actions.save(commit=False)
+        for position, action in enumerate(saved, start=len(report.actions.all())):
+            action.report = report
+            if action.pk is None:
+                action.position = position
+            action.save()
+        for action in actions.deleted_objects:
+            action.delete()
+        attachment.save(report, by=request.user)
+        removed = request.POST.getlist("remove_attachment")
+        for item in report.attachments.filter(pk__in=[v for v in removed if v.isdigit()]):
+            item.remove()
+        report.bump_revision()
+
+    intent = request.POST.get("intent", "save")
+    here = redirect("followup:report_edit", municipality=municipality, pk=report.pk)
+    if intent == "add_action":
+        messages.success(request, _("The draft has been saved."))
+        rows = request.GET.get("rader", "0")
+        rows = min(int(rows) + 1 if rows.isdigit() else 1, MAX_EXTRA_ROWS)
+        here["Location"] += f"?rader={rows}#actions"
+        return here
+    if intent == "submit":
+        report = report_for(request, municipality, pk, with_contents())
+        try:
+            report.submit(by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return here
+        messages.success(request, _("The report has been submitted to the security chief."))
+        return redirect("followup:report", municipality=municipality, pk=report.pk)
+    messages.success(request, _("The draft has been saved."))
+    return here
+
+
+@login_required
+@require_POST
+def report_review(request, municipality, pk):
+    """Return the report to the unit with a comment, or approve it."""
+    report = report_for(request, municipality, pk)
+    require(request, C.REVIEW_FOLLOWUP, municipality=report.cycle.municipality)
+    form = ReturnForm(request.POST)
+    form.is_valid()
+    try:
+        if request.POST.get("intent") == "approve":
+            report.approve(by=request.user)
+            messages.success(request, _("The report has been approved."))
+        else:
+            report.return_(by=request.user, comment=form.cleaned_data.get("comment", ""))
+            messages.success(request, _("The report has been returned to the unit."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("followup:report", municipality=municipality, pk=report.pk)
+
+
+@login_required
+@require_POST
+def report_committee(request, municipality, pk):
+    """Record that the approved report was reported to the unit's committee."""
+    report = report_for(request, municipality, pk)
+    require(request, C.REVIEW_FOLLOWUP, municipality=report.cycle.municipality)
+    form = BoardReportForm(request.POST, prefix="committee")
+    if not form.is_valid():
+        messages.error(request, _("Enter the date of the committee meeting."))
+    else:
+        try:
+            report.record_committee(
+                by=request.user,
+                date=form.cleaned_data["date"],
+                paragraph=form.cleaned_data["paragraph"],
+            )
+            messages.success(request, _("The committee report has been recorded."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return redirect("followup:report", municipality=municipality, pk=report.pk)
+
+
+@login_required
+def attachment_download(request, municipality, pk, attachment):
+    """An attached file, only for those who may read its report."""
+    report = report_for(request, municipality, pk)
+    item = get_object_or_404(Attachment, pk=attachment, report=report)
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    return FileResponse(
+        handle, as_attachment=True, filename=item.original_name, content_type=item.content_type
+    )

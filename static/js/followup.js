@@ -1,0 +1,23 @@
+// Follow-up report form: "Add a row" adds an action-plan row in place instead of saving.
+// Without JavaScript the button saves the draft and the page comes back with an empty row.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-add-row]").forEach(function (button) {
+    var body = document.getElementById(button.dataset.addRow);
+    var template = document.getElementById("action-row-template");
+    var total = document.getElementById("id_actions-TOTAL_FORMS");
+    if (!body || !template || !total) {
+      return;
+    }
+    button.addEventListener("click", function (event) {
+      event.preventDefault();
+      var index = parseInt(total.value, 10);
+      var html = template.innerHTML.replace(/__prefix__/g, String(index));
+      body.insertAdjacentHTML("beforeend", html);
+      total.value = String(index + 1);
+      var first = body.lastElementChild.querySelector("textarea, input, select");
+      if (first) {
+        first.focus();
+      }
+    });
+  });
+});

@@ -1,0 +1,193 @@
+"""The follow-up pages: who gets what, on the demo's Ale cycles and reports."""
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from followup.models import Attachment, Cycle, Report
+from programmes.models import ProgrammeVersion
+from tests.authz import (
+    ADMINISTRATOR,
+    ANONYMOUS,
+    COUNCIL_MEMBER,
+    EMPLOYEE,
+    OTHER_MUNICIPALITY,
+    PERSONAS,
+    SECTOR_CHIEF_A,
+    SECTOR_CHIEF_B,
+    SECURITY_CHIEF,
+    Case,
+    only,
+)
+
+
+def cycle(year=2026) -> dict:
+    pk = Cycle.objects.get(version__programme__municipality__slug="ale", year=year).pk
+    return {"municipality": "ale", "pk": pk}
+
+
+def report(unit, year=2026) -> dict:
+    pk = Report.objects.get(unit__name=unit, unit__municipality__slug="ale", cycle__year=year).pk
+    return {"municipality": "ale", "pk": pk}
+
+
+def question() -> dict:
+    kwargs = cycle()
+    first = Cycle.objects.get(pk=kwargs["pk"]).questions.order_by("position").first()
+    return {**kwargs, "question": first.pk}
+
+
+def attachment() -> dict:
+    """Evidence on Sektor samhällsbyggnad's approved 2025 report (one small file, reused)."""
+    kwargs = report("Sektor samhällsbyggnad", 2025)
+    name = "followup/authz-evidence.pdf"
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(b"%PDF-1.7\n%%EOF\n"))
+    item = Attachment.objects.create(
+        report_id=kwargs["pk"],
+        file=name,
+        original_name="evidence.pdf",
+        content_type="application/pdf",
+        size=15,
+    )
+    return {**kwargs, "attachment": item.pk}
+
+
+def with_status(statuses: dict, **changes) -> dict:
+    return {**statuses, **changes}
+
+
+CHIEF_ONLY = only([SECURITY_CHIEF])
+CHIEF_ONLY_POST = only([SECURITY_CHIEF], ok=302)
+OVERSEERS = only([SECURITY_CHIEF, COUNCIL_MEMBER])
+DRAFT = "Sektor utbildning"  # ale-sektorchef's 2026 draft
+SUBMITTED = "Sektor samhällsbyggnad"  # ale-sektorchef-2's 2026 report, waiting for review
+
+
+def edit_data() -> dict:
+    revision = Report.objects.get(pk=report(DRAFT)["pk"]).revision
+    return {
+        "revision": str(revision),
+        "intent": "save",
+        "actions-TOTAL_FORMS": "0",
+        "actions-INITIAL_FORMS": "0",
+    }
+
+
+CASES = [
+    Case(
+        "followup:index",
+        kwargs=lambda: {"municipality": "ale"},
+        get=only([SECURITY_CHIEF, COUNCIL_MEMBER, SECTOR_CHIEF_A, SECTOR_CHIEF_B]),
+    ),
+    Case(
+        "followup:cycle_create",
+        kwargs=lambda: {"municipality": "ale"},
+        get=CHIEF_ONLY,
+        post=CHIEF_ONLY_POST,
+        data=lambda: {
+            "version": ProgrammeVersion.objects.get(
+                programme__municipality__slug="ale", status="adopted"
+            ).pk,
+            "year": "2027",
+            "opens_on": "2027-11-01",
+            "due_on": "2028-01-31",
+        },
+    ),
+    Case("followup:cycle", kwargs=cycle, get=OVERSEERS),
+    Case(
+        "followup:export",
+        kwargs=lambda: {**cycle(2025), "fmt": "csv"},
+        get=OVERSEERS,
+        label="csv",
+    ),
+    Case(
+        "followup:export",
+        kwargs=lambda: {**cycle(2025), "fmt": "xlsx"},
+        get=OVERSEERS,
+        label="xlsx",
+    ),
+    Case(
+        "followup:cycle_manage",
+        kwargs=cycle,
+        get=CHIEF_ONLY,
+        post=CHIEF_ONLY_POST,
+        data=lambda: {"opens_on": "2026-11-01", "due_on": "2027-02-15"},
+    ),
+    Case(
+        "followup:cycle_status",
+        kwargs=cycle,
+        post=CHIEF_ONLY_POST,
+        data=lambda: {"intent": "close"},
+    ),
+    Case(
+        "followup:cycle_board",
+        kwargs=lambda: cycle(2025),
+        post=CHIEF_ONLY_POST,
+        data=lambda: {"board-date": "2026-05-01", "board-paragraph": "60"},
+    ),
+    # The 2026 questions are answered, so frozen: the chief is sent back with a message.
+    Case(
+        "followup:question_add",
+        kwargs=cycle,
+        post=CHIEF_ONLY_POST,
+        data=lambda: {"text": "Ny fråga", "answer_type": "text"},
+    ),
+    Case("followup:question_edit", kwargs=question, get=only([SECURITY_CHIEF], ok=302)),
+    Case("followup:question_delete", kwargs=question, post=CHIEF_ONLY_POST),
+    Case(
+        "followup:question_move",
+        kwargs=question,
+        post=CHIEF_ONLY_POST,
+        data=lambda: {"direction": "down"},
+    ),
+    # A draft: its unit only, nobody else (not even the security chief).
+    Case(
+        "followup:report", kwargs=lambda: report(DRAFT), get=only([SECTOR_CHIEF_A]), label="draft"
+    ),
+    Case(
+        "followup:report",
+        kwargs=lambda: report(SUBMITTED),
+        get=only([SECTOR_CHIEF_B, SECURITY_CHIEF]),
+        label="submitted",
+    ),
+    Case(
+        "followup:report",
+        kwargs=lambda: report(DRAFT, 2025),
+        get=only([SECTOR_CHIEF_A, SECURITY_CHIEF, COUNCIL_MEMBER]),
+        label="approved",
+    ),
+    Case(
+        "followup:report_edit",
+        kwargs=lambda: report(DRAFT),
+        get=only([SECTOR_CHIEF_A]),
+        post=only([SECTOR_CHIEF_A], ok=302),
+        data=edit_data,
+        label="draft",
+    ),
+    # Submitted: its unit is sent to the read-only page; the reviewer may read, not edit.
+    Case(
+        "followup:report_edit",
+        kwargs=lambda: report(SUBMITTED),
+        get=with_status(only([SECTOR_CHIEF_B], ok=302), **{SECURITY_CHIEF: 403}),
+        label="submitted",
+    ),
+    Case(
+        "followup:report_review",
+        kwargs=lambda: report(SUBMITTED),
+        post=with_status(CHIEF_ONLY_POST, **{SECTOR_CHIEF_B: 403}),
+        data=lambda: {"intent": "approve"},
+    ),
+    Case(
+        "followup:report_committee",
+        kwargs=lambda: report(SUBMITTED, 2025),
+        post=with_status(CHIEF_ONLY_POST, **{SECTOR_CHIEF_B: 403, COUNCIL_MEMBER: 403}),
+        data=lambda: {"committee-date": "2026-03-12", "committee-paragraph": "25"},
+    ),
+    Case(
+        "followup:attachment",
+        kwargs=attachment,
+        get=only([SECTOR_CHIEF_B, SECURITY_CHIEF, COUNCIL_MEMBER]),
+    ),
+]
+assert all(set(case.get or case.post) == set(PERSONAS) for case in CASES)
+assert {ANONYMOUS, EMPLOYEE, OTHER_MUNICIPALITY, ADMINISTRATOR} <= set(PERSONAS)
