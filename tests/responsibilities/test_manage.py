@@ -141,7 +141,9 @@ def test_it_adds_a_person_who_then_sets_a_password_by_email(chief, client):
     assert mail.outbox[0].subject == "Välj ett nytt lösenord för Trygghet och säkerhet"
     assert "Hej Nina Nyanställd" in mail.outbox[0].body
     assert "Ditt användarnamn är ale-nina." in mail.outbox[0].body
-    link = next(line for line in mail.outbox[0].body.splitlines() if "/konto/nytt-losenord/" in line)
+    link = next(
+        line for line in mail.outbox[0].body.splitlines() if "/konto/nytt-losenord/" in line
+    )
     form = client.get(link.split("testserver", 1)[1], follow=True)
     assert form.status_code == 200
     done = client.post(
@@ -167,7 +169,12 @@ def test_deactivating_a_person_removes_their_access(chief, client):
     admin = person("ale-administrator")
     chief.post(
         url("person_edit", pk=admin.pk),
-        {"first_name": "Adam", "last_name": "A", "email": "a@example.org", "username": admin.username},
+        {
+            "first_name": "Adam",
+            "last_name": "A",
+            "email": "a@example.org",
+            "username": admin.username,
+        },
     )
     admin.refresh_from_db()
     assert not admin.is_active
@@ -279,4 +286,3 @@ def test_the_assignment_list_searches_and_filters(chief):
     # Another municipality's ids are ignored, not obeyed.
     kalix = text(chief.get(url("assignment_list"), {"role": role("sector_chief", "kalix").pk}))
     assert "Karl" not in kalix
-
