@@ -14,7 +14,7 @@ from functools import cached_property
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from responsibilities.capabilities import Capability
@@ -106,6 +106,15 @@ def units_with(user, capability: str) -> QuerySet[OrganisationUnit]:
             "content_object_id"
         )
     ) | OrganisationUnit.objects.filter(municipality__in=municipalities_with(user, capability))
+
+
+def people_of(municipality: Municipality) -> QuerySet[User]:
+    """People a municipality's administrators may see: the accounts it keeps and anyone who
+    holds or has held one of its roles (one subquery)."""
+    return User.objects.filter(
+        Q(municipality=municipality)
+        | Q(pk__in=Assignment.objects.filter(role__municipality=municipality).values("person"))
+    )
 
 
 class Access:

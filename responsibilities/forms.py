@@ -6,21 +6,12 @@ elsewhere is refused with the same message as any unknown value.
 
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from responsibilities.access import people_of
 from responsibilities.models import Assignment, Municipality, OrganisationUnit, Role, User
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def people_of(municipality: Municipality):
-    """People a municipality's administrators may see: its own accounts and anyone who has
-    held one of its roles."""
-    return User.objects.filter(
-        Q(municipality=municipality)
-        | Q(pk__in=Assignment.objects.filter(role__municipality=municipality).values("person"))
-    )
 
 
 def _choice_error(municipality: Municipality, what):

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from responsibilities.access import access_for
+from responsibilities.access import access_for, people_of
 from responsibilities.capabilities import Capability
-from responsibilities.forms import AssignmentForm, PersonForm, UnitForm, people_of
+from responsibilities.forms import AssignmentForm, PersonForm, UnitForm
 from responsibilities.models import Assignment, Municipality, OrganisationUnit, Role, User
 
 PAGE_SIZE = 50
@@ -50,10 +50,12 @@ def assignment_for(municipality: Municipality, pk: int) -> Assignment:
 
 
 def may_edit_person(municipality: Municipality, person: User) -> bool:
-    """Only the municipality that keeps the account edits it; staff accounts stay with staff."""
-    return person.municipality_id == municipality.pk and not (
-        person.is_staff or person.is_superuser
-    )
+    """Only the municipality that keeps the account edits it, and only while the account gives
+    access nowhere else: changing the e-mail address would hand over that access too."""
+    if person.municipality_id != municipality.pk or person.is_staff or person.is_superuser:
+        return False
+    elsewhere = Assignment.objects.filter(person=person).exclude(role__municipality=municipality)
+    return not elsewhere.exists()
 
 
 def _save_in_scope(form, in_scope):

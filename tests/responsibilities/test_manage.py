@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from responsibilities.models import Assignment, OrganisationUnit, Role, User
+from tests.factories import AssignmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -286,3 +287,29 @@ def test_the_assignment_list_searches_and_filters(chief):
     # Another municipality's ids are ignored, not obeyed.
     kalix = text(chief.get(url("assignment_list"), {"role": role("sector_chief", "kalix").pk}))
     assert "Karl" not in kalix
+
+
+def test_an_account_with_access_elsewhere_is_not_edited_here(chief):
+    employee = person("ale-medarbetare")
+    AssignmentFactory(person=employee, role=role("employee", "kalix"))
+    assert chief.get(url("person_detail", pk=employee.pk)).status_code == 200
+    response = chief.post(
+        url("person_edit", pk=employee.pk),
+        {"first_name": "M", "last_name": "M", "email": "x@example.org", "username": "x"},
+    )
+    assert response.status_code == 404
+    employee.refresh_from_db()
+    assert employee.email == "ale-medarbetare@example.org"
+
+
+def test_the_start_page_links_to_what_the_person_may_do(client, demo):
+    client.force_login(person("ale-sakerhetschef"))
+    page = text(client.get(reverse("start")))
+    assert 'href="/hantera/ale/"' in page
+    assert 'href="/hantera/ale/ansvar/"' in page
+    assert 'href="/konto/losenord/"' in page
+    client.force_login(person("ale-medarbetare"))
+    page = text(client.get(reverse("start")))
+    assert 'href="/hantera/ale/"' not in page
+    assert 'href="/hantera/ale/ansvar/"' in page
+    assert "kalix" not in page
