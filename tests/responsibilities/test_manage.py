@@ -313,3 +313,22 @@ def test_the_start_page_links_to_what_the_person_may_do(client, demo):
     assert 'href="/hantera/ale/"' not in page
     assert 'href="/hantera/ale/ansvar/"' in page
     assert "kalix" not in page
+
+
+@pytest.mark.parametrize(
+    ("page", "heading"),
+    [
+        ("unit_list", "<h1>Units</h1>"),
+        ("person_list", "<h1>People</h1>"),
+        ("assignment_create", "<h1>New assignment</h1>"),
+        ("matrix", "<h1>Responsibilities in Ale kommun</h1>"),
+    ],
+)
+def test_the_pages_speak_english_to_who_chose_it(client, demo, page, heading):
+    chief = person("ale-sakerhetschef")
+    chief.language = "en"
+    chief.save(update_fields=["language"])
+    client.force_login(chief)
+    page = text(client.get(url(page)))
+    assert '<html lang="en">' in page
+    assert heading in page
