@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("responsibilities.notification_urls")),
     # Internal follow-up pages under a fixed prefix, before the public catch-all.
     path("uppfoljning/<slug:municipality>/", include("followup.urls")),
+    path("hantera/", include("responsibilities.urls_manage")),
     # Public pages last: /<municipality>/ catches every other first path segment.
     path("", include("programmes.urls")),
 ]

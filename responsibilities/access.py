@@ -14,9 +14,10 @@ from functools import cached_property
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from responsibilities.capabilities import Capability
 from responsibilities.models import (
     Assignment,
     Municipality,
@@ -107,6 +108,15 @@ def units_with(user, capability: str) -> QuerySet[OrganisationUnit]:
     ) | OrganisationUnit.objects.filter(municipality__in=municipalities_with(user, capability))
 
 
+def people_of(municipality: Municipality) -> QuerySet[User]:
+    """People a municipality's administrators may see: the accounts it keeps and anyone who
+    holds or has held one of its roles (one subquery)."""
+    return User.objects.filter(
+        Q(municipality=municipality)
+        | Q(pk__in=Assignment.objects.filter(role__municipality=municipality).values("person"))
+    )
+
+
 class Access:
     """What one person may do, loaded once (two queries) and then answered from memory."""
 
@@ -114,15 +124,37 @@ class Access:
         self.user = user
 
     @cached_property
+    def _municipal_rows(self) -> list[tuple[int, str, str, str]]:
+        if not self.user.is_authenticated:
+            return []
+        return list(
+            MunicipalityPermission.objects.filter(user=self.user)
+            .order_by("content_object__name")
+            .values_list(
+                "content_object_id",
+                "content_object__slug",
+                "content_object__name",
+                "permission__codename",
+            )
+        )
+
+    @cached_property
     def _municipal(self) -> dict[int, set[str]]:
         grants: dict[int, set[str]] = defaultdict(set)
-        if self.user.is_authenticated:
-            rows = MunicipalityPermission.objects.filter(user=self.user).values_list(
-                "content_object_id", "permission__codename"
-            )
-            for municipality_id, codename in rows:
-                grants[municipality_id].add(codename)
+        for municipality_id, _slug, _name, codename in self._municipal_rows:
+            grants[municipality_id].add(codename)
         return grants
+
+    def municipalities_where(self, capability: str) -> list[tuple[str, str]]:
+        """(slug, name) of the municipalities where the person holds the capability for the
+        whole municipality, from the rows already loaded (for navigation links)."""
+        return [
+            (slug, name) for _id, slug, name, code in self._municipal_rows if code == capability
+        ]
+
+    @property
+    def administers(self) -> list[tuple[str, str]]:
+        return self.municipalities_where(Capability.ADMINISTER_PEOPLE)
 
     @cached_property
     def _unit_rows(self) -> list[tuple[int, int, str]]:
@@ -164,6 +196,14 @@ class Access:
     def anywhere(self, capability: str) -> bool:
         return any(capability in caps for caps in self._municipal.values()) or any(
             capability in caps for caps in self._units.values()
+        )
+
+    def within(self, capability: str, municipality) -> bool:
+        """Holds the capability anywhere in the municipality: for all of it or for a unit."""
+        municipality_id = getattr(municipality, "pk", municipality)
+        return self.in_municipality(capability, municipality_id) or any(
+            codename == capability and row_municipality_id == municipality_id
+            for _unit_id, row_municipality_id, codename in self._unit_rows
         )
 
     def member_of(self, municipality) -> bool:

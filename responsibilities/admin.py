@@ -15,8 +15,13 @@ from responsibilities.models import (
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = (*BaseUserAdmin.fieldsets, (_("Preferences"), {"fields": ("language",)}))
-    list_display = ("username", "first_name", "last_name", "email", "is_active")
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("Preferences"), {"fields": ("language", "municipality")}),
+    )
+    list_display = ("username", "first_name", "last_name", "email", "municipality", "is_active")
+    list_filter = ("municipality", "is_active", "is_staff")
+    list_select_related = ("municipality",)
 
 
 @admin.register(Municipality)

@@ -241,7 +241,11 @@ def load() -> dict[str, Municipality]:
             person = User(username=username, first_name=first, last_name=last)
             person.email = f"{username}@example.org"
             person.set_password(DEMO_PASSWORD)
+            person.municipality = municipalities[slug]
             person.save()
+        elif person.municipality_id is None:
+            person.municipality = municipalities[slug]
+            person.save(update_fields=["municipality"])
         role = Role.objects.get(municipality=municipalities[slug], kind=kind)
         unit = (
             OrganisationUnit.objects.get(municipality=municipalities[slug], name=unit_name)

@@ -53,6 +53,16 @@ class User(AbstractUser):
         choices=[("sv", _("Swedish")), ("en", _("English"))],
         default="sv",
     )
+    # Whose administrators keep this account's details; roles may also come from elsewhere.
+    municipality = models.ForeignKey(
+        "Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("municipality"),
+        help_text=_("The municipality whose administrators manage this account."),
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -262,6 +272,7 @@ class Assignment(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                 name="assignment_ends_after_it_starts",
+                violation_error_message=_("The end date cannot be before the start date."),
             ),
         ]
 
@@ -289,6 +300,15 @@ class Assignment(models.Model):
             and self.starts_on <= today
             and (self.ends_on is None or self.ends_on >= today)
         )
+
+    @property
+    def state(self) -> str:
+        """ "active", "ended" or "upcoming", for lists."""
+        if self.is_active:
+            return "active"
+        if self.ended_at or (self.ends_on and self.ends_on < timezone.localdate()):
+            return "ended"
+        return "upcoming"
 
     def end(self, on=None):
         """End the assignment now (or on a later date); access follows at once when ended."""

@@ -1,10 +1,24 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from responsibilities import views
+from responsibilities.views import account
 
 urlpatterns = [
     path("konto/logga-in/", auth_views.LoginView.as_view(), name="login"),
     path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
-    path("start/", views.start, name="start"),
+    path("konto/losenord/", account.password_change, name="password_change"),
+    path("konto/losenord/klart/", account.password_change_done, name="password_change_done"),
+    path("konto/glomt-losenord/", account.password_reset, name="password_reset"),
+    path("konto/glomt-losenord/skickat/", account.password_reset_done, name="password_reset_done"),
+    path(
+        "konto/nytt-losenord/<uidb64>/<token>/",
+        account.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path(
+        "konto/nytt-losenord/klart/",
+        account.password_reset_complete,
+        name="password_reset_complete",
+    ),
+    path("start/", account.start, name="start"),
 ]

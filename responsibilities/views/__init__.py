@@ -1,0 +1,1 @@
+"""Views of the responsibilities app: account pages, management pages and the matrix."""

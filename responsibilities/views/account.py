@@ -1,0 +1,56 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy
+
+from responsibilities.access import access_for
+from responsibilities.capabilities import Capability
+from responsibilities.forms import ActivatingPasswordResetForm
+from responsibilities.models import Assignment, Municipality
+
+
+@login_required
+def start(request):
+    """The person's start page: their roles now and where they can work."""
+    assignments = (
+        Assignment.objects.active()
+        .filter(person=request.user)
+        .select_related("role__municipality", "unit")
+        .order_by("role__municipality__name", "role__name")
+    )
+    access = access_for(request)
+    municipalities = Municipality.objects.filter(pk__in=access.municipality_ids).order_by("name")
+    places = [(m, access.in_municipality(Capability.ADMINISTER_PEOPLE, m)) for m in municipalities]
+    return render(
+        request,
+        "responsibilities/start.html",
+        {"assignments": assignments, "places": places},
+    )
+
+
+password_change = auth_views.PasswordChangeView.as_view(
+    template_name="registration/password_change.html",
+    success_url=reverse_lazy("password_change_done"),
+)
+password_change_done = auth_views.PasswordChangeDoneView.as_view(
+    template_name="registration/password_change_done_page.html"
+)
+password_reset = auth_views.PasswordResetView.as_view(
+    form_class=ActivatingPasswordResetForm,
+    template_name="registration/password_reset.html",
+    email_template_name="registration/password_reset_email.txt",
+    subject_template_name="registration/password_reset_subject.txt",
+    success_url=reverse_lazy("password_reset_done"),
+    extra_email_context={"site_name": gettext_lazy("Safety and security")},
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view(
+    template_name="registration/password_reset_sent.html"
+)
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="registration/password_reset_new.html",
+    success_url=reverse_lazy("password_reset_complete"),
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="registration/password_reset_finished.html"
+)

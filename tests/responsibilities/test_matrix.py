@@ -1,0 +1,69 @@
+"""The responsibility matrix: clauses with who holds each role now, and the unstaffed posts."""
+
+import pytest
+from django.urls import reverse
+
+from responsibilities.matrix import responsibility_matrix
+from responsibilities.models import Assignment, Municipality, OrganisationUnit, Role, User
+from tests.factories import AssignmentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def gaps_of(slug):
+    _documents, gaps = responsibility_matrix(Municipality.objects.get(slug=slug))
+    return {gap.unit.name: gap.missing for gap in gaps}
+
+
+def test_the_demo_gaps_are_found(demo):
+    gaps = gaps_of("ale")
+    assert gaps["Sektor samhällsbyggnad"] == ["Säkerhetsombud"]
+    assert gaps["Sektor arbetsliv och stöd"] == ["Säkerhetshandläggare", "Säkerhetsombud"]
+    assert gaps["Ale energibolag AB"] == ["Bolags-VD"]
+    assert "Sektor utbildning" not in gaps  # chief, officer and representative all in place
+    assert "Ale bostadsbolag AB" not in gaps
+    # Kalix's policy has no security officers or representatives; only chiefs are required.
+    assert gaps_of("kalix") == {
+        "Socialförvaltningen": ["Förvaltningschef"],
+        "Kalix kommunföretag AB": ["Bolags-VD"],
+    }
+
+
+def test_a_gap_opens_when_an_assignment_ends_and_closes_when_filled(demo):
+    Assignment.objects.get(person__username="ale-ombud-utb").end()
+    assert gaps_of("ale")["Sektor utbildning"] == ["Säkerhetsombud"]
+    AssignmentFactory(
+        person=User.objects.get(username="ale-medarbetare"),
+        role=Role.objects.get(municipality__slug="ale", kind="security_representative"),
+        unit=OrganisationUnit.objects.get(name="Sektor utbildning"),
+    )
+    assert "Sektor utbildning" not in gaps_of("ale")
+
+
+def test_each_clause_lists_the_people_holding_its_role_per_unit(demo):
+    documents, _gaps = responsibility_matrix(Municipality.objects.get(slug="ale"))
+    clauses = {clause.role.kind: clause for clause in documents[0].clauses if clause.role}
+    chiefs = {h.unit.name: [str(p) for p in h.people] for h in clauses["sector_chief"].holders}
+    assert chiefs["Sektor utbildning"] == ["Sven Sektorchef"]
+    assert chiefs["Sektor samhällsbyggnad"] == ["Siri Sektorchef"]
+    security = clauses["security_chief"].holders
+    assert [(h.unit, [str(p) for p in h.people]) for h in security] == [
+        (None, ["Sara Säkerhetschef"])
+    ]
+
+
+def test_the_page_shows_the_demo_gap_to_a_sector_chief(client, demo):
+    client.force_login(User.objects.get(username="ale-sektorchef-2"))
+    page = client.get(reverse("manage:matrix", kwargs={"municipality": "ale"})).content.decode()
+    assert "Obemannade uppdrag" in page
+    gap_table = page.split('class="table gaps"')[1].split("</table>")[0]
+    assert "Sektor samhällsbyggnad" in gap_table
+    assert "Säkerhetsombud" in gap_table
+    assert "Sara Säkerhetschef" in page
+    assert "Kalle" not in page  # nobody from Kalix
+
+
+def test_the_page_is_refused_to_another_municipality(client, demo):
+    client.force_login(User.objects.get(username="kalix-sakerhetschef"))
+    response = client.get(reverse("manage:matrix", kwargs={"municipality": "ale"}))
+    assert response.status_code == 404
