@@ -21,6 +21,7 @@ messages:
 run: install messages
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py run_daily_scan
 	$(BIN)/python manage.py collectstatic --no-input -v 0
 	$(BIN)/python manage.py runlocal --host $(HOST) --port $(PORT)
 

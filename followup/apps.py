@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class FollowupConfig(AppConfig):
     name = "followup"
     verbose_name = _("Follow-up")
+
+    def ready(self):
+        from followup import calendar  # noqa: F401 - registers the calendar providers

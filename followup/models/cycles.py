@@ -47,6 +47,17 @@ class Cycle(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
+    reminder_days = models.CharField(
+        _("remind days before the due date"),
+        max_length=50,
+        default="30,7,1",
+        help_text=_("Comma-separated numbers of days, e.g. 30,7,1."),
+    )
+    escalate_after_days = models.PositiveSmallIntegerField(
+        _("escalate after days overdue"),
+        default=14,
+        help_text=_("Then the security chief and the committee chair are told."),
+    )
     units = models.ManyToManyField(
         OrganisationUnit, related_name="followup_cycles", verbose_name=_("reporting units")
     )
@@ -201,6 +212,12 @@ class Cycle(models.Model):
             raise InvalidTransition(_("Reporting units can only change before the cycle opens."))
 
     @transaction.atomic
+    def reminder_thresholds(self) -> list[int]:
+        """The reminder days, largest first; the defaults when the field holds nonsense."""
+        days = {int(part) for part in self.reminder_days.split(",") if part.strip().isdigit()}
+        return sorted(days or {30, 7, 1}, reverse=True)
+
+    @transaction.atomic
     def open(self, *, by):
         """Open the cycle: every reporting unit gets a draft report, with last year's
         unfinished actions carried over."""
@@ -219,6 +236,9 @@ class Cycle(models.Model):
         self.opened_by = by
         self.save(update_fields=["status", "opened_at", "opened_by"])
         Report.objects.create_for(self, units)
+        from followup.tasks import notify_cycle_opened
+
+        notify_cycle_opened.delay_on_commit(self.pk)
 
     @transaction.atomic
     def close(self, *, by):

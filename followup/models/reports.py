@@ -202,6 +202,9 @@ class Report(models.Model):
             by=by,
             submitted_at=timezone.now(),
         )
+        from followup.tasks import notify_report_submitted
+
+        notify_report_submitted.delay_on_commit(self.pk)
 
     def return_(self, *, by, comment):
         if not comment.strip():
@@ -214,6 +217,9 @@ class Report(models.Model):
             by=by,
             return_comment=comment.strip(),
         )
+        from followup.tasks import notify_report_returned
+
+        notify_report_returned.delay_on_commit(self.pk)
 
     def approve(self, *, by):
         self._move(

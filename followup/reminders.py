@@ -1,0 +1,258 @@
+"""Who is told what about the yearly follow-up, and when. Every function is safe to run twice:
+notifications are unique per (recipient, kind, subject, period)."""
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from followup.models import Action, Cycle, Report
+from responsibilities.capabilities import Capability, RoleKind
+from responsibilities.deadlines import recipients_by_municipality
+from responsibilities.models import Assignment, UnitPermission
+from responsibilities.notifications import Notification, notify_many
+
+K = Notification.Kind
+
+
+def unit_people(unit_ids) -> dict[int, list[int]]:
+    """People who submit each unit's report (hold submit_followup for the unit). One query."""
+    rows = UnitPermission.objects.filter(
+        permission__codename=Capability.SUBMIT_FOLLOWUP,
+        content_object_id__in=unit_ids,
+        user__is_active=True,
+    ).values_list("content_object_id", "user_id")
+    people = defaultdict(list)
+    for unit_id, user_id in rows:
+        people[unit_id].append(user_id)
+    return people
+
+
+def committee_chairs(reports) -> dict[int, list[int]]:
+    """For each report, the people holding the committee role in a committee above its unit."""
+    ancestors = {r.pk: [int(i) for i in r.unit.path.strip("/").split("/")] for r in reports}
+    wanted = {unit_id for ids in ancestors.values() for unit_id in ids}
+    holders = defaultdict(list)
+    for unit_id, user_id in (
+        Assignment.objects.active()
+        .filter(role__kind=RoleKind.COMMITTEE, unit_id__in=wanted, person__is_active=True)
+        .values_list("unit_id", "person_id")
+    ):
+        holders[unit_id].append(user_id)
+    return {pk: [u for i in ids for u in holders.get(i, [])] for pk, ids in ancestors.items()}
+
+
+def report_url(report) -> str:
+    return reverse(
+        "followup:report_edit",
+        kwargs={"municipality": report.cycle.version.programme.municipality.slug, "pk": report.pk},
+    )
+
+
+def _row(user_id, kind, report, period, text, **params):
+    return {
+        "recipient_id": user_id,
+        "kind": kind,
+        "subject": f"report:{report.pk}",
+        "period": period,
+        "text": text,
+        "params": {"unit": report.unit.name, "date": report.cycle.due_on.isoformat(), **params},
+        "url": report_url(report),
+    }
+
+
+def scan_reports(today=None) -> int:
+    """Daily: remind units whose report is not in before the due date (per the cycle's
+    thresholds), the day after it and weekly after that, and escalate to the security chief
+    and the committee chair after the cycle's number of days. Constant number of queries."""
+    today = today or timezone.localdate()
+    reports = list(
+        Report.objects.not_submitted()
+        .filter(cycle__status=Cycle.Status.OPEN, cycle__opens_on__lte=today)
+        .select_related("unit", "cycle__version__programme__municipality")
+    )
+    people = unit_people({r.unit_id for r in reports})
+    overdue = [r for r in reports if r.cycle.due_on < today]
+    chiefs = recipients_by_municipality(
+        Capability.MANAGE_CYCLES, {r.cycle.version.programme.municipality_id for r in overdue}
+    )
+    chairs = committee_chairs(
+        [r for r in overdue if (today - r.cycle.due_on).days >= r.cycle.escalate_after_days]
+    )
+    rows = []
+    for report in reports:
+        days_left = (report.cycle.due_on - today).days
+        unit_ids = people.get(report.unit_id, [])
+        if days_left >= 0:
+            passed = [d for d in report.cycle.reminder_thresholds() if days_left <= d]
+            if passed:
+                rows += [
+                    _row(
+                        u,
+                        K.REPORT_DUE,
+                        report,
+                        f"due-{min(passed)}d",
+                        gettext_noop("The follow-up report of %(unit)s is due on %(date)s."),
+                    )
+                    for u in unit_ids
+                ]
+            continue
+        days_over = -days_left
+        week = (days_over - 1) // 7
+        rows += [
+            _row(
+                u,
+                K.REPORT_OVERDUE,
+                report,
+                f"overdue-w{week}",
+                gettext_noop("The follow-up report of %(unit)s was due on %(date)s."),
+            )
+            for u in unit_ids
+        ]
+        if days_over >= report.cycle.escalate_after_days:
+            escalate_to = set(chiefs.get(report.cycle.version.programme.municipality_id, []))
+            escalate_to |= set(chairs.get(report.pk, []))
+            rows += [
+                _row(
+                    u,
+                    K.REPORT_ESCALATED,
+                    report,
+                    "escalated",
+                    gettext_noop(
+                        "%(unit)s has not submitted its follow-up report, due on "
+                        "%(date)s (%(days)s days overdue)."
+                    ),
+                    days=days_over,
+                )
+                for u in sorted(escalate_to)
+            ]
+    notify_many(rows)
+    return len(reports)
+
+
+def scan_actions(today=None) -> int:
+    """Daily: remind the unit before an unfinished action is due, and flag it when overdue.
+    Only the latest copy of a carried-over action counts. Constant number of queries."""
+    today = today or timezone.localdate()
+    days_before = getattr(settings, "FOLLOWUP_ACTION_REMINDER_DAYS", 7)
+    actions = list(
+        Action.objects.filter(
+            due_on__isnull=False, report__cycle__status__in=[Cycle.Status.OPEN, Cycle.Status.CLOSED]
+        )
+        .exclude(status__in=Action.FINISHED_STATES)
+        .exclude(Exists(Action.objects.filter(carried_from=OuterRef("pk"))))
+        .filter(due_on__lte=today + timezone.timedelta(days=days_before))
+        .select_related("report__unit", "report__cycle__version__programme__municipality")
+    )
+    people = unit_people({a.report.unit_id for a in actions})
+    rows = []
+    for action in actions:
+        overdue = action.due_on < today
+        for user_id in people.get(action.report.unit_id, []):
+            rows.append(
+                {
+                    "recipient_id": user_id,
+                    "kind": K.ACTION_OVERDUE if overdue else K.ACTION_DUE,
+                    "subject": f"action:{action.pk}",
+                    "period": "overdue" if overdue else f"due-{days_before}d",
+                    "text": gettext_noop("The action “%(what)s” (%(unit)s) was due on %(date)s.")
+                    if overdue
+                    else gettext_noop("The action “%(what)s” (%(unit)s) is due on %(date)s."),
+                    "params": {
+                        "what": action.what[:80],
+                        "unit": action.report.unit.name,
+                        "date": action.due_on.isoformat(),
+                    },
+                    "url": report_url(action.report),
+                }
+            )
+    notify_many(rows)
+    return len(actions)
+
+
+def cycle_opened(cycle_id) -> int:
+    cycle = (
+        Cycle.objects.select_related("version__programme__municipality")
+        .filter(pk=cycle_id, status=Cycle.Status.OPEN)
+        .first()
+    )
+    if cycle is None:
+        return 0
+    reports = list(cycle.reports.select_related("unit", "cycle__version__programme__municipality"))
+    people = unit_people({r.unit_id for r in reports})
+    rows = [
+        _row(
+            u,
+            K.CYCLE_OPENED,
+            report,
+            f"cycle:{cycle.pk}",
+            gettext_noop(
+                "The follow-up %(year)s is open: the report of %(unit)s is due on %(date)s."
+            ),
+            year=cycle.year,
+        )
+        for report in reports
+        for u in people.get(report.unit_id, [])
+    ]
+    notify_many(rows)
+    return len(rows)
+
+
+def _report(report_id):
+    return (
+        Report.objects.select_related("unit", "cycle__version__programme__municipality")
+        .filter(pk=report_id)
+        .first()
+    )
+
+
+def report_submitted(report_id) -> int:
+    report = _report(report_id)
+    if report is None or report.status != Report.Status.SUBMITTED:
+        return 0
+    municipality_id = report.cycle.version.programme.municipality_id
+    reviewers = recipients_by_municipality(Capability.REVIEW_FOLLOWUP, [municipality_id])
+    submitted = report.submitted_at.isoformat() if report.submitted_at else ""
+    rows = [
+        _row(
+            u,
+            K.REPORT_SUBMITTED,
+            report,
+            f"submitted:{submitted}",
+            gettext_noop("%(unit)s has submitted its follow-up report for review."),
+        )
+        for u in reviewers.get(municipality_id, [])
+    ]
+    for row in rows:
+        row["url"] = reverse(
+            "followup:report",
+            kwargs={
+                "municipality": report.cycle.version.programme.municipality.slug,
+                "pk": report.pk,
+            },
+        )
+    notify_many(rows)
+    return len(rows)
+
+
+def report_returned(report_id) -> int:
+    report = _report(report_id)
+    if report is None or report.status != Report.Status.RETURNED:
+        return 0
+    returned = report.events.filter(to_status=Report.Status.RETURNED).order_by("-at").first()
+    rows = [
+        _row(
+            u,
+            K.REPORT_RETURNED,
+            report,
+            f"returned:{returned.pk if returned else 0}",
+            gettext_noop("The follow-up report of %(unit)s was returned: %(comment)s"),
+            comment=report.return_comment[:200],
+        )
+        for u in unit_people([report.unit_id]).get(report.unit_id, [])
+    ]
+    notify_many(rows)
+    return len(rows)

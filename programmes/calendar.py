@@ -1,0 +1,24 @@
+"""Revision deadlines in the calendar feed of the people who edit the documents."""
+
+from django.utils.translation import gettext as _
+
+from programmes.models import ProgrammeVersion
+from responsibilities.access import municipalities_with
+from responsibilities.calendar import Deadline, register
+from responsibilities.capabilities import Capability
+
+
+@register
+def revision_deadlines(person):
+    versions = ProgrammeVersion.objects.filter(
+        status=ProgrammeVersion.Status.ADOPTED,
+        revision_due__isnull=False,
+        programme__municipality__in=municipalities_with(person, Capability.EDIT_PROGRAMME),
+    ).select_related("programme__municipality")
+    for version in versions:
+        yield Deadline(
+            uid=f"revision-{version.pk}",
+            date=version.revision_due,
+            title=_("Revision due: %(title)s") % {"title": version.title},
+            url=version.programme.get_absolute_url(),
+        )

@@ -1,0 +1,169 @@
+"""Follow-up reminders: who is told what and when, once per threshold, with a frozen clock."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from followup import reminders
+from followup.models import Action, Cycle, Report
+from responsibilities.models import OrganisationUnit, Role, User
+from responsibilities.notifications import Notification
+from tests.factories import AssignmentFactory, UnitFactory
+
+pytestmark = pytest.mark.django_db
+TZ = timezone.get_current_timezone()
+K = Notification.Kind
+
+
+def at(date):
+    return time_machine.travel(datetime.datetime.combine(date, datetime.time(6), tzinfo=TZ))
+
+
+@pytest.fixture
+def cycle(demo):
+    return Cycle.objects.get(version__programme__municipality__slug="ale", year=2026)
+
+
+def notes(kind, username=None):
+    found = Notification.objects.filter(kind=kind)
+    if username:
+        found = found.filter(recipient__username=username)
+    return sorted(found.values_list("recipient__username", "period"))
+
+
+def test_units_are_reminded_at_each_threshold_once(cycle):
+    due = cycle.due_on
+    with at(due - datetime.timedelta(days=31)):
+        reminders.scan_reports()
+    assert notes(K.REPORT_DUE) == []
+    for days in (30, 29, 7, 7, 1):
+        with at(due - datetime.timedelta(days=days)):
+            reminders.scan_reports()
+    chief = notes(K.REPORT_DUE, "ale-sektorchef")
+    assert chief == [
+        ("ale-sektorchef", "due-1d"),
+        ("ale-sektorchef", "due-30d"),
+        ("ale-sektorchef", "due-7d"),
+    ]
+    # Sektor samhällsbyggnad has submitted: nothing for its chief.
+    assert notes(K.REPORT_DUE, "ale-sektorchef-2") == []
+
+
+def test_overdue_the_day_after_then_weekly_then_escalated(cycle):
+    committee = OrganisationUnit.objects.get(name="Utbildningsnämnden")
+    chair = AssignmentFactory(
+        role=Role.objects.get(municipality=committee.municipality, kind="committee"),
+        unit=committee,
+    ).person
+    due = cycle.due_on
+    for days in (1, 2, 8, 13):
+        with at(due + datetime.timedelta(days=days)):
+            reminders.scan_reports()
+    assert [p for _, p in notes(K.REPORT_OVERDUE, "ale-sektorchef")] == ["overdue-w0", "overdue-w1"]
+    assert notes(K.REPORT_ESCALATED) == []
+    for days in (14, 15):
+        with at(due + datetime.timedelta(days=days)):
+            reminders.scan_reports()
+    escalated = {user for user, _ in notes(K.REPORT_ESCALATED)}
+    assert {"ale-sakerhetschef", chair.username} <= escalated
+    assert "ale-sektorchef" not in escalated
+    chair_notes = Notification.objects.filter(kind=K.REPORT_ESCALATED, recipient=chair)
+    assert [n.text for n in chair_notes] == [
+        "Sektor utbildning har inte skickat in sin uppföljningsrapport, som skulle vara inne "
+        f"{cycle.due_on.isoformat()} (14 dagar försenad)."
+    ]
+
+
+def test_the_escalation_threshold_is_set_per_cycle(cycle):
+    Cycle.objects.filter(pk=cycle.pk).update(escalate_after_days=3, reminder_days="10")
+    with at(cycle.due_on - datetime.timedelta(days=10)):
+        reminders.scan_reports()
+    with at(cycle.due_on + datetime.timedelta(days=3)):
+        reminders.scan_reports()
+    assert notes(K.REPORT_DUE, "ale-sektorchef") == [("ale-sektorchef", "due-10d")]
+    assert ("ale-sakerhetschef", "escalated") in notes(K.REPORT_ESCALATED)
+
+
+def test_the_scan_has_a_constant_number_of_queries(cycle):
+    def count():
+        with at(cycle.due_on + datetime.timedelta(days=20)), CaptureQueriesContext(connection) as q:
+            reminders.scan_reports()
+        return len(q)
+
+    few = count()
+    for index in range(40):
+        unit = UnitFactory(municipality=cycle.municipality, name=f"Sektor extra {index}")
+        Report.objects.create(cycle=cycle, unit=unit)
+    assert count() == few
+
+
+def test_submission_tells_the_reviewers_and_return_tells_the_unit(
+    cycle, django_capture_on_commit_callbacks
+):
+    report = Report.objects.get(cycle=cycle, unit__name="Sektor samhällsbyggnad")
+    assert reminders.report_submitted(report.pk) >= 1
+    assert reminders.report_submitted(report.pk) == 1  # a second run adds nothing new
+    assert notes(K.REPORT_SUBMITTED) == [("ale-sakerhetschef", notes(K.REPORT_SUBMITTED)[0][1])]
+    chief = User.objects.get(username="ale-sakerhetschef")
+    with django_capture_on_commit_callbacks(execute=True):
+        report.return_(by=chief, comment="Komplettera risker.")
+    returned = Notification.objects.filter(kind=K.REPORT_RETURNED)
+    # Everyone who reports for the unit: its chief and its security officer.
+    assert {n.recipient.username for n in returned} == {"ale-sektorchef-2", "ale-handlaggare-sam"}
+    assert all("Komplettera risker." in n.text for n in returned)
+
+
+def test_opening_a_cycle_tells_every_reporting_unit(cycle, django_capture_on_commit_callbacks):
+    chief = User.objects.get(username="ale-sakerhetschef")
+    new = Cycle.create_for(
+        cycle.version,
+        2027,
+        by=chief,
+        opens_on=datetime.date(2027, 11, 1),
+        due_on=datetime.date(2028, 1, 31),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        new.open(by=chief)
+    told = {user for user, _ in notes(K.CYCLE_OPENED)}
+    assert {"ale-sektorchef", "ale-sektorchef-2", "ale-bolags-vd"} <= told
+    assert "ale-medarbetare" not in told and "kalix-sektorchef" not in told
+
+
+def test_actions_are_reminded_before_due_and_flagged_when_overdue(cycle):
+    report = Report.objects.get(cycle=cycle, unit__name="Sektor utbildning")
+    today = timezone.localdate()
+    soon = Action.objects.create(
+        report=report, what="Öva utrymning", due_on=today + datetime.timedelta(days=5)
+    )
+    late = Action.objects.create(
+        report=report, what="Ny rutin", due_on=today - datetime.timedelta(days=2)
+    )
+    Action.objects.create(report=report, what="Klar", due_on=today, status=Action.Status.DONE)
+    reminders.scan_actions()
+    reminders.scan_actions()
+    mine = Notification.objects.filter(recipient__username="ale-sektorchef")
+    assert mine.filter(kind=K.ACTION_DUE, subject=f"action:{soon.pk}").count() == 1
+    assert mine.filter(kind=K.ACTION_OVERDUE, subject=f"action:{late.pk}").count() == 1
+    assert not mine.filter(
+        subject__in=[f"action:{a.pk}" for a in Action.objects.filter(what="Klar")]
+    ).exists()
+    # An action carried over to this year's report is reminded once, by its latest copy.
+    originals = Action.objects.filter(carried_to__report=report)
+    assert originals.exists()
+    assert not Notification.objects.filter(
+        subject__in=[f"action:{a.pk}" for a in originals]
+    ).exists()
+
+
+def test_the_calendar_feed_holds_the_report_and_revision_deadlines(client, cycle):
+    from responsibilities.calendar import deadlines_for
+
+    sven = [d.title for d in deadlines_for(User.objects.get(username="ale-sektorchef"))]
+    assert "Uppföljningsrapport ska lämnas in: Sektor utbildning" in sven
+    sara = [d.title for d in deadlines_for(User.objects.get(username="ale-sakerhetschef"))]
+    assert any(t.startswith("Revision senast: Program för trygghet") for t in sara)
+    assert not any("Sektor utbildning" in t for t in sara)
