@@ -191,3 +191,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# --- programmes: the editor ---------------------------------------------------------------
+# Largest related-document upload (bytes), and how far ahead the start page warns of a revision.
+PROGRAMMES_MAX_UPLOAD_BYTES = env_int("PROGRAMMES_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+PROGRAMMES_REVISION_WARNING_DAYS = env_int("PROGRAMMES_REVISION_WARNING_DAYS", 183)
