@@ -131,8 +131,8 @@ def test_nothing_typed_is_lost_on_a_validation_error(draft, chief_client):
         ("<p><img src=x onerror=alert(1)>Bild</p>", "<p>Bild</p>"),
         (
             "Rad med **fet** och [länk](https://ale.se)\n\n- ett\n- två",
-            '<p>Rad med <strong>fet</strong> och <a href="https://ale.se" rel="noopener noreferrer">'
-            "länk</a></p><ul><li>ett</li><li>två</li></ul>",
+            '<p>Rad med <strong>fet</strong> och <a href="https://ale.se" '
+            'rel="noopener noreferrer">länk</a></p><ul><li>ett</li><li>två</li></ul>',
         ),
         ("Text <script>alert(1)</script>", "<p>Text &lt;script&gt;alert(1)&lt;/script&gt;</p>"),
     ],
