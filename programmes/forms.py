@@ -32,7 +32,19 @@ class DateInput(forms.DateInput):
 class MarkupField(forms.CharField):
     """A textarea in the editor's markup; `cleaned_data` holds sanitised HTML."""
 
-    widget = forms.Textarea(attrs={"rows": 8, "class": "markup-editor"})
+    widget = forms.Textarea(
+        attrs={
+            "rows": 8,
+            "class": "markup-editor",
+            # Labels for the optional toolbar of static/js/markup-toolbar.js.
+            "data-toolbar-label": _("Formatting"),
+            "data-toolbar-bold": _("Bold"),
+            "data-toolbar-italic": _("Italic"),
+            "data-toolbar-bullets": _("Bulleted list"),
+            "data-toolbar-numbers": _("Numbered list"),
+            "data-toolbar-link": _("Link"),
+        }
+    )
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)

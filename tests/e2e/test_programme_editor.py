@@ -158,3 +158,23 @@ def test_two_editors_of_the_same_item_do_not_lose_an_edit(new_page, demo):
     assert second.get_by_text("Sparat.").is_visible()
     item.refresh_from_db()
     assert item.text == "Första och andra redaktörens text"
+
+
+def test_the_formatting_toolbar_inserts_markup(page, demo):
+    from programmes.models import Programme, Section
+    from responsibilities.models import User
+
+    programme = Programme.objects.get(slug="trygghet-och-sakerhet")
+    draft = programme.start_revision(by=User.objects.get(username="ale-sakerhetschef"))
+    background = draft.sections.get(kind=Section.Kind.BACKGROUND)
+    log_in(page, "ale-sakerhetschef")
+    page.goto(f"/styrdokument/ale/trygghet-och-sakerhet/utkast/avsnitt/{background.pk}/")
+    body = page.get_by_label("Text före listan")
+    body.fill("Ett viktigt ord")
+    body.evaluate("area => area.setSelectionRange(4, 11)")
+    page.get_by_role("group", name="Formatering").first.get_by_role("button", name="Fet").click()
+    assert body.input_value() == "Ett **viktigt** ord"
+    assert_accessible(page)
+    page.get_by_role("button", name="Spara").click()
+    background.refresh_from_db()
+    assert background.body == "<p>Ett <strong>viktigt</strong> ord</p>"

@@ -363,3 +363,27 @@ def test_revision_warnings_go_to_those_who_edit(demo):
     assert [v.programme.slug for v in warnings] == ["trygghet-och-sakerhet"]
     assert warnings[0].revision_status[0] == "overdue"
     assert revision_warnings_for(User.objects.get(username="ale-medarbetare")) == []
+
+
+def test_the_start_page_block_lists_overdue_revisions(demo, rf):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    chief = User.objects.get(username="ale-sakerhetschef")
+    with translation.override("sv"):
+        html = render_to_string(
+            "programmes/_revision_status_list.html",
+            {"revision_warnings": revision_warnings_for(chief)},
+        )
+    assert "Styrdokument att revidera" in html
+    assert "revideringen är försenad sedan 2024-12-31" in html
+    assert reverse("programmes:document", kwargs=ALE) in html
+
+
+def test_a_due_revision_says_in_how_many_months(programme):
+    from django.template.loader import render_to_string
+
+    adopted = programme.versions.get(status=Status.ADOPTED)
+    adopted.revision_due = datetime.date.today() + datetime.timedelta(days=100)
+    html = render_to_string("programmes/_revision_status.html", {"version": adopted})
+    assert "3" in html and ("months" in html or "månader" in html)
