@@ -25,6 +25,16 @@ class ConflictError(Exception):
         self.current = current
 
 
+class CountsSaves:
+    """Every full save of an existing row counts up `revision` (the editor's saves, the admin's,
+    adoption); position-only saves (`update_fields`) do not, so reordering never conflicts."""
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and kwargs.get("update_fields") is None:
+            self.revision += 1
+        super().save(*args, **kwargs)
+
+
 def revision_field():
     return models.PositiveIntegerField(
         _("revision"), default=0, editable=False, help_text=REVISION_HELP
@@ -113,7 +123,7 @@ class Programme(models.Model):
         return source.copy_as_draft(programme=self, number=number)
 
 
-class ProgrammeVersion(models.Model):
+class ProgrammeVersion(CountsSaves, models.Model):
     """One version of a governing document: a draft, the adopted text, or a superseded one."""
 
     class Status(models.TextChoices):
@@ -308,7 +318,7 @@ class ProgrammeVersion(models.Model):
         if not corrections:
             raise ValidationError(_("Nothing was changed."))
         self.full_clean()
-        self.revision = current.revision + 1
+        self.revision = current.revision
         self.save()
         AdoptionCorrection.objects.bulk_create(corrections)
         return corrections
@@ -358,7 +368,6 @@ def save_part(instance, *, based_on: int, **changes):
             raise ConflictError(current)
         for field, value in changes.items():
             setattr(current, field, value)
-        current.revision += 1
         current.full_clean()
         current.save()
         return current
@@ -431,7 +440,7 @@ class AdoptionCorrection(models.Model):
         return ProgrammeVersion._meta.get_field(self.field).verbose_name
 
 
-class Section(models.Model):
+class Section(CountsSaves, models.Model):
     """A part of a version: background, purposes, goals, areas, responsibilities, follow-up…"""
 
     class Kind(models.TextChoices):
@@ -483,7 +492,7 @@ class Section(models.Model):
         return self.version
 
 
-class SectionItem(models.Model):
+class SectionItem(CountsSaves, models.Model):
     """A list item of a section: a purpose, a goal, an area, or a responsibility clause."""
 
     section = models.ForeignKey(
@@ -522,7 +531,7 @@ class SectionItem(models.Model):
         return self.section.version
 
 
-class RelatedDocument(models.Model):
+class RelatedDocument(CountsSaves, models.Model):
     """Another governing document the version refers to (e.g. brandskyddspolicy)."""
 
     version = models.ForeignKey(

@@ -394,3 +394,15 @@ def test_a_due_revision_says_in_how_many_months(programme):
     adopted.revision_due = datetime.date.today() + datetime.timedelta(days=100)
     html = render_to_string("programmes/_revision_status.html", {"version": adopted})
     assert "3" in html and ("months" in html or "månader" in html)
+
+
+def test_a_save_elsewhere_also_makes_the_editors_copy_stale(draft, chief_client):
+    """An admin save (or any full save) counts as a revision; a move does not."""
+    item = purposes(draft).items.order_by("position").first()
+    chief_client.post(url("move_item", pk=item.pk), {"direction": "down"})
+    item.refresh_from_db()
+    assert item.revision == 0
+    item.text = "Ändrad i administrationen"
+    item.save()
+    response = chief_client.post(url("edit_item", pk=item.pk), {"text": "Min text", "revision": 0})
+    assert response.status_code == 409
