@@ -259,3 +259,7 @@ LOGGING["loggers"] = {
 
 # Follow-up (followup app): evidence attached to reports.
 FOLLOWUP_ATTACHMENT_MAX_BYTES = env_int("FOLLOWUP_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+
+# --- programmes: the editor ---------------------------------------------------------------
+# Largest related-document upload (bytes). (The revision warning is REVISION_WARNING_MONTHS.)
+PROGRAMMES_MAX_UPLOAD_BYTES = env_int("PROGRAMMES_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)

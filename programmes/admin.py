@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from programmes.models import Programme, ProgrammeVersion, RelatedDocument, Section, SectionItem
+from programmes.models import (
+    AdoptionCorrection,
+    Programme,
+    ProgrammeVersion,
+    RelatedDocument,
+    Section,
+    SectionItem,
+)
 
 
 class VersionInline(admin.TabularInline):
@@ -71,3 +78,20 @@ class SectionItemAdmin(admin.ModelAdmin):
 class RelatedDocumentAdmin(admin.ModelAdmin):
     list_display = ("title", "version", "url")
     list_select_related = ("version",)
+
+
+@admin.register(AdoptionCorrection)
+class AdoptionCorrectionAdmin(admin.ModelAdmin):
+    """The correction log is written by ProgrammeVersion.correct_adoption() only."""
+
+    list_display = ("version", "field", "old_value", "new_value", "corrected_by", "corrected_at")
+    list_select_related = ("version", "corrected_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

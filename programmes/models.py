@@ -7,13 +7,50 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from programmes.html import clean_html
 from responsibilities.models import Municipality, OrganisationUnit, Role
 
+# Saves of a draft part carry the `revision` they were based on; a save based on an older one
+# is refused (optimistic concurrency), so two editors never overwrite each other silently.
+REVISION_HELP = _("Counts the saves of this part; a save based on an older count is refused.")
+
+
+class ConflictError(Exception):
+    """A save was based on an older revision of the part than the one now stored."""
+
+    def __init__(self, current):
+        super().__init__("stale revision")
+        self.current = current
+
+
+class CountsSaves:
+    """Every full save of an existing row counts up `revision` (the editor's saves, the admin's,
+    adoption); position-only saves (`update_fields`) do not, so reordering never conflicts."""
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and kwargs.get("update_fields") is None:
+            self.revision += 1
+        super().save(*args, **kwargs)
+
+
+def revision_field():
+    return models.PositiveIntegerField(
+        _("revision"), default=0, editable=False, help_text=REVISION_HELP
+    )
+
 
 class FrozenVersionError(ValidationError):
     """Raised when content of an adopted or superseded version would change."""
+
+
+class DraftExistsError(ValidationError):
+    """A document already has an open draft; there is one per document."""
+
+    def __init__(self, draft):
+        super().__init__(_("This document already has a draft."), code="draft_exists")
+        self.draft = draft
 
 
 class ProgrammeQuerySet(models.QuerySet):
@@ -66,8 +103,27 @@ class Programme(models.Model):
             kwargs={"municipality": self.municipality.slug, "slug": self.slug},
         )
 
+    def url_kwargs(self) -> dict:
+        return {"municipality": self.municipality.slug, "slug": self.slug}
 
-class ProgrammeVersion(models.Model):
+    @transaction.atomic
+    def start_revision(self, *, by, source=None):
+        """Open a new draft as a deep copy of `source` (default: the adopted version)."""
+        versions = list(ProgrammeVersion.objects.select_for_update().filter(programme=self))
+        draft = next((v for v in versions if v.status == ProgrammeVersion.Status.DRAFT), None)
+        if draft is not None:
+            raise DraftExistsError(draft)
+        if source is None:
+            source = next(
+                (v for v in versions if v.status == ProgrammeVersion.Status.ADOPTED), None
+            ) or max(versions, key=lambda v: v.number, default=None)
+        number = max((v.number for v in versions), default=0) + 1
+        if source is None:
+            return ProgrammeVersion.objects.create(programme=self, number=number, title=str(self))
+        return source.copy_as_draft(programme=self, number=number)
+
+
+class ProgrammeVersion(CountsSaves, models.Model):
     """One version of a governing document: a draft, the adopted text, or a superseded one."""
 
     class Status(models.TextChoices):
@@ -115,6 +171,9 @@ class ProgrammeVersion(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    revision = revision_field()
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["programme", "-number"]
@@ -171,13 +230,108 @@ class ProgrammeVersion(models.Model):
         delta = (self.revision_due - today).days
         return ("overdue", -delta) if delta < 0 else ("due", delta)
 
+    def copy_as_draft(self, *, programme, number):
+        """A new draft of `programme` with this version's text, sections, items and documents.
+
+        The adoption record is not copied: it belongs to the decision on this version.
+        """
+        same_municipality = programme.municipality_id == self.programme.municipality_id
+        draft = ProgrammeVersion.objects.create(
+            programme=programme,
+            number=number,
+            title=self.title,
+            subtitle=self.subtitle,
+            number_sections=self.number_sections,
+        )
+        sections = self.sections.order_by("position").prefetch_related("items")
+        for section in sections:
+            copy = Section.objects.create(
+                version=draft,
+                kind=section.kind,
+                position=section.position,
+                heading=section.heading,
+                body=section.body,
+                closing=section.closing,
+            )
+            for item in section.items.all():
+                SectionItem.objects.create(
+                    section=copy,
+                    position=item.position,
+                    text=item.text,
+                    # Roles belong to one municipality; a copy into another drops the link.
+                    role_id=item.role_id if same_municipality else None,
+                )
+        for document in self.related_documents.order_by("position"):
+            RelatedDocument.objects.create(
+                version=draft,
+                position=document.position,
+                title=document.title,
+                url=document.url,
+                file=document.file.name if document.file else "",
+            )
+        return draft
+
+    def lock_draft(self):
+        """Lock this version's row for the transaction; refuse if it is no longer a draft."""
+        status = (
+            ProgrammeVersion.objects.select_for_update()
+            .filter(pk=self.pk)
+            .values_list("status", flat=True)
+            .first()
+        )
+        if status != self.Status.DRAFT:
+            raise FrozenVersionError(_("This version is no longer a draft and cannot change."))
+
+    @transaction.atomic
+    def delete_draft(self):
+        """Remove a draft with its content; adopted and superseded versions stay for good."""
+        self.lock_draft()
+        self.delete()
+
+    @transaction.atomic
+    def correct_adoption(self, *, by, reason, **changes):
+        """Correct a wrong date, § or Dnr of the adoption record, logging old → new and why."""
+        if self.status == self.Status.DRAFT:
+            raise ValidationError(_("A draft has no adoption record to correct."))
+        if not reason.strip():
+            raise ValidationError({"reason": _("Give the reason for the correction.")})
+        unknown = set(changes) - set(AdoptionCorrection.CORRECTABLE)
+        if unknown:
+            raise ValidationError(_("Only the adoption record can be corrected."))
+        current = ProgrammeVersion.objects.select_for_update().get(pk=self.pk)
+        corrections = []
+        for field, value in changes.items():
+            old = getattr(current, field)
+            if old == value:
+                continue
+            corrections.append(
+                AdoptionCorrection(
+                    version=self,
+                    field=field,
+                    old_value="" if old is None else str(old),
+                    new_value="" if value is None else str(value),
+                    reason=reason.strip(),
+                    corrected_by=by,
+                )
+            )
+            setattr(self, field, value)
+        if not corrections:
+            raise ValidationError(_("Nothing was changed."))
+        self.full_clean()
+        self.revision = current.revision
+        self.save()
+        AdoptionCorrection.objects.bulk_create(corrections)
+        return corrections
+
     @transaction.atomic
     def adopt(
         self, *, by, adopting_body, decision_date=None, paragraph="", case_number="", **record
     ):
         """Turn this draft into the adopted version; the previous adopted one is superseded."""
+        self.lock_draft()
         if self.status != self.Status.DRAFT:
             raise ValidationError(_("Only a draft can be adopted."))
+
         if adopting_body.municipality_id != self.programme.municipality_id:
             raise ValidationError({"adopting_body": _("The body belongs to another municipality.")})
         ProgrammeVersion.objects.select_for_update().filter(programme=self.programme_id).update(
@@ -199,7 +353,94 @@ class ProgrammeVersion(models.Model):
         self.save()
 
 
-class Section(models.Model):
+def save_part(instance, *, based_on: int, **changes):
+    """Save changes to a draft's part if nobody saved it since revision `based_on`.
+
+    Raises ConflictError (with the stored part) when the copy was stale, FrozenVersionError
+    when the version is no longer a draft.
+    """
+    model = type(instance)
+    with transaction.atomic():
+        version = instance if model is ProgrammeVersion else instance.draft_version
+        version.lock_draft()
+        current = model.objects.select_for_update().get(pk=instance.pk)
+        if current.revision != based_on:
+            raise ConflictError(current)
+        for field, value in changes.items():
+            setattr(current, field, value)
+        current.full_clean()
+        current.save()
+        return current
+
+
+def swap_positions(instance, siblings, *, up: bool):
+    """Move a section, item or related document one place up or down among its siblings.
+
+    Positions are unique, so the row steps aside to a free position before the swap; both
+    moves happen in one transaction with the draft locked.
+    """
+    model = type(instance)
+    with transaction.atomic():
+        instance.draft_version.lock_draft()
+        rows = list(siblings.select_for_update().order_by("position"))
+        index = next(i for i, row in enumerate(rows) if row.pk == instance.pk)
+        other_index = index - 1 if up else index + 1
+        if not 0 <= other_index < len(rows):
+            return False
+        me, other = rows[index], rows[other_index]
+        free = rows[-1].position + 1
+        model.objects.filter(pk=me.pk).update(position=free)
+        me.position, other.position = other.position, me.position
+        other.save(update_fields=["position"])
+        me.save(update_fields=["position"])
+        return True
+
+
+class AdoptionCorrection(models.Model):
+    """A logged correction of an adoption record: who, when, which field, old → new, why."""
+
+    CORRECTABLE = (
+        "adopting_body",
+        "decision_date",
+        "paragraph",
+        "case_number",
+        "valid_from",
+        "valid_until",
+        "revision_due",
+    )
+
+    version = models.ForeignKey(
+        ProgrammeVersion,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+        verbose_name=_("version"),
+    )
+    field = models.CharField(_("field"), max_length=40)
+    old_value = models.CharField(_("old value"), max_length=300, blank=True)
+    new_value = models.CharField(_("new value"), max_length=300, blank=True)
+    reason = models.TextField(_("reason"))
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("corrected by"),
+    )
+    corrected_at = models.DateTimeField(_("corrected"), default=timezone.now)
+
+    class Meta:
+        ordering = ["version", "-corrected_at"]
+        verbose_name = _("adoption record correction")
+        verbose_name_plural = _("adoption record corrections")
+
+    def __str__(self):
+        return f"{self.version}: {self.field} {self.old_value} → {self.new_value}"
+
+    @property
+    def field_label(self) -> str:
+        return ProgrammeVersion._meta.get_field(self.field).verbose_name
+
+
+class Section(CountsSaves, models.Model):
     """A part of a version: background, purposes, goals, areas, responsibilities, follow-up…"""
 
     class Kind(models.TextChoices):
@@ -224,6 +465,9 @@ class Section(models.Model):
     heading = models.CharField(_("heading"), max_length=200)
     body = models.TextField(_("text"), blank=True, help_text=_("Shown before the list."))
     closing = models.TextField(_("closing text"), blank=True, help_text=_("Shown after the list."))
+    revision = revision_field()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["version", "position"]
@@ -243,8 +487,12 @@ class Section(models.Model):
         self.closing = clean_html(self.closing)
         super().save(*args, **kwargs)
 
+    @property
+    def draft_version(self):
+        return self.version
 
-class SectionItem(models.Model):
+
+class SectionItem(CountsSaves, models.Model):
     """A list item of a section: a purpose, a goal, an area, or a responsibility clause."""
 
     section = models.ForeignKey(
@@ -261,6 +509,9 @@ class SectionItem(models.Model):
         verbose_name=_("role"),
         help_text=_("For responsibility clauses: the role the clause is about."),
     )
+    revision = revision_field()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["section", "position"]
@@ -275,8 +526,12 @@ class SectionItem(models.Model):
     def __str__(self):
         return self.text[:80]
 
+    @property
+    def draft_version(self):
+        return self.section.version
 
-class RelatedDocument(models.Model):
+
+class RelatedDocument(CountsSaves, models.Model):
     """Another governing document the version refers to (e.g. brandskyddspolicy)."""
 
     version = models.ForeignKey(
@@ -288,6 +543,10 @@ class RelatedDocument(models.Model):
     position = models.PositiveIntegerField(_("position"))
     title = models.CharField(_("title"), max_length=200)
     url = models.URLField(_("link"), blank=True)
+    file = models.FileField(_("file"), upload_to="programmes/related/%Y/", blank=True)
+    revision = revision_field()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["version", "position"]
@@ -297,7 +556,14 @@ class RelatedDocument(models.Model):
             models.UniqueConstraint(
                 fields=["version", "position"], name="related_document_position_unique_per_version"
             ),
+            models.CheckConstraint(
+                condition=Q(url="") | Q(file=""), name="related_document_link_or_file"
+            ),
         ]
 
     def __str__(self):
         return self.title
+
+    @property
+    def draft_version(self):
+        return self.version

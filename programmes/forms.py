@@ -1,0 +1,246 @@
+"""Forms of the programme editor. Formatted text is typed in the editor's small markup."""
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from programmes.markup import to_html, to_markup
+from programmes.models import Programme, ProgrammeVersion, RelatedDocument, Section
+from responsibilities.models import OrganisationUnit, Role
+
+MARKUP_HELP = _(
+    "A blank line starts a new paragraph. Start lines with “- ” for a bulleted list or “1. ” "
+    "for a numbered list. **bold**, *italic*, [link text](https://address)."
+)
+ADOPTING_KINDS = (
+    OrganisationUnit.Kind.COUNCIL,
+    OrganisationUnit.Kind.EXECUTIVE_BOARD,
+    OrganisationUnit.Kind.COMMITTEE,
+)
+# What may be uploaded as a related document: checked by the file's first bytes, not its name.
+ZIP_DOCUMENTS = {".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp"}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class MarkupField(forms.CharField):
+    """A textarea in the editor's markup; `cleaned_data` holds sanitised HTML."""
+
+    widget = forms.Textarea(
+        attrs={
+            "rows": 8,
+            "class": "markup-editor",
+            # Labels for the optional toolbar of static/js/markup-toolbar.js.
+            "data-toolbar-label": _("Formatting"),
+            "data-toolbar-bold": _("Bold"),
+            "data-toolbar-italic": _("Italic"),
+            "data-toolbar-bullets": _("Bulleted list"),
+            "data-toolbar-numbers": _("Numbered list"),
+            "data-toolbar-link": _("Link"),
+        }
+    )
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", MARKUP_HELP)
+        kwargs.setdefault("strip", False)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        # Initial values come from the database as HTML; bound (typed) values stay as typed.
+        if isinstance(value, str) and value.lstrip().startswith("<"):
+            return to_markup(value)
+        return value
+
+    def clean(self, value):
+        return to_html(super().clean(value))
+
+
+class RevisionForm(forms.Form):
+    """Carries the revision of the part the form was based on (optimistic concurrency)."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class MetadataForm(RevisionForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    subtitle = forms.CharField(label=_("Subtitle"), max_length=300, required=False)
+    number_sections = forms.BooleanField(
+        label=_("Number the sections"), required=False, help_text=_("Show “1 Background”, …")
+    )
+
+    FIELDS = ("title", "subtitle", "number_sections")
+
+
+class SectionForm(RevisionForm):
+    heading = forms.CharField(label=_("Heading"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind of section"), choices=Section.Kind.choices)
+    body = MarkupField(label=_("Text before the list"))
+    closing = MarkupField(label=_("Text after the list"))
+
+    FIELDS = ("heading", "kind", "body", "closing")
+
+
+class NewSectionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of section"), choices=Section.Kind.choices)
+    heading = forms.CharField(label=_("Heading"), max_length=200)
+
+
+class ItemForm(RevisionForm):
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}))
+    role = forms.ModelChoiceField(
+        label=_("Role"),
+        queryset=Role.objects.none(),
+        required=False,
+        help_text=_("For responsibility clauses: the role the clause is about."),
+    )
+
+    FIELDS = ("text", "role")
+
+    def __init__(self, *args, roles=None, with_role=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if with_role and roles is not None:
+            self.fields["role"].queryset = roles
+        else:
+            del self.fields["role"]
+
+
+class NewItemForm(ItemForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["revision"]
+
+
+def validate_document_file(upload):
+    """Refuse files that are too large or whose content is not a PDF or an office document."""
+    limit = settings.PROGRAMMES_MAX_UPLOAD_BYTES
+    if upload.size > limit:
+        raise forms.ValidationError(
+            _("The file is too large. The largest allowed size is %(size)s."),
+            params={"size": filesizeformat(limit)},
+        )
+    name = upload.name.lower()
+    head = upload.read(8)
+    upload.seek(0)
+    is_pdf = name.endswith(".pdf") and head.startswith(b"%PDF-")
+    is_office = any(name.endswith(ext) for ext in ZIP_DOCUMENTS) and head.startswith(b"PK\x03\x04")
+    if not (is_pdf or is_office):
+        raise forms.ValidationError(_("Upload a PDF or an office document (.docx, .xlsx, .odt …)."))
+
+
+class RelatedDocumentForm(forms.ModelForm):
+    url = forms.URLField(
+        label=_("Link"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("The address where the document is published, if any."),
+    )
+    file = forms.FileField(
+        label=_("File"),
+        required=False,
+        validators=[validate_document_file],
+        help_text=_("A PDF or an office document. Give either a link or a file."),
+    )
+
+    class Meta:
+        model = RelatedDocument
+        fields = ("title", "url", "file")
+        labels = {"title": _("Title")}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("url") and data.get("file"):
+            raise forms.ValidationError(_("Give either a link or a file, not both."))
+        return data
+
+
+class AdoptionRecordForm(forms.ModelForm):
+    """The decision: adopting body, date, § and Dnr, validity and revision date."""
+
+    class Meta:
+        model = ProgrammeVersion
+        fields = (
+            "adopting_body",
+            "decision_date",
+            "paragraph",
+            "case_number",
+            "valid_from",
+            "valid_until",
+            "revision_due",
+        )
+        widgets = {
+            "decision_date": DateInput(),
+            "valid_from": DateInput(),
+            "valid_until": DateInput(),
+            "revision_due": DateInput(),
+        }
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["adopting_body"].required = True
+        self.fields["adopting_body"].queryset = OrganisationUnit.objects.filter(
+            municipality=municipality, kind__in=ADOPTING_KINDS
+        ).order_by("path")
+        self.fields["decision_date"].required = True
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("valid_from"), data.get("valid_until")
+        if start and end and end < start:
+            self.add_error("valid_until", _("The end of validity must not come before its start."))
+        return data
+
+    def _post_clean(self):
+        # The model method validates the whole version when it adopts or corrects.
+        pass
+
+    def record(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class CorrectionForm(AdoptionRecordForm):
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Logged with your name and the time, e.g. “the minutes give § 131”."),
+    )
+
+
+class NewDocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of document"), choices=Programme.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    slug = forms.SlugField(
+        label=_("Web address name"),
+        max_length=80,
+        help_text=_("Lower-case ASCII letters, digits and hyphens, e.g. “sakerhetsstrategi”."),
+    )
+    copy_from = forms.ModelChoiceField(
+        label=_("Start from a copy of"),
+        queryset=ProgrammeVersion.objects.none(),
+        required=False,
+        empty_label=_("Nothing: start with an empty document"),
+    )
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality = municipality
+        self.fields["copy_from"].queryset = (
+            ProgrammeVersion.objects.filter(programme__municipality=municipality)
+            .select_related("programme")
+            .order_by("title", "-number")
+        )
+        self.fields["copy_from"].label_from_instance = lambda v: (
+            f"{v.title} ({v.get_status_display().lower()}, {v.number})"
+        )
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if Programme.objects.filter(municipality=self.municipality, slug=slug).exists():
+            raise forms.ValidationError(_("Another document already uses this address name."))
+        return slug
