@@ -343,7 +343,7 @@ def test_it_refuses_a_file_that_is_too_large(draft, chief_client, settings, tmp_
     assert response.context["form"].errors["file"]
 
 
-PAGES = {"edit": 8, "preview": 7, "compare": 13, "history": 10}
+PAGES = {"edit": 9, "preview": 8, "compare": 14, "history": 11}
 
 
 def _get_pages(client):
