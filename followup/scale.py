@@ -230,6 +230,7 @@ class Generator:
             for model in (Municipality, OrganisationUnit)
         }
         self.sections = self._section_templates()
+        self.versions: list[int] = []  # written as drafts, adopted by generate()
 
     @staticmethod
     def _section_templates():
@@ -442,7 +443,6 @@ class Generator:
             created_at=_aware(adopted_on),
             updated_at=_aware(adopted_on),
         )
-        self.versions = getattr(self, "versions", [])
         self.versions.append(version)
         areas = []
         for position, (kind, heading, body, items, closing) in enumerate(self.sections, 1):
@@ -655,7 +655,7 @@ def generate(options: Options, writer: Writer | None = None) -> dict[str, int]:
     generator = Generator(writer, options)
     generator.run()
     # Adopt every programme version (draft → adopted: what the triggers allow).
-    ProgrammeVersion.objects.filter(pk__in=getattr(generator, "versions", [])).update(
+    ProgrammeVersion.objects.filter(pk__in=generator.versions).update(
         status=ProgrammeVersion.Status.ADOPTED
     )
     return writer.counts()
