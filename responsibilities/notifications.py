@@ -10,7 +10,7 @@ import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -164,28 +164,30 @@ def stale_claim_before() -> datetime.datetime:
 
 
 def collect_digests(day=None) -> list[int]:
-    """Attach every undelivered notification to its recipient's digest of the day; return the
-    ids of digests that still need sending (new ones and ones whose sender died)."""
+    """Attach every undelivered notification to its recipient's pending digest of the day;
+    return the ids of digests that still need sending (new ones and ones whose sender died).
+    A constant number of queries however many people and notifications there are."""
     day = day or timezone.localdate()
-    recipients = (
-        Notification.objects.filter(digest=None, recipient__is_active=True)
-        .values_list("recipient_id", flat=True)
-        .distinct()
+    undelivered = Notification.objects.filter(digest=None, recipient__is_active=True)
+    recipients = set(undelivered.values_list("recipient_id", flat=True).distinct())
+    Digest.objects.bulk_create(
+        [Digest(recipient_id=recipient_id, day=day) for recipient_id in recipients],
+        ignore_conflicts=True,
+        batch_size=500,
     )
-    for recipient_id in list(recipients):
-        with transaction.atomic():
-            digest, _created = Digest.objects.get_or_create(recipient_id=recipient_id, day=day)
-            if digest.status == Digest.Status.SENT:
-                # Already sent today: what came after waits for tomorrow's digest.
-                continue
-            Notification.objects.filter(recipient_id=recipient_id, digest=None).update(
-                digest=digest
-            )
-    stale = stale_claim_before()
+    # Only a digest still pending takes new items: one being sent (or sent) today has already
+    # read its list, so what came after waits for tomorrow's digest.
+    pending_today = Digest.objects.filter(
+        recipient_id=OuterRef("recipient_id"), day=day, status=Digest.Status.PENDING
+    ).values("pk")[:1]
+    undelivered.update(digest=Subquery(pending_today))
     return list(
         Digest.objects.filter(
-            Q(status=Digest.Status.PENDING) | Q(status=Digest.Status.SENDING, claimed_at__lt=stale)
-        ).values_list("id", flat=True)
+            Q(status=Digest.Status.PENDING, notifications__isnull=False)
+            | Q(status=Digest.Status.SENDING, claimed_at__lt=stale_claim_before())
+        )
+        .values_list("id", flat=True)
+        .distinct()
     )
 
 

@@ -190,3 +190,22 @@ def test_two_workers_at_once_send_one_email(demo):
         thread.join()
     assert sorted(results) == [False, True]
     assert len(mail.outbox) == 1
+
+
+def test_collecting_digests_takes_the_same_queries_for_many_people(demo):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            collect_digests()
+        return len(queries)
+
+    notify(chief(), Notification.Kind.REPORT_DUE, "a", "1", "Follow-up report due")
+    few = count()
+    Digest.objects.all().delete()
+    for person in User.objects.all():
+        notify(person, Notification.Kind.REPORT_DUE, "b", "1", "Follow-up report due")
+    assert count() == few
+    assert Digest.objects.count() == User.objects.filter(is_active=True).count()
+    assert not Notification.objects.filter(digest=None).exists()
