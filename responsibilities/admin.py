@@ -5,9 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from responsibilities.models import (
     Assignment,
     AuditEvent,
+    CalendarFeed,
+    Digest,
     Municipality,
+    MunicipalityPermission,
+    Notification,
     OrganisationUnit,
     Role,
+    UnitPermission,
     User,
     YearlyDeadline,
 )
@@ -78,3 +83,47 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written by the system only: viewable, never edited by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MunicipalityPermission, UnitPermission)
+class PermissionRowAdmin(ReadOnlyAdmin):
+    """Granted from assignments by sync_permissions(); never set by hand."""
+
+    list_display = ("user", "permission", "content_object")
+    list_select_related = ("user", "permission", "content_object")
+    search_fields = ("user__username",)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "recipient", "kind", "subject", "period", "read_at", "digest")
+    list_filter = ("kind",)
+    list_select_related = ("recipient", "digest")
+    search_fields = ("recipient__username", "subject")
+
+
+@admin.register(Digest)
+class DigestAdmin(ReadOnlyAdmin):
+    list_display = ("day", "recipient", "status", "attempts", "sent_at")
+    list_filter = ("status",)
+    list_select_related = ("recipient",)
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(ReadOnlyAdmin):
+    list_display = ("person", "created_at", "revoked_at")
+    list_select_related = ("person",)
+    exclude = ("token",)

@@ -1,0 +1,78 @@
+from django.contrib import admin
+
+from followup.models import Action, Answer, Attachment, Cycle, Question, Report, ReportEvent
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    extra = 0
+    fields = ("position", "area", "text", "answer_type", "required")
+
+
+@admin.register(Cycle)
+class CycleAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "year", "status", "opens_on", "due_on", "board_date")
+    list_filter = ("status", "version__programme__municipality")
+    list_select_related = ("version__programme__municipality",)
+    readonly_fields = ("status", "opened_at", "opened_by", "closed_at", "closed_by")
+    filter_horizontal = ("units",)
+    inlines = [QuestionInline]
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ("text", "cycle", "area", "answer_type", "required", "position")
+    list_select_related = ("cycle", "area")
+    search_fields = ("text",)
+
+
+class ReportEventInline(admin.TabularInline):
+    model = ReportEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ("from_status", "to_status", "by", "at", "comment", "date", "paragraph")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    """Status changes go through the report's transitions (the follow-up pages), not here."""
+
+    list_display = ("unit", "cycle", "status", "submitted_at", "approved_at", "committee_date")
+    list_filter = ("status", "cycle__year", "cycle__version__programme__municipality")
+    list_select_related = ("unit", "cycle__version__programme__municipality")
+    readonly_fields = ("status", "submitted_at", "approved_at", "revision")
+    search_fields = ("unit__name",)
+    inlines = [ReportEventInline]
+
+
+@admin.register(ReportEvent)
+class ReportEventAdmin(admin.ModelAdmin):
+    list_display = ("report", "from_status", "to_status", "by", "at")
+    list_select_related = ("report__unit", "by")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Answer)
+class AnswerAdmin(admin.ModelAdmin):
+    list_display = ("report", "question", "attainment", "updated_at")
+    list_select_related = ("report__unit", "question")
+
+
+@admin.register(Action)
+class ActionAdmin(admin.ModelAdmin):
+    list_display = ("what", "report", "responsible_role", "due_on", "status")
+    list_filter = ("status",)
+    list_select_related = ("report__unit", "responsible_role")
+    search_fields = ("what",)
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ("original_name", "report", "content_type", "size", "uploaded_at")
+    list_select_related = ("report__unit",)
+    readonly_fields = ("file", "content_type", "size", "uploaded_by")
