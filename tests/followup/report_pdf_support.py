@@ -19,7 +19,16 @@ def unit(name) -> OrganisationUnit:
     return OrganisationUnit.objects.get(name=name, municipality__slug="ale")
 
 
-def ask(client, capture, *, kind="board", unit_name=None, year=2025, username=COUNCIL_MEMBER):
+def ask(
+    client,
+    capture,
+    *,
+    kind="board",
+    unit_name=None,
+    year=2025,
+    username=COUNCIL_MEMBER,
+    language="sv",
+):
     """Ask for a file from the reports page (the task runs at commit) and return its row."""
     client.force_login(User.objects.get(username=username))
     data = {"kind": kind, "cycle": ale_cycle(year).pk}
@@ -29,7 +38,10 @@ def ask(client, capture, *, kind="board", unit_name=None, year=2025, username=CO
         response = client.post(reverse("followup:reports_request", args=["ale"]), data)
     assert response.status_code == 302, response
     return ReportFile.objects.get(
-        kind=kind, cycle=ale_cycle(year), unit=unit(unit_name) if unit_name else None
+        kind=kind,
+        cycle=ale_cycle(year),
+        unit=unit(unit_name) if unit_name else None,
+        language=language,
     )
 
 
