@@ -192,9 +192,26 @@ def scope_reports(cycle: Cycle, committee: OrganisationUnit | None):
 def consolidated(cycle: Cycle, committee: OrganisationUnit | None = None) -> Consolidated:
     """The consolidated annual report of a cycle, for the board (all units) or a committee."""
     scoped = scope_reports(cycle, committee)
-    reports = list(with_contents(scoped).order_by("unit__path"))
+    reports = list(
+        scoped.select_related("unit")
+        .prefetch_related(
+            # Without the question join: the cycle's questions are attached below, once.
+            Prefetch("answers", queryset=Answer.objects.order_by("question_id")),
+            Prefetch(
+                "actions",
+                queryset=Action.objects.select_related("responsible_role").order_by(
+                    "position", "pk"
+                ),
+            ),
+        )
+        .order_by("unit__path")
+    )
     approved = [report for report in reports if report.is_approved]
     questions = cycle_questions(cycle)
+    question_by_id = {question.pk: question for question in questions}
+    for report in approved:
+        for answer in report.answers.all():
+            answer.question = question_by_id[answer.question_id]
     groups = group_by_area(questions)
     scale = Question.AnswerType.SCALE
 
@@ -210,8 +227,9 @@ def consolidated(cycle: Cycle, committee: OrganisationUnit | None = None) -> Con
             columns += [(q.text, [q.pk]) for q in scale_questions]
     matrix = []
     now_counts: Counter = Counter()
+    by_report = {r.pk: {a.question_id: a for a in r.answers.all()} for r in approved}
     for report in approved:
-        answers = {a.question_id: a for a in report.answers.all()}
+        answers = by_report[report.pk]
         cells = []
         for _label, ids in columns:
             levels = [answers[pk].attainment for pk in ids if pk in answers]
@@ -229,9 +247,9 @@ def consolidated(cycle: Cycle, committee: OrganisationUnit | None = None) -> Con
                 continue
             answers = []
             for report in approved:
-                for answer in report.answers.all():
-                    if answer.question_id == question.pk and answer.is_filled:
-                        answers.append((report.unit.name, answer.display_value))
+                answer = by_report[report.pk].get(question.pk)
+                if answer is not None and answer.is_filled:
+                    answers.append((report.unit.name, answer.display_value))
             entries.append((question, answers))
         areas.append((label, entries))
 
