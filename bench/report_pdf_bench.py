@@ -171,6 +171,10 @@ def measure(mode: str, runs: int) -> dict:
     }
 
 
+def verdict(ok: bool) -> str:
+    return "meets" if ok else "misses"
+
+
 def write_results(results: dict, runs: int) -> Path:
     import weasyprint
 
@@ -200,6 +204,11 @@ warm-up run. Targets: render ≤ 10 s and ≤ 500 MB; cached repeat ≤ 50 ms.
 | case | median | slowest | CPU time (median) | load average | peak RSS | RSS growth |
 | --- | --- | --- | --- | --- | --- | --- |
 {rows}
+
+Against the targets: render {verdict(r["cpu"] <= 10)} 10 s in CPU time ({ms(r["cpu"])}) and
+{verdict(r["median"] <= 10)} it in wall time ({ms(r["median"])}) at this load; peak memory
+{mib(r["maxrss_kib"])} (target 500 MB); a cached download {ms(results["cached_fetch"]["median"])},
+a cached repeat in the task {ms(results["cached_task"]["median"])} (target 50 ms).
 
 The machine is shared with other sessions (see the load average, 2 cores): wall time is then
 roughly CPU time × the contention, so CPU time is the figure to compare with the target.
