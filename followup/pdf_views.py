@@ -138,11 +138,9 @@ def _cycle_entries(cycle, reports_of_cycle, files, committees):
     """The board's and the committees' entries, and the approved units' entries, of a cycle;
     each with the newest change among the reports behind it (for telling stale files)."""
 
-    def entry(kind, unit=None, in_scope=lambda report: True):
-        changed = max(
-            (r.updated_at for r in reports_of_cycle if in_scope(r)),
-            default=None,
-        )
+    def entry(kind, unit=None, in_scope=lambda report: True, changed=None):
+        if changed is None:
+            changed = max((r.updated_at for r in reports_of_cycle if in_scope(r)), default=None)
         return Entry(
             kind, cycle, unit, files.get((kind, cycle.pk, unit.pk if unit else None)), changed
         )
@@ -155,11 +153,7 @@ def _cycle_entries(cycle, reports_of_cycle, files, committees):
 
         if any(under(r) for r in reports_of_cycle):
             entries.append(entry(K.COMMITTEE, committee, under))
-    units = [
-        entry(K.UNIT, r.unit, lambda report, pk=r.unit_id: report.unit_id == pk)
-        for r in reports_of_cycle
-        if r.is_approved
-    ]
+    units = [entry(K.UNIT, r.unit, changed=r.updated_at) for r in reports_of_cycle if r.is_approved]
     return entries, units
 
 

@@ -12,7 +12,7 @@ from followup.models import Report, ReportFile
 from followup.tasks import render_report_file
 from programmes import pdf
 from responsibilities.audit import AuditEvent
-from responsibilities.models import User
+from responsibilities.models import OrganisationUnit, User
 from tests.followup.report_pdf_support import ale_cycle, ask, download, report, unit
 from tests.programmes.pdf_support import document_text, temporary_media
 
@@ -232,6 +232,16 @@ def test_the_reports_page_has_a_constant_query_count(
     client, demo, media, files, django_assert_num_queries
 ):
     if files:
+        # Twenty more approved units under a committee, and a file row for every report.
+        committee = unit("Utbildningsnämnden")
+        for number in range(20):
+            extra = OrganisationUnit.objects.create(
+                municipality=committee.municipality,
+                parent=committee,
+                kind="sector",
+                name=f"Extra sektor {number}",
+            )
+            Report.objects.create(cycle=ale_cycle(), unit=extra, status=Report.Status.APPROVED)
         for report_ in Report.objects.filter(cycle__year__in=[2025, 2026]).select_related(
             "cycle", "unit"
         ):
