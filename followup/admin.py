@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from followup.models import Action, Answer, Attachment, Cycle, Question, Report, ReportEvent
+from followup.models import (
+    Action,
+    Answer,
+    Attachment,
+    Cycle,
+    Question,
+    Report,
+    ReportEvent,
+    ReportFile,
+)
 
 
 class QuestionInline(admin.TabularInline):
@@ -76,3 +85,18 @@ class AttachmentAdmin(admin.ModelAdmin):
     list_display = ("original_name", "report", "content_type", "size", "uploaded_at")
     list_select_related = ("report__unit",)
     readonly_fields = ("file", "content_type", "size", "uploaded_by")
+
+
+@admin.register(ReportFile)
+class ReportFileAdmin(admin.ModelAdmin):
+    """Generated PDFs: their state is the worker's, not edited by hand."""
+
+    list_display = ("__str__", "kind", "language", "status", "finished_at")
+    list_filter = ("status", "kind", "language")
+    list_select_related = ("cycle", "unit")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

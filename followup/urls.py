@@ -1,5 +1,6 @@
 from django.urls import path
 
+from followup import pdf_views
 from followup.views import cycles, dashboard, reports
 
 app_name = "followup"
@@ -32,4 +33,9 @@ urlpatterns = [
         reports.attachment_download,
         name="attachment",
     ),
+    path("rapport/<int:pk>/pdf/", pdf_views.report_pdf, name="report_pdf"),
+    path("rapporter/", pdf_views.reports_page, name="reports"),
+    path("rapporter/bestall/", pdf_views.reports_request, name="reports_request"),
+    path("rapporter/fil/<int:pk>/", pdf_views.file_download, name="file_download"),
+    path("rapporter/fil/<int:pk>/status/", pdf_views.file_status, name="file_status"),
 ]

@@ -7,6 +7,7 @@ from followup.models.cycles import (
     Question,
     QuestionsFrozen,
 )
+from followup.models.files import ReportFile
 from followup.models.reports import (
     Action,
     Answer,
@@ -29,5 +30,6 @@ __all__ = [
     "QuestionsFrozen",
     "Report",
     "ReportEvent",
+    "ReportFile",
     "ReportQuerySet",
 ]

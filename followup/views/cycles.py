@@ -46,6 +46,7 @@ def index(request, municipality):
             "cycles": cycles,
             "own_reports": own_reports,
             "can_manage": access_for(request).in_municipality(C.MANAGE_CYCLES, municipality),
+            "can_read_reports": access_for(request).in_municipality(C.READ_REPORTS, municipality),
         },
     )
 

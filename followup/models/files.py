@@ -1,0 +1,183 @@
+"""Generated PDF files of follow-up reports: one row per report, scope and language, with the
+state of its generation in a Celery task (followup.tasks.render_report_file)."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from followup.models.cycles import Cycle
+from responsibilities.models import OrganisationUnit
+
+
+def stale_after() -> int:
+    """Seconds after which a running row counts as abandoned: longer than any task may live."""
+    return settings.CELERY_TASK_TIME_LIMIT + 60
+
+
+class ReportFileQuerySet(models.QuerySet):
+    def claimable(self, now=None):
+        """Rows a worker may start: queued, or running for longer than a task may live (the
+        worker died or was killed by the time limit)."""
+        stale = (now or timezone.now()) - datetime.timedelta(seconds=stale_after())
+        return self.filter(
+            Q(status=ReportFile.Status.QUEUED)
+            | Q(status=ReportFile.Status.RUNNING, started_at__lt=stale)
+        )
+
+
+class ReportFile(models.Model):
+    """A PDF of a follow-up report: one unit's, a committee's or the executive board's."""
+
+    class Kind(models.TextChoices):
+        UNIT = "unit", _("Unit report")
+        COMMITTEE = "committee", _("Consolidated report for a committee")
+        BOARD = "board", _("Consolidated report for the executive board")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to be generated")
+        RUNNING = "running", _("Being generated")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    IN_PROGRESS = (Status.QUEUED, Status.RUNNING)
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="files", verbose_name=_("cycle")
+    )
+    # The reporting unit (kind unit) or the committee (kind committee); empty for the board.
+    unit = models.ForeignKey(
+        OrganisationUnit,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("unit or committee"),
+    )
+    language = models.CharField(_("language"), max_length=10)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    content_key = models.CharField(_("content hash"), max_length=64, blank=True)
+    file_path = models.CharField(_("file"), max_length=200, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    # The newest change among the reports the file was made from: later changes make it stale.
+    source_updated_at = models.DateTimeField(_("reports changed"), null=True, blank=True)
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = ReportFileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cycle", "kind", "unit", "language"]
+        verbose_name = _("report file")
+        verbose_name_plural = _("report files")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "cycle", "unit", "language"],
+                condition=Q(unit__isnull=False),
+                name="report_file_unique_per_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "cycle", "language"],
+                condition=Q(unit__isnull=True),
+                name="report_file_unique_for_board",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="board", unit__isnull=True)
+                | (~Q(kind="board") & Q(unit__isnull=False)),
+                name="report_file_unit_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="ready") | ~Q(content_key=""),
+                name="report_file_ready_has_content",
+            ),
+        ]
+
+    def __str__(self):
+        scope = self.unit.name if self.unit_id else self.get_kind_display()
+        return f"{self.cycle.year} {scope} ({self.language}): {self.status}"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in self.IN_PROGRESS
+
+    def is_stale(self, source_updated_at) -> bool:
+        """True when the reports behind a ready file changed after it was made."""
+        return bool(
+            self.is_ready
+            and source_updated_at
+            and (self.source_updated_at is None or source_updated_at > self.source_updated_at)
+        )
+
+    @classmethod
+    def request(cls, *, kind, cycle, unit, language, by) -> "ReportFile":
+        """Ask for the file: a new row, or an existing one put back in the queue unless it is
+        already waiting or being made. The caller enqueues the task after commit."""
+        row, created = cls.objects.get_or_create(
+            kind=kind,
+            cycle=cycle,
+            unit=unit,
+            language=language,
+            defaults={"requested_by": by},
+        )
+        if not created:
+            now = timezone.now()
+            stale = now - datetime.timedelta(seconds=stale_after())
+            # Conditional: a row a worker is rendering right now is left alone.
+            cls.objects.filter(pk=row.pk).exclude(
+                status=cls.Status.RUNNING, started_at__gte=stale
+            ).update(status=cls.Status.QUEUED, requested_at=now, requested_by=by, error="")
+            row.refresh_from_db()
+        return row
+
+    def claim(self) -> bool:
+        """Move the row from queued to running; False if another worker has it already."""
+        now = timezone.now()
+        claimed = (
+            ReportFile.objects.claimable(now)
+            .filter(pk=self.pk)
+            .update(status=self.Status.RUNNING, started_at=now, finished_at=None, error="")
+        )
+        if claimed:
+            self.status, self.started_at = self.Status.RUNNING, now
+        return bool(claimed)
+
+    def finish(self, *, content_key, file_path, source_updated_at):
+        self.status = self.Status.READY
+        self.content_key = content_key
+        self.file_path = file_path
+        self.source_updated_at = source_updated_at
+        self.finished_at = timezone.now()
+        self.save(
+            update_fields=[
+                "status",
+                "content_key",
+                "file_path",
+                "source_updated_at",
+                "finished_at",
+            ]
+        )
+
+    def fail(self, error: str):
+        self.status = self.Status.FAILED
+        self.error = error[:2000]
+        self.finished_at = timezone.now()
+        self.save(update_fields=["status", "error", "finished_at"])

@@ -1,0 +1,280 @@
+"""Report PDFs: the reports page for council members, a unit report's PDF page, asking for a
+file (rendered by a Celery task), its state for polling, and the download."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from followup import reports
+from followup.models import Cycle, Report, ReportFile
+from followup.tasks import render_report_file
+from followup.views.common import municipality_for, report_for
+from programmes.pdf_views import content_disposition
+from responsibilities.access import access_for
+from responsibilities.audit import AuditEvent, record
+from responsibilities.capabilities import Capability as C
+from responsibilities.models import Municipality, OrganisationUnit
+
+K = ReportFile.Kind
+
+
+@dataclass
+class Entry:
+    """One file the page offers: its scope, its row (if ever asked for) and whether the
+    reports behind it changed after it was made."""
+
+    kind: str
+    cycle: Cycle
+    unit: OrganisationUnit | None
+    file: ReportFile | None
+    changed: datetime | None = None
+
+    @property
+    def label(self) -> str:
+        if self.kind == K.BOARD:
+            return _("Consolidated report for the executive board (all units)")
+        if self.kind == K.COMMITTEE:
+            return _("Consolidated report for %(name)s") % {"name": self.unit.name}
+        return self.unit.name
+
+    @property
+    def anchor(self) -> str:
+        return f"file-{self.kind}-{self.cycle.pk}-{self.unit.pk if self.unit else 0}"
+
+    @property
+    def stale(self) -> bool:
+        return bool(self.file and self.file.is_stale(self.changed))
+
+
+def reader_municipality(request, slug) -> Municipality:
+    """The municipality, for someone who reads its reports municipality-wide."""
+    municipality = municipality_for(request, slug)
+    if not access_for(request).in_municipality(C.READ_REPORTS, municipality):
+        raise Http404
+    return municipality
+
+
+def file_for(request, slug, pk) -> ReportFile:
+    """A report file the person may read: the consolidated ones for municipality-wide readers,
+    a unit's for those who may read that report (same rule as the report page)."""
+    row = get_object_or_404(
+        ReportFile.objects.select_related("cycle__version__programme__municipality", "unit"),
+        pk=pk,
+        cycle__version__programme__municipality__slug=slug,
+    )
+    municipality = row.cycle.version.programme.municipality
+    access = access_for(request)
+    if not access.member_of(municipality):
+        raise Http404
+    if row.kind == K.UNIT:
+        visible = Report.objects.visible_to(request.user).filter(
+            cycle=row.cycle_id, unit=row.unit_id
+        )
+        if not visible.exists():
+            raise Http404
+    elif not access.in_municipality(C.READ_REPORTS, municipality):
+        raise Http404
+    return row
+
+
+def ask(request, *, kind, cycle, unit) -> ReportFile:
+    """Queue the file (or re-queue it) and start the task once the row is committed."""
+    with transaction.atomic():
+        row = ReportFile.request(
+            kind=kind, cycle=cycle, unit=unit, language=get_language(), by=request.user
+        )
+        render_report_file.delay_on_commit(row.pk)
+    return row
+
+
+@login_required
+def reports_page(request, municipality):
+    """Per document and year: the board's and each committee's consolidated report and each
+    unit's approved report, with the state of each file."""
+    municipality = reader_municipality(request, municipality)
+    cycles = list(
+        Cycle.objects.for_municipality(municipality)
+        .exclude(status=Cycle.Status.DRAFT)
+        .select_related("version__programme")
+        .order_by("version__programme__slug", "-year")
+    )
+    files = {
+        (row.kind, row.cycle_id, row.unit_id): row
+        for row in ReportFile.objects.filter(cycle__in=cycles, language=get_language())
+    }
+    all_reports = list(
+        Report.objects.filter(cycle__in=cycles).select_related("unit").order_by("unit__path")
+    )
+    candidates = list(
+        OrganisationUnit.objects.filter(
+            municipality=municipality, kind=OrganisationUnit.Kind.COMMITTEE
+        ).order_by("path")
+    )
+    documents: dict = {}
+    for cycle in cycles:
+        mine = [report for report in all_reports if report.cycle_id == cycle.pk]
+        entries, units = _cycle_entries(cycle, mine, files, candidates)
+        # Listed under the newest followed-up version's title.
+        documents.setdefault(cycle.version.programme_id, (cycle.version.title, []))[1].append(
+            (cycle, entries, units)
+        )
+    return render(
+        request,
+        "followup/reports.html",
+        {"municipality": municipality, "documents": list(documents.items())},
+    )
+
+
+def _cycle_entries(cycle, reports_of_cycle, files, committees):
+    """The board's and the committees' entries, and the approved units' entries, of a cycle;
+    each with the newest change among the reports behind it (for telling stale files)."""
+
+    def entry(kind, unit=None, in_scope=lambda report: True, changed=None):
+        if changed is None:
+            changed = max((r.updated_at for r in reports_of_cycle if in_scope(r)), default=None)
+        return Entry(
+            kind, cycle, unit, files.get((kind, cycle.pk, unit.pk if unit else None)), changed
+        )
+
+    entries = [entry(K.BOARD)]
+    for committee in committees:
+
+        def under(report, path=committee.path):
+            return report.unit.path.startswith(path)
+
+        if any(under(r) for r in reports_of_cycle):
+            entries.append(entry(K.COMMITTEE, committee, under))
+    units = [entry(K.UNIT, r.unit, changed=r.updated_at) for r in reports_of_cycle if r.is_approved]
+    return entries, units
+
+
+@login_required
+@require_POST
+def reports_request(request, municipality):
+    """Ask for a file from the reports page; back to the page, at the file's row."""
+    municipality = reader_municipality(request, municipality)
+    kind = request.POST.get("kind")
+    cycle = get_object_or_404(
+        Cycle.objects.for_municipality(municipality).exclude(status=Cycle.Status.DRAFT),
+        pk=_int(request.POST.get("cycle")),
+    )
+    unit = None
+    if kind == K.COMMITTEE:
+        unit = get_object_or_404(
+            OrganisationUnit,
+            pk=_int(request.POST.get("unit")),
+            municipality=municipality,
+            kind=OrganisationUnit.Kind.COMMITTEE,
+        )
+    elif kind == K.UNIT:
+        report = get_object_or_404(
+            Report.objects.visible_to(request.user).select_related("unit"),
+            cycle=cycle,
+            unit=_int(request.POST.get("unit")),
+        )
+        unit = report.unit
+    elif kind != K.BOARD:
+        raise Http404
+    row = ask(request, kind=kind, cycle=cycle, unit=unit)
+    messages.success(request, _("The PDF has been requested. It is ready in a moment."))
+    entry = Entry(kind, cycle, unit, row)
+    return redirect(reverse("followup:reports", args=[municipality.slug]) + f"#{entry.anchor}")
+
+
+def _int(value) -> int:
+    return int(value) if value and str(value).isdigit() else 0
+
+
+@login_required
+def report_pdf(request, municipality, pk):
+    """A unit report's PDF: its state, and asking for it (POST)."""
+    report = report_for(request, municipality, pk)
+    if request.method == "POST":
+        ask(request, kind=K.UNIT, cycle=report.cycle, unit=report.unit)
+        messages.success(request, _("The PDF has been requested. It is ready in a moment."))
+        return redirect("followup:report_pdf", municipality=municipality, pk=report.pk)
+    row = ReportFile.objects.filter(
+        kind=K.UNIT, cycle=report.cycle_id, unit=report.unit_id, language=get_language()
+    ).first()
+    entry = Entry(K.UNIT, report.cycle, report.unit, row, report.updated_at)
+    return render(
+        request,
+        "followup/report_pdf.html",
+        {
+            "report": report,
+            "municipality": report.cycle.municipality,
+            "entry": entry,
+        },
+    )
+
+
+@login_required
+def file_status(request, municipality, pk):
+    """The state of one file, for polling (htmx); without htmx, back to its page."""
+    row = file_for(request, municipality, pk)
+    if not request.htmx:
+        return redirect(_page_of(row))
+    entry = Entry(row.kind, row.cycle, row.unit, row, _changed(row))
+    return render(
+        request,
+        "followup/_report_file_state.html",
+        {"entry": entry, "municipality": row.cycle.version.programme.municipality},
+    )
+
+
+def _changed(row: ReportFile):
+    scope = reports.scope_reports(row.cycle, row.unit if row.kind == K.COMMITTEE else None)
+    if row.kind == K.UNIT:
+        scope = scope.filter(unit=row.unit_id)
+    return reports.newest(scope)
+
+
+def _page_of(row: ReportFile) -> str:
+    slug = row.cycle.version.programme.municipality.slug
+    if row.kind == K.UNIT:
+        report = Report.objects.filter(cycle=row.cycle_id, unit=row.unit_id).first()
+        if report is not None:
+            return reverse("followup:report_pdf", args=[slug, report.pk])
+    return (
+        reverse("followup:reports", args=[slug])
+        + "#"
+        + Entry(row.kind, row.cycle, row.unit, row).anchor
+    )
+
+
+@login_required
+def file_download(request, municipality, pk):
+    """The PDF, once ready; every download of these non-public reports is in the audit log."""
+    row = file_for(request, municipality, pk)
+    if not row.is_ready:
+        messages.info(request, _("The PDF is not ready yet."))
+        return redirect(_page_of(row))
+    path = reports.pdf_path(row.file_path)
+    if not path.is_file():
+        # The cached file was removed: make it again.
+        ask(request, kind=row.kind, cycle=row.cycle, unit=row.unit)
+        messages.info(request, _("The PDF is being generated again. It is ready in a moment."))
+        return redirect(_page_of(row))
+    name = reports.filename_for(row)
+    record(
+        AuditEvent.Action.DOWNLOADED,
+        request=request,
+        municipality=row.cycle.version.programme.municipality,
+        target=name,
+        kind=row.kind,
+        year=row.cycle.year,
+        file=row.pk,
+    )
+    response = FileResponse(path.open("rb"), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition(name)
+    response["Cache-Control"] = "private, no-store"
+    return response

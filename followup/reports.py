@@ -1,0 +1,384 @@
+"""Report data and print HTML for the follow-up PDFs: one unit's report, and the consolidated
+annual report for the executive board (all units) or a committee (the units under it).
+
+The consolidated reports show the content (answers, attainment, actions) of approved reports
+only, i.e. approved or reported to committee; every other unit is listed with its status.
+PDFs are rendered with programmes.pdf (same fetcher, stylesheet and PDF/A-2a variant) and kept
+under MEDIA_ROOT/followup/pdf/<content hash>.pdf, which is never served as plain media.
+"""
+
+import os
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import Count, Max, Prefetch
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from followup import stats
+from followup.models import (
+    Action,
+    Answer,
+    Attachment,
+    Attainment,
+    Cycle,
+    Question,
+    Report,
+    ReportEvent,
+    ReportFile,
+)
+from programmes import pdf
+from responsibilities.models import OrganisationUnit
+
+FOLDER = "followup/pdf"
+SCALE_ORDER = [level for level, _label in Attainment.choices]
+
+
+# --- Data ------------------------------------------------------------------------------------
+
+
+def with_contents(queryset=None):
+    """Reports with everything the PDFs show, in a fixed number of queries."""
+    queryset = queryset if queryset is not None else Report.objects.all()
+    return queryset.select_related(
+        "unit", "cycle__version__programme__municipality"
+    ).prefetch_related(
+        Prefetch(
+            "answers",
+            queryset=Answer.objects.select_related("question__area").order_by("question__position"),
+        ),
+        Prefetch(
+            "actions",
+            queryset=Action.objects.select_related("responsible_role").order_by("position", "pk"),
+        ),
+        Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "pk")),
+        Prefetch("events", queryset=ReportEvent.objects.select_related("by").order_by("at", "pk")),
+    )
+
+
+def cycle_questions(cycle: Cycle) -> list[Question]:
+    return list(cycle.questions.select_related("area").order_by("position"))
+
+
+def group_by_area(questions):
+    """[(area label, [question])] in question order; the general questions under "General"."""
+    groups: dict = {}
+    for question in questions:
+        key = question.area_id
+        label = question.area.text if question.area else _("General questions")
+        groups.setdefault(key, (label, []))[1].append(question)
+    general = groups.pop(None, None)
+    return [*groups.values(), *([general] if general else [])]
+
+
+def person_name(user) -> str:
+    if user is None:
+        return "–"
+    return user.get_full_name() or user.username
+
+
+@dataclass
+class UnitDocument:
+    report: Report
+    areas: list  # [(label, [(question, answer or None)])]
+    events: list  # [(event, who)]
+
+    @property
+    def source_updated_at(self):
+        return self.report.updated_at
+
+
+def unit_document(report: Report) -> UnitDocument:
+    """A report from `with_contents()`, arranged for the PDF."""
+    answers = {answer.question_id: answer for answer in report.answers.all()}
+    areas = [
+        (label, [(question, answers.get(question.pk)) for question in questions])
+        for label, questions in group_by_area(cycle_questions(report.cycle))
+    ]
+    events = [(event, person_name(event.by)) for event in report.events.all()]
+    return UnitDocument(report=report, areas=areas, events=events)
+
+
+@dataclass
+class Bar:
+    label: str
+    value: int
+    y: int
+    width: int
+    hollow: bool = False
+
+
+@dataclass
+class Chart:
+    """A horizontal bar chart drawn as SVG by the template: every bar carries its number as
+    text, and a second series is drawn hollow, so nothing depends on colour."""
+
+    title: str
+    description: str
+    groups: list = field(default_factory=list)  # [(label, y, [Bar])]
+    height: int = 0
+    legend: list = field(default_factory=list)  # [(label, hollow, y)]
+
+    LABEL_WIDTH = 190
+    BAR_AREA = 300
+    BAR_HEIGHT = 16
+    WIDTH = 600
+
+
+def bar_chart(title: str, rows, series: list[str]) -> Chart:
+    """rows: [(group label, [value per series])]."""
+    chart = Chart(title=title, description="")
+    top = max([value for _label, values in rows for value in values if value is not None] or [0])
+    y = 4
+    if len(series) > 1:
+        for index, name in enumerate(series):
+            chart.legend.append((name, index > 0, y))
+            y += 20
+        y += 6
+    described = []
+    for label, values in rows:
+        bars = []
+        group_y = y
+        for index, value in enumerate(values):
+            if value is None:
+                continue
+            width = round(Chart.BAR_AREA * value / top) if top else 0
+            bars.append(Bar(label=series[index], value=value, y=y, width=width, hollow=index > 0))
+            y += Chart.BAR_HEIGHT + 4
+        described.append(
+            f"{label}: " + ", ".join(f"{bar.label} {bar.value}" for bar in bars)
+            if len(series) > 1
+            else f"{label}: {values[0]}"
+        )
+        chart.groups.append((label, group_y, bars))
+        y += 10
+    chart.height = y
+    chart.description = "; ".join(described) + "."
+    return chart
+
+
+@dataclass
+class Consolidated:
+    cycle: Cycle
+    committee: OrganisationUnit | None
+    reports: list  # every report in scope, unit path order
+    approved: list  # the approved ones, with contents
+    columns: list  # [(label, [question ids])]
+    matrix: list  # [(unit name, [attainment label])]
+    areas: list  # [(label, [(question, [(unit name, text)])])]
+    actions: list  # [(unit name, action)]
+    not_approved: list
+    status_chart: Chart
+    attainment_chart: Chart
+    previous: Cycle | None
+    source_updated_at: object
+
+    @property
+    def municipality(self):
+        return self.cycle.municipality
+
+
+def scope_reports(cycle: Cycle, committee: OrganisationUnit | None):
+    reports = Report.objects.filter(cycle=cycle)
+    if committee is not None:
+        reports = reports.filter(unit__path__startswith=committee.path)
+    return reports
+
+
+def consolidated(cycle: Cycle, committee: OrganisationUnit | None = None) -> Consolidated:
+    """The consolidated annual report of a cycle, for the board (all units) or a committee."""
+    scoped = scope_reports(cycle, committee)
+    reports = list(
+        scoped.select_related("unit")
+        .prefetch_related(
+            # Without the question join: the cycle's questions are attached below, once.
+            Prefetch("answers", queryset=Answer.objects.order_by("question_id")),
+            Prefetch(
+                "actions",
+                queryset=Action.objects.select_related("responsible_role").order_by(
+                    "position", "pk"
+                ),
+            ),
+        )
+        .order_by("unit__path")
+    )
+    approved = [report for report in reports if report.is_approved]
+    questions = cycle_questions(cycle)
+    question_by_id = {question.pk: question for question in questions}
+    for report in approved:
+        for answer in report.answers.all():
+            answer.question = question_by_id[answer.question_id]
+    groups = group_by_area(questions)
+    scale = Question.AnswerType.SCALE
+
+    # Units × areas: the area's scale question(s); each general scale question a column.
+    columns = []
+    for label, area_questions in groups:
+        scale_questions = [q for q in area_questions if q.answer_type == scale]
+        if not scale_questions:
+            continue
+        if area_questions[0].area_id:
+            columns.append((label, [q.pk for q in scale_questions]))
+        else:
+            columns += [(q.text, [q.pk]) for q in scale_questions]
+    matrix = []
+    now_counts: Counter = Counter()
+    by_report = {r.pk: {a.question_id: a for a in r.answers.all()} for r in approved}
+    for report in approved:
+        answers = by_report[report.pk]
+        cells = []
+        for _label, ids in columns:
+            levels = [answers[pk].attainment for pk in ids if pk in answers]
+            levels = [level for level in levels if level]
+            cells.append(Attainment(levels[0]).label if levels else _("Not answered"))
+        matrix.append((report.unit.name, cells))
+        now_counts.update(a.attainment for a in answers.values() if a.attainment)
+
+    # Per area, every unit's text answers grouped per question.
+    areas = []
+    for label, area_questions in groups:
+        entries = []
+        for question in area_questions:
+            if question.answer_type == scale:
+                continue
+            answers = []
+            for report in approved:
+                answer = by_report[report.pk].get(question.pk)
+                if answer is not None and answer.is_filled:
+                    answers.append((report.unit.name, answer.display_value))
+            entries.append((question, answers))
+        areas.append((label, entries))
+
+    actions = [(report.unit.name, action) for report in approved for action in report.actions.all()]
+    not_approved = [report for report in reports if not report.is_approved]
+
+    counts = stats.status_counts(scoped)
+    status_chart = bar_chart(
+        _("Reports per status"),
+        [(label, [counts.get(status, 0)]) for status, label in Report.Status.choices],
+        [_("Number of reports")],
+    )
+    previous = cycle.previous()
+    before: Counter = Counter()
+    if previous is not None:
+        earlier = Answer.objects.filter(
+            report__in=scope_reports(previous, committee).filter(status__in=Report.APPROVED_STATES),
+            question__answer_type=scale,
+        ).exclude(attainment="")
+        before.update(dict(earlier.values_list("attainment").annotate(n=Count("pk")).order_by()))
+    series = [str(cycle.year)] + ([str(previous.year)] if previous else [])
+    attainment_chart = bar_chart(
+        _("Goal attainment, number of assessments in approved reports"),
+        [
+            (label, [now_counts.get(level, 0)] + ([before.get(level, 0)] if previous else []))
+            for level, label in Attainment.choices
+        ],
+        series,
+    )
+    source = max((report.updated_at for report in reports), default=None)
+    return Consolidated(
+        cycle=cycle,
+        committee=committee,
+        reports=reports,
+        approved=approved,
+        columns=columns,
+        matrix=matrix,
+        areas=areas,
+        actions=actions,
+        not_approved=not_approved,
+        status_chart=status_chart,
+        attainment_chart=attainment_chart,
+        previous=previous,
+        source_updated_at=source,
+    )
+
+
+# --- HTML and PDF ----------------------------------------------------------------------------
+
+
+def _render(template: str, context: dict, language: str) -> str:
+    with translation.override(language):
+        return render_to_string(
+            template,
+            {
+                **context,
+                "language": language,
+                "page_counter": pdf.page_counter_css(_("page {page} of {pages}")),
+            },
+        )
+
+
+def unit_html(document: UnitDocument, *, language: str) -> str:
+    report = document.report
+    return _render(
+        "pdf/followup_unit.html",
+        {
+            "document": document,
+            "report": report,
+            "cycle": report.cycle,
+            "municipality": report.cycle.municipality,
+        },
+        language,
+    )
+
+
+def consolidated_html(document: Consolidated, *, language: str) -> str:
+    return _render(
+        "pdf/followup_consolidated.html",
+        {"document": document, "cycle": document.cycle, "municipality": document.municipality},
+        language,
+    )
+
+
+def pdf_path(relative: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / relative
+
+
+def store_pdf(html: str) -> tuple[str, str]:
+    """(content key, path under MEDIA_ROOT) of the PDF of this HTML, rendered only if no file
+    of the same content exists yet."""
+    key = pdf.content_key(html)
+    relative = f"{FOLDER}/{key}.pdf"
+    path = pdf_path(relative)
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = pdf.write_pdf(html)
+        # Write then rename, so a concurrent reader never sees half a file.
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".part", delete=False) as tmp:
+            tmp.write(data)
+        os.replace(tmp.name, path)
+    return key, relative
+
+
+def file_html(row: ReportFile) -> tuple[str, object]:
+    """(print HTML, newest change among its reports) for a file row, from fresh data."""
+    cycle = Cycle.objects.with_programme().get(pk=row.cycle_id)
+    if row.kind == ReportFile.Kind.UNIT:
+        report = with_contents().get(cycle=cycle, unit=row.unit_id)
+        document = unit_document(report)
+        return unit_html(document, language=row.language), document.source_updated_at
+    committee = row.unit if row.kind == ReportFile.Kind.COMMITTEE else None
+    document = consolidated(cycle, committee)
+    return consolidated_html(document, language=row.language), document.source_updated_at
+
+
+def render_file(row: ReportFile) -> None:
+    """Make the row's PDF (or find it in the cache) and mark the row ready."""
+    html, source_updated_at = file_html(row)
+    key, relative = store_pdf(html)
+    row.finish(content_key=key, file_path=relative, source_updated_at=source_updated_at)
+
+
+def filename_for(row: ReportFile) -> str:
+    """A readable Swedish file name, e.g. "Uppföljning 2025 – Sektor utbildning.pdf"."""
+    scope = _("executive board") if row.kind == ReportFile.Kind.BOARD else row.unit.name
+    name = _("Follow-up %(year)s – %(scope)s") % {"year": row.cycle.year, "scope": scope}
+    return name.replace("/", "-").replace("\\", "-")[:150] + ".pdf"
+
+
+def newest(reports) -> object:
+    return reports.aggregate(newest=Max("updated_at"))["newest"]

@@ -1,0 +1,72 @@
+"""A council member asks for the consolidated 2025 report on the reports page, sees it become
+ready (htmx polling; a "Refresh" link without JavaScript) and downloads it."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from followup.models import ReportFile
+from followup.tasks import render_report_file
+from tests.e2e.conftest import assert_accessible, log_in, screenshot
+from tests.followup.report_pdf_support import ale_cycle
+from tests.programmes.pdf_support import document_text, reader
+
+pytestmark = pytest.mark.django_db(transaction=True)
+BOARD = "Sammanställd rapport för kommunstyrelsen (alla enheter)"
+
+
+def board_row(page):
+    return page.locator(f"#file-board-{ale_cycle().pk}-0")
+
+
+def test_a_council_member_gets_the_consolidated_report(page, demo, settings, tmp_path, monkeypatch):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # Hold the task back, as a busy worker would, to see the page wait and then update itself.
+    queued = []
+    monkeypatch.setattr(render_report_file, "delay_on_commit", queued.append)
+    log_in(page, "ale-fortroendevald")
+    page.goto("/uppfoljning/ale/")
+    page.get_by_role("link", name=re.compile("Rapporter som PDF")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rapporter som PDF, Ale kommun")
+    assert_accessible(page)
+    row = board_row(page)
+    expect(row).to_contain_text("Inte skapad")
+    row.get_by_role("button", name=re.compile("Skapa PDF")).click()
+    expect(page.get_by_text("PDF-filen är beställd")).to_be_visible()
+    expect(board_row(page)).to_contain_text("Väntar på att skapas")
+    assert_accessible(page)
+    screenshot(page, "reports-page-waiting")
+
+    render_report_file(queued[-1])  # the worker picks it up; the page polls every 2 s
+    expect(board_row(page)).to_contain_text("Klar", timeout=10_000)
+    link = board_row(page).get_by_role("link", name=re.compile("Ladda ner PDF"))
+    with page.expect_response(lambda r: "/rapporter/fil/" in r.url) as answer:
+        link.click()
+    response = answer.value
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    data = page.request.get(response.url).body()
+    assert reader(data).trailer["/Root"]["/Lang"] == "sv"
+    text = document_text(data)
+    assert "Årlig uppföljning 2025 – kommunstyrelsen" in text
+    assert "Utbilda rektorer i krisledning" in text
+    assert ReportFile.objects.get(kind="board").status == ReportFile.Status.READY
+
+
+def test_without_javascript_the_refresh_link_shows_the_state(
+    new_page, demo, settings, tmp_path, monkeypatch
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    queued = []
+    monkeypatch.setattr(render_report_file, "delay_on_commit", queued.append)
+    page = new_page(javascript=False)
+    log_in(page, "ale-fortroendevald")
+    page.goto("/uppfoljning/ale/rapporter/")
+    board_row(page).get_by_role("button", name=re.compile("Skapa PDF")).click()
+    expect(board_row(page)).to_contain_text("Väntar på att skapas")
+    render_report_file(queued[-1])
+    board_row(page).get_by_role("button", name=re.compile("Uppdatera")).click()
+    expect(board_row(page)).to_contain_text("Klar")
+    expect(board_row(page).get_by_role("link", name=re.compile("Ladda ner PDF"))).to_be_visible()
+    screenshot(page, "reports-page-ready")
