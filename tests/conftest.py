@@ -44,7 +44,38 @@ def _media_outside_the_worktree(settings, tmp_path_factory):
     settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
 
 
+TEST_SETTINGS = {
+    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+    "CELERY_TASK_ALWAYS_EAGER": True,
+    "AXES_ENABLED": False,
+}
+
+
+def load_demo_data():
+    """The demo data set as `manage.py load_demo` loads it. Notifications that its opened
+    cycles and submitted reports would create on commit are left out, so every test starts
+    from the same state whether the data came from the session or from a reload."""
+    from django.test import override_settings
+
+    from responsibilities.models import Notification
+
+    with override_settings(**TEST_SETTINGS):
+        call_command("load_demo", force=True, verbosity=0)
+    Notification.objects.all().delete()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    # Loaded once, committed; each test runs in a transaction that is rolled back. Tests that
+    # flush the database (transactional ones, which pytest-django runs last) reload it.
+    with django_db_blocker.unblock():
+        load_demo_data()
+
+
 @pytest.fixture
 def demo(db):
-    """The demo data set, as `manage.py load_demo` loads it."""
-    call_command("load_demo", force=True, verbosity=0)
+    """The demo data set (loaded once per session; reloaded after a flush)."""
+    from responsibilities.models import Municipality
+
+    if not Municipality.objects.filter(slug="ale").exists():
+        load_demo_data()

@@ -34,6 +34,7 @@ def test_it_is_idempotent(demo):
 
 def test_it_refuses_to_run_in_production_unless_forced(db, settings):
     settings.DEBUG = False
+    User.objects.all().delete()
     with pytest.raises(CommandError, match="DJANGO_DEBUG=false"):
         call_command("load_demo", verbosity=0)
     assert not User.objects.exists()
