@@ -8,3 +8,4 @@ class FollowupConfig(AppConfig):
 
     def ready(self):
         from followup import calendar  # noqa: F401 - registers the calendar providers
+        from followup import attention  # noqa: F401 - registers the start page's panels

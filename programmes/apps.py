@@ -8,3 +8,4 @@ class ProgrammesConfig(AppConfig):
 
     def ready(self):
         from programmes import calendar  # noqa: F401 - registers the calendar provider
+        from programmes import attention  # noqa: F401 - registers the start page's panels
