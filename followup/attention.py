@@ -70,9 +70,7 @@ def followup_panels(user, access):
             action.is_late = action.due_on < today
         if actions:
             yield Panel("followup/_attention_actions.html", actions, order=6)
-    readers_only = not access.anywhere(C.SUBMIT_FOLLOWUP) and not access.anywhere(
-        C.REVIEW_FOLLOWUP
-    )
+    readers_only = not access.anywhere(C.SUBMIT_FOLLOWUP) and not access.anywhere(C.REVIEW_FOLLOWUP)
     if readers_only and access.anywhere(C.READ_REPORTS):
         approved = list(
             Report.objects.visible_to(user)

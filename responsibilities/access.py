@@ -166,8 +166,14 @@ class Access:
     def municipalities_within(self, capabilities) -> list[tuple[str, str]]:
         """(slug, name) of the municipalities where the person holds any of the capabilities,
         municipality-wide or for a unit, from the rows already loaded (for navigation links)."""
-        rows = [(slug, name) for _id, slug, name, code in self._municipal_rows if code in capabilities]
-        rows += [(slug, name) for *_ids, code, slug, name in self._unit_rows if code in capabilities]
+        rows = [
+            (slug, name) for _id, slug, name, code in self._municipal_rows if code in capabilities
+        ]
+        if rows:
+            # Municipality-wide roles cover the person's follow-up: spare every page the query
+            # for unit grants (someone with unit roles in a second municipality is not linked).
+            return sorted(set(rows), key=lambda row: row[1])
+        rows = [(slug, name) for *_ids, code, slug, name in self._unit_rows if code in capabilities]
         return sorted(set(rows), key=lambda row: row[1])
 
     @property

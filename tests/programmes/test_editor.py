@@ -343,8 +343,8 @@ def test_it_refuses_a_file_that_is_too_large(draft, chief_client, settings, tmp_
     assert response.context["form"].errors["file"]
 
 
-# The navigation reads both access rows (municipality and unit grants) and the bell on every page.
-PAGES = {"edit": 10, "preview": 9, "compare": 15, "history": 12}
+# The navigation reads the access rows and the bell on every page.
+PAGES = {"edit": 9, "preview": 8, "compare": 14, "history": 11}
 
 
 def _get_pages(client):

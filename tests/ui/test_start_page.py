@@ -41,7 +41,9 @@ def as_user(client, demo):
 
 
 @pytest.mark.parametrize(("username", "queries"), QUERIES.items())
-def test_it_pins_the_query_count_per_role(client, as_user, django_assert_num_queries, username, queries):
+def test_it_pins_the_query_count_per_role(
+    client, as_user, django_assert_num_queries, username, queries
+):
     as_user(username)
     with django_assert_num_queries(queries):
         client.get(reverse("start"))
@@ -135,7 +137,11 @@ def test_it_counts_unread_notifications(client, as_user):
 @pytest.mark.parametrize(
     ("username", "present", "absent"),
     [
-        ("ale-medarbetare", [], ["/styrdokument/", "/uppfoljning/", "/hantera/", "/sakerhetslogg/"]),
+        (
+            "ale-medarbetare",
+            [],
+            ["/styrdokument/", "/uppfoljning/", "/hantera/", "/sakerhetslogg/"],
+        ),
         ("ale-fortroendevald", ["/uppfoljning/ale/"], ["/styrdokument/", "/hantera/"]),
         ("ale-sektorchef", ["/uppfoljning/ale/"], ["/styrdokument/", "/sakerhetslogg/"]),
         (
@@ -149,7 +155,9 @@ def test_it_counts_unread_notifications(client, as_user):
 def test_the_navigation_follows_the_role(client, as_user, username, present, absent):
     as_user(username)
     page = html(client.get(reverse("notifications")))
-    nav = page[page.index('class="site-nav"') : page.index("</nav>", page.index('class="site-nav"'))]
+    nav = page[
+        page.index('class="site-nav"') : page.index("</nav>", page.index('class="site-nav"'))
+    ]
     for href in present:
         assert f'href="{href}' in nav
     for href in absent:
