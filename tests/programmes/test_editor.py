@@ -384,7 +384,7 @@ def test_the_start_page_block_lists_overdue_revisions(demo, rf):
             {"revision_warnings": revision_warnings_for(chief)},
         )
     assert "Styrdokument att revidera" in html
-    assert "revideringen är försenad sedan 2024-12-31" in html
+    assert "revideringen är försenad sedan 31 december 2024" in html
     assert reverse("programmes:document", kwargs=ALE) in html
 
 
