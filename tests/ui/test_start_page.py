@@ -163,3 +163,20 @@ def test_the_navigation_follows_the_role(client, as_user, username, present, abs
     for href in absent:
         assert f'href="{href}' not in nav
     assert 'class="bell" aria-current="page"' in nav
+
+
+def test_the_password_reset_mail_is_in_the_recipients_language(client, demo, mailoutbox):
+    user = User.objects.get(username="ale-medarbetare")
+    user.language = "en"
+    user.email = "employee@example.invalid"
+    user.save(update_fields=["language", "email"])
+    client.post(reverse("password_reset"), {"email": user.email}, HTTP_ACCEPT_LANGUAGE="sv")
+    assert len(mailoutbox) == 1
+    swedish = User.objects.get(username="ale-sektorchef")
+    swedish.language = "sv"
+    swedish.email = "sector@example.invalid"
+    swedish.save(update_fields=["language", "email"])
+    client.post(reverse("password_reset"), {"email": swedish.email}, HTTP_ACCEPT_LANGUAGE="en")
+    assert len(mailoutbox) == 2
+    assert mailoutbox[0].subject.startswith("Choose a new password")
+    assert mailoutbox[1].subject.startswith("Välj ett nytt lösenord")
