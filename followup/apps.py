@@ -7,4 +7,7 @@ class FollowupConfig(AppConfig):
     verbose_name = _("Follow-up")
 
     def ready(self):
-        from followup import calendar  # noqa: F401 - registers the calendar providers
+        from followup import (
+            attention,  # noqa: F401 - registers the start page's panels
+            calendar,  # noqa: F401 - registers the calendar providers
+        )

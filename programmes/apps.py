@@ -7,4 +7,7 @@ class ProgrammesConfig(AppConfig):
     verbose_name = _("Programmes")
 
     def ready(self):
-        from programmes import calendar  # noqa: F401 - registers the calendar provider
+        from programmes import (
+            attention,  # noqa: F401 - registers the start page's panels
+            calendar,  # noqa: F401 - registers the calendar provider
+        )

@@ -117,6 +117,17 @@ def people_of(municipality: Municipality) -> QuerySet[User]:
     )
 
 
+# Capabilities that give a person something to do or read under /uppfoljning/.
+FOLLOW_UP_CAPABILITIES = frozenset(
+    {
+        Capability.MANAGE_CYCLES,
+        Capability.SUBMIT_FOLLOWUP,
+        Capability.REVIEW_FOLLOWUP,
+        Capability.READ_REPORTS,
+    }
+)
+
+
 class Access:
     """What one person may do, loaded once (two queries) and then answered from memory."""
 
@@ -152,24 +163,49 @@ class Access:
             (slug, name) for _id, slug, name, code in self._municipal_rows if code == capability
         ]
 
+    def municipalities_within(self, capabilities) -> list[tuple[str, str]]:
+        """(slug, name) of the municipalities where the person holds any of the capabilities,
+        municipality-wide or for a unit, from the rows already loaded (for navigation links)."""
+        rows = [
+            (slug, name) for _id, slug, name, code in self._municipal_rows if code in capabilities
+        ]
+        if rows:
+            # Municipality-wide roles cover the person's follow-up: spare every page the query
+            # for unit grants (someone with unit roles in a second municipality is not linked).
+            return sorted(set(rows), key=lambda row: row[1])
+        rows = [(slug, name) for *_ids, code, slug, name in self._unit_rows if code in capabilities]
+        return sorted(set(rows), key=lambda row: row[1])
+
+    @property
+    def follows_up(self) -> list[tuple[str, str]]:
+        return self.municipalities_within(FOLLOW_UP_CAPABILITIES)
+
+    @property
+    def edits_programmes(self) -> list[tuple[str, str]]:
+        return self.municipalities_where(Capability.EDIT_PROGRAMME)
+
     @property
     def administers(self) -> list[tuple[str, str]]:
         return self.municipalities_where(Capability.ADMINISTER_PEOPLE)
 
     @cached_property
-    def _unit_rows(self) -> list[tuple[int, int, str]]:
+    def _unit_rows(self) -> list[tuple[int, int, str, str, str]]:
         if not self.user.is_authenticated:
             return []
         return list(
             UnitPermission.objects.filter(user=self.user).values_list(
-                "content_object_id", "content_object__municipality_id", "permission__codename"
+                "content_object_id",
+                "content_object__municipality_id",
+                "permission__codename",
+                "content_object__municipality__slug",
+                "content_object__municipality__name",
             )
         )
 
     @cached_property
     def _units(self) -> dict[int, set[str]]:
         grants: dict[int, set[str]] = defaultdict(set)
-        for unit_id, _municipality_id, codename in self._unit_rows:
+        for unit_id, _municipality_id, codename, _slug, _name in self._unit_rows:
             grants[unit_id].add(codename)
         return grants
 
@@ -203,7 +239,7 @@ class Access:
         municipality_id = getattr(municipality, "pk", municipality)
         return self.in_municipality(capability, municipality_id) or any(
             codename == capability and row_municipality_id == municipality_id
-            for _unit_id, row_municipality_id, codename in self._unit_rows
+            for _unit_id, row_municipality_id, codename, _slug, _name in self._unit_rows
         )
 
     def member_of(self, municipality) -> bool:

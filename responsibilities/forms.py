@@ -5,7 +5,9 @@ elsewhere is refused with the same message as any unknown value.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from responsibilities.access import people_of
@@ -127,3 +129,8 @@ class ActivatingPasswordResetForm(PasswordResetForm):
             for user in User._default_manager.filter(email__iexact=email, is_active=True)
             if user.email and user.email.lower() == email.lower()
         )
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        # The e-mail is written in the recipient's language, not the requester's browser's.
+        with translation.override(context["user"].language or settings.LANGUAGE_CODE):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)

@@ -5,6 +5,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy
 
 from responsibilities.access import access_for
+from responsibilities.attention import panels_for
 from responsibilities.capabilities import Capability
 from responsibilities.forms import ActivatingPasswordResetForm
 from responsibilities.models import Assignment, Municipality
@@ -12,7 +13,10 @@ from responsibilities.models import Assignment, Municipality
 
 @login_required
 def start(request):
-    """The person's start page: their roles now and where they can work."""
+    """The person's start page: what needs their attention, their roles and where they work.
+
+    The panels come from the apps above this one (responsibilities.attention); each runs at
+    most one query, and only when the person's capabilities make it relevant."""
     assignments = (
         Assignment.objects.active()
         .filter(person=request.user)
@@ -25,7 +29,11 @@ def start(request):
     return render(
         request,
         "responsibilities/start.html",
-        {"assignments": assignments, "places": places},
+        {
+            "assignments": assignments,
+            "places": places,
+            "panels": panels_for(request.user, access),
+        },
     )
 
 

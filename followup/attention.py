@@ -1,0 +1,82 @@
+"""The start page's follow-up panels: reports to review, overdue units, the person's own
+unit's report and actions, and the latest approved reports for those who read them."""
+
+import datetime
+
+from django.utils import timezone
+
+from followup.models import Action, Cycle, Report
+from responsibilities.access import municipalities_with, units_with
+from responsibilities.attention import Panel, register
+from responsibilities.capabilities import Capability as C
+
+ACTIONS_DUE_WITHIN_DAYS = 30
+LATEST_APPROVED = 5
+REPORT_RELATED = ("unit", "cycle__version__programme__municipality")
+
+
+@register
+def followup_panels(user, access):
+    today = timezone.localdate()
+    if access.anywhere(C.REVIEW_FOLLOWUP):
+        waiting = list(
+            Report.objects.filter(
+                status=Report.Status.SUBMITTED,
+                cycle__status=Cycle.Status.OPEN,
+                cycle__version__programme__municipality__in=municipalities_with(
+                    user, C.REVIEW_FOLLOWUP
+                ),
+            )
+            .select_related(*REPORT_RELATED)
+            .order_by("submitted_at")
+        )
+        if waiting:
+            yield Panel("followup/_attention_to_review.html", waiting, order=30)
+    if access.anywhere(C.MANAGE_CYCLES):
+        overdue = list(
+            Report.objects.overdue(today)
+            .filter(
+                cycle__version__programme__municipality__in=municipalities_with(
+                    user, C.MANAGE_CYCLES
+                )
+            )
+            .select_related(*REPORT_RELATED)
+            .order_by("cycle__due_on", "unit__path")
+        )
+        if overdue:
+            yield Panel("followup/_attention_overdue.html", overdue, order=40)
+    if access.anywhere(C.SUBMIT_FOLLOWUP):
+        own_units = units_with(user, C.SUBMIT_FOLLOWUP)
+        own = list(
+            Report.objects.filter(unit__in=own_units, cycle__status=Cycle.Status.OPEN)
+            .select_related(*REPORT_RELATED)
+            .order_by("cycle__due_on", "unit__path")
+        )
+        for report in own:
+            report.is_late = report.status in Report.OPEN_STATES and report.cycle.due_on < today
+        if own:
+            yield Panel("followup/_attention_own_reports.html", own, order=5)
+        actions = list(
+            Action.objects.filter(
+                report__unit__in=own_units,
+                due_on__lte=today + datetime.timedelta(days=ACTIONS_DUE_WITHIN_DAYS),
+            )
+            .exclude(status__in=Action.FINISHED_STATES)
+            .exclude(carried_to__isnull=False)
+            .select_related(*("report__" + r for r in REPORT_RELATED))
+            .order_by("due_on", "pk")
+        )
+        for action in actions:
+            action.is_late = action.due_on < today
+        if actions:
+            yield Panel("followup/_attention_actions.html", actions, order=6)
+    readers_only = not access.anywhere(C.SUBMIT_FOLLOWUP) and not access.anywhere(C.REVIEW_FOLLOWUP)
+    if readers_only and access.anywhere(C.READ_REPORTS):
+        approved = list(
+            Report.objects.visible_to(user)
+            .filter(status__in=Report.APPROVED_STATES)
+            .select_related(*REPORT_RELATED)
+            .order_by("-approved_at", "unit__path")[:LATEST_APPROVED]
+        )
+        if approved:
+            yield Panel("followup/_attention_approved.html", approved, order=50)

@@ -1,0 +1,182 @@
+"""The start page answers "what needs my attention" for each role, with a constant query count."""
+
+import datetime
+from html import unescape
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from followup.models import Cycle, Report
+from responsibilities.models import User
+from responsibilities.notifications import Notification
+
+# session, user, access (2), the bell (1), the roles, the municipalities, then one per panel
+# the person's capabilities make relevant (the counts do not depend on how much data there is).
+QUERIES = {
+    "ale-medarbetare": 8,  # + adopted programme
+    "ale-fortroendevald": 9,  # + latest approved reports
+    "ale-sektorchef": 10,  # + own reports, actions due
+    "ale-sakerhetschef": 12,  # + revisions, drafts, to review, overdue
+    "ale-administrator": 8,
+}
+
+
+def html(response):
+    assert response.status_code == 200
+    return unescape(response.content.decode())
+
+
+@pytest.fixture
+def as_user(client, demo):
+    def log_in(username, language="en"):
+        user = User.objects.get(username=username)
+        user.language = language
+        user.save(update_fields=["language"])
+        client.force_login(user)
+        client.cookies["django_language"] = language
+        return user
+
+    return log_in
+
+
+@pytest.mark.parametrize(("username", "queries"), QUERIES.items())
+def test_it_pins_the_query_count_per_role(
+    client, as_user, django_assert_num_queries, username, queries
+):
+    as_user(username)
+    with django_assert_num_queries(queries):
+        client.get(reverse("start"))
+
+
+def test_it_keeps_the_count_with_more_data(client, as_user, django_assert_num_queries):
+    user = as_user("ale-sakerhetschef")
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=user, kind=Notification.Kind.ACTION_DUE, subject="s", period=f"p{i}"
+            )
+            for i in range(5)
+        ]
+    )
+    Report.objects.filter(cycle__status=Cycle.Status.OPEN).update(status=Report.Status.SUBMITTED)
+    with django_assert_num_queries(QUERIES["ale-sakerhetschef"]):
+        client.get(reverse("start"))
+
+
+def test_it_shows_the_security_chief_reports_to_review_and_overdue_units(client, as_user):
+    as_user("ale-sakerhetschef")
+    submitted = Report.objects.filter(status=Report.Status.SUBMITTED).select_related("unit").first()
+    page = html(client.get(reverse("start")))
+    assert "Governing documents to revise" in page or "Drafts being edited" in page
+    if submitted:
+        assert "Reports waiting for your review" in page
+        assert submitted.unit.name in page
+    Cycle.objects.filter(status=Cycle.Status.OPEN).update(
+        due_on=timezone.localdate() - datetime.timedelta(days=3)
+    )
+    page = html(client.get(reverse("start")))
+    assert "Units that have not reported in time" in page
+
+
+def test_it_shows_the_sector_chief_the_unit_report_with_due_date_and_return_comment(
+    client, as_user
+):
+    user = as_user("ale-sektorchef")
+    report = (
+        Report.objects.visible_to(user)
+        .filter(cycle__status=Cycle.Status.OPEN)
+        .select_related("unit", "cycle")
+        .first()
+    )
+    assert report is not None
+    page = html(client.get(reverse("start")))
+    assert "Your unit's follow-up" in page
+    assert report.unit.name in page
+    Report.objects.filter(pk=report.pk).update(
+        status=Report.Status.RETURNED, return_comment="Please add the fire drill."
+    )
+    page = html(client.get(reverse("start")))
+    assert "Please add the fire drill." in page
+    assert "Returned" in page
+
+
+def test_it_speaks_swedish_with_swedish_dates(client, as_user):
+    as_user("ale-sektorchef", language="sv")
+    page = html(client.get(reverse("start")))
+    assert "Din enhets uppföljning" in page
+    assert "Lämnas senast" in page or "Försenad" in page
+
+
+def test_it_shows_the_council_member_approved_reports_and_not_the_work_of_others(client, as_user):
+    as_user("ale-fortroendevald")
+    page = html(client.get(reverse("start")))
+    assert "Latest approved follow-up reports" in page
+    assert "Reports waiting for your review" not in page
+    assert "Your unit's follow-up" not in page
+
+
+def test_it_shows_the_employee_the_adopted_programme_only(client, as_user):
+    as_user("ale-medarbetare")
+    page = html(client.get(reverse("start")))
+    assert "Your municipality's programme" in page
+    assert "Reports waiting for your review" not in page
+    assert "Drafts being edited" not in page
+
+
+def test_it_counts_unread_notifications(client, as_user):
+    user = as_user("ale-medarbetare")
+    Notification.objects.filter(recipient=user).update(read_at=timezone.now())
+    assert "unread notification" not in html(client.get(reverse("start")))
+    Notification.objects.create(
+        recipient=user, kind=Notification.Kind.ACTION_DUE, subject="s", period="p"
+    )
+    assert "You have 1 unread notification." in html(client.get(reverse("start")))
+
+
+@pytest.mark.parametrize(
+    ("username", "present", "absent"),
+    [
+        (
+            "ale-medarbetare",
+            [],
+            ["/styrdokument/", "/uppfoljning/", "/hantera/", "/sakerhetslogg/"],
+        ),
+        ("ale-fortroendevald", ["/uppfoljning/ale/"], ["/styrdokument/", "/hantera/"]),
+        ("ale-sektorchef", ["/uppfoljning/ale/"], ["/styrdokument/", "/sakerhetslogg/"]),
+        (
+            "ale-sakerhetschef",
+            ["/styrdokument/", "/uppfoljning/ale/", "/hantera/ale/", "/sakerhetslogg/ale/"],
+            [],
+        ),
+        ("ale-administrator", ["/hantera/ale/", "/sakerhetslogg/ale/"], ["/uppfoljning/"]),
+    ],
+)
+def test_the_navigation_follows_the_role(client, as_user, username, present, absent):
+    as_user(username)
+    page = html(client.get(reverse("notifications")))
+    nav = page[
+        page.index('class="site-nav"') : page.index("</nav>", page.index('class="site-nav"'))
+    ]
+    for href in present:
+        assert f'href="{href}' in nav
+    for href in absent:
+        assert f'href="{href}' not in nav
+    assert 'class="bell" aria-current="page"' in nav
+
+
+def test_the_password_reset_mail_is_in_the_recipients_language(client, demo, mailoutbox):
+    user = User.objects.get(username="ale-medarbetare")
+    user.language = "en"
+    user.email = "employee@example.invalid"
+    user.save(update_fields=["language", "email"])
+    client.post(reverse("password_reset"), {"email": user.email}, HTTP_ACCEPT_LANGUAGE="sv")
+    assert len(mailoutbox) == 1
+    swedish = User.objects.get(username="ale-sektorchef")
+    swedish.language = "sv"
+    swedish.email = "sector@example.invalid"
+    swedish.save(update_fields=["language", "email"])
+    client.post(reverse("password_reset"), {"email": swedish.email}, HTTP_ACCEPT_LANGUAGE="en")
+    assert len(mailoutbox) == 2
+    assert mailoutbox[0].subject.startswith("Choose a new password")
+    assert mailoutbox[1].subject.startswith("Välj ett nytt lösenord")
