@@ -70,7 +70,7 @@ def test_the_zip_bomb_is_small_and_recognised_without_unpacking(bomb, monkeypatc
     assert time.monotonic() - started < 1
 
 
-# --- Follow-up evidence -----------------------------------------------------------------------
+# --- Follow-up evidence ---
 
 
 @pytest.fixture
@@ -137,7 +137,7 @@ def test_a_path_traversal_name_is_stored_under_a_safe_name(author, report, _medi
     assert stored.resolve().is_relative_to(_media.resolve())
 
 
-# --- A programme's related documents -------------------------------------------------------------
+# --- A programme's related documents ---
 
 
 @pytest.fixture
