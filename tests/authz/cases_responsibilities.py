@@ -126,6 +126,17 @@ CASES = [
         label="kalix-person-under-ale",
     ),
     Case(
+        "manage:person_export",
+        kwargs=ale(pk=lambda: _person("ale-medarbetare")),
+        get=only(MANAGERS),
+    ),
+    Case(
+        "manage:person_export",
+        kwargs=ale(pk=lambda: _person("kalix-medarbetare")),
+        get=NOBODY,
+        label="kalix-person-under-ale",
+    ),
+    Case(
         "manage:person_edit",
         kwargs=ale(pk=lambda: _person("ale-medarbetare")),
         get=only(MANAGERS),
