@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format messages bench clean
+.PHONY: install run test lint audit format messages bench clean
 
 install: $(VENV)/.installed
 
@@ -31,6 +31,10 @@ test: install messages
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Known vulnerabilities in the locked dependencies (needs network to PyPI; says so if it has none).
+audit: install
+	$(BIN)/python .ci/audit_dependencies.py
 
 format: install
 	$(BIN)/ruff check --fix .

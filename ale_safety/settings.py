@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "ale_safety",
     "responsibilities",
     "programmes",
@@ -52,11 +54,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "ale_safety.middleware.SessionLifetimeMiddleware",
     "ale_safety.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "responsibilities.two_factor.RequireTwoFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: turns lockouts into our Swedish lockout page.
     "axes.middleware.AxesMiddleware",
@@ -263,3 +267,8 @@ FOLLOWUP_ATTACHMENT_MAX_BYTES = env_int("FOLLOWUP_ATTACHMENT_MAX_BYTES", 10 * 10
 # --- programmes: the editor ---------------------------------------------------------------
 # Largest related-document upload (bytes). (The revision warning is REVISION_WARNING_MONTHS.)
 PROGRAMMES_MAX_UPLOAD_BYTES = env_int("PROGRAMMES_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+
+# --- Security (issue 9): two-step verification (TOTP, django-otp) ---
+# People whose roles give edit_programme, adopt_programme or administer_people must set it up.
+OTP_REQUIRED_FOR_PRIVILEGED = env_bool("DJANGO_OTP_REQUIRED_FOR_PRIVILEGED", False)
+OTP_TOTP_ISSUER = "Trygghet och säkerhet"

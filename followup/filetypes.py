@@ -27,21 +27,42 @@ KINDS = {
 }
 ALLOWED_EXTENSIONS = sorted(ext for extensions, _type in KINDS.values() for ext in extensions)
 OOXML_FOLDERS = {"word/": "docx", "xl/": "xlsx", "ppt/": "pptx"}
+# A zip bomb (a few kilobytes that unpack to gigabytes) is refused by what the archive's
+# directory declares; nothing is ever unpacked except at most 64 bytes of `mimetype`.
+ZIP_MAX_ENTRIES = 10_000
+ZIP_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+ZIP_MAX_RATIO = 200  # real Office XML packs about 5-20 times; zeros pack about 1,000 times
+ZIP_RATIO_FROM_BYTES = 1024 * 1024  # small entries may pack well
+
+
+def looks_like_zip_bomb(archive: zipfile.ZipFile) -> bool:
+    entries = archive.infolist()
+    if len(entries) > ZIP_MAX_ENTRIES:
+        return True
+    if sum(entry.file_size for entry in entries) > ZIP_MAX_UNPACKED_BYTES:
+        return True
+    return any(
+        entry.file_size > ZIP_RATIO_FROM_BYTES
+        and entry.file_size > ZIP_MAX_RATIO * max(entry.compress_size, 1)
+        for entry in entries
+    )
 
 
 def _zip_kind(file) -> str | None:
     try:
         with zipfile.ZipFile(file) as archive:
+            if looks_like_zip_bomb(archive):
+                return None
             names = archive.namelist()
-            if "mimetype" in names and archive.read("mimetype").startswith(
-                b"application/vnd.oasis.opendocument"
-            ):
-                return "odf"
+            if "mimetype" in names:
+                with archive.open("mimetype") as entry:
+                    if entry.read(64).startswith(b"application/vnd.oasis.opendocument"):
+                        return "odf"
             if "[Content_Types].xml" in names:
                 for folder, kind in OOXML_FOLDERS.items():
                     if any(name.startswith(folder) for name in names):
                         return kind
-    except (zipfile.BadZipFile, KeyError, OSError):
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, NotImplementedError, RuntimeError):
         return None
     return None
 

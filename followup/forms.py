@@ -209,8 +209,18 @@ class BaseActionFormSet(forms.BaseModelFormSet):
         field.choices = self.role_choices
 
 
+# A cap on the rows one post may build: a forged TOTAL_FORMS of millions would otherwise make
+# Django build (and render) up to 2,000 forms, tens of seconds per request (issue 9).
+MAX_ACTIONS = 100
 ActionFormSet = forms.modelformset_factory(
-    Action, form=ActionForm, formset=BaseActionFormSet, extra=1, can_delete=True
+    Action,
+    form=ActionForm,
+    formset=BaseActionFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=MAX_ACTIONS,
+    absolute_max=MAX_ACTIONS,
+    validate_max=True,
 )
 
 

@@ -1,5 +1,7 @@
 """Forms of the programme editor. Formatted text is typed in the editor's small markup."""
 
+import zipfile
+
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
@@ -117,6 +119,29 @@ class NewItemForm(ItemForm):
         del self.fields["revision"]
 
 
+def _is_office_package(upload) -> bool:
+    """An OOXML or OpenDocument package by its directory alone, refusing zip bombs: nothing is
+    unpacked, the sizes the archive declares are checked instead."""
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            entries = archive.infolist()
+            unpacked = sum(entry.file_size for entry in entries)
+            if len(entries) > 10_000 or unpacked > 200 * 1024 * 1024:
+                return False
+            if any(
+                entry.file_size > 1024 * 1024
+                and entry.file_size > 200 * max(entry.compress_size, 1)
+                for entry in entries
+            ):
+                return False
+            names = {entry.filename for entry in entries}
+            return "[Content_Types].xml" in names or "mimetype" in names
+    except (zipfile.BadZipFile, OSError, EOFError):
+        return False
+    finally:
+        upload.seek(0)
+
+
 def validate_document_file(upload):
     """Refuse files that are too large or whose content is not a PDF or an office document."""
     limit = settings.PROGRAMMES_MAX_UPLOAD_BYTES
@@ -129,7 +154,11 @@ def validate_document_file(upload):
     head = upload.read(8)
     upload.seek(0)
     is_pdf = name.endswith(".pdf") and head.startswith(b"%PDF-")
-    is_office = any(name.endswith(ext) for ext in ZIP_DOCUMENTS) and head.startswith(b"PK\x03\x04")
+    is_office = (
+        any(name.endswith(ext) for ext in ZIP_DOCUMENTS)
+        and head.startswith(b"PK\x03\x04")
+        and _is_office_package(upload)
+    )
     if not (is_pdf or is_office):
         raise forms.ValidationError(_("Upload a PDF or an office document (.docx, .xlsx, .odt …)."))
 

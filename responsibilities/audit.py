@@ -18,6 +18,8 @@ class AuditEvent(models.Model):
         LOGOUT = "logout", _("Logged out")
         LOGIN_FAILED = "login_failed", _("Failed login")
         LOCKED_OUT = "locked_out", _("Locked out")
+        TWO_FACTOR_ENABLED = "two_factor_enabled", _("Two-step verification turned on")
+        TWO_FACTOR_REMOVED = "two_factor_removed", _("Two-step verification turned off")
         ASSIGNMENT_CREATED = "assignment_created", _("Assignment created")
         ASSIGNMENT_CHANGED = "assignment_changed", _("Assignment changed")
         ASSIGNMENT_ENDED = "assignment_ended", _("Assignment ended")

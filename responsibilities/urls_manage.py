@@ -16,6 +16,11 @@ urlpatterns = [
     path("<slug:municipality>/personer/ny/", manage.person_edit, name="person_create"),
     path("<slug:municipality>/personer/<int:pk>/", manage.person_detail, name="person_detail"),
     path("<slug:municipality>/personer/<int:pk>/andra/", manage.person_edit, name="person_edit"),
+    path(
+        "<slug:municipality>/personer/<int:pk>/personuppgifter.json",
+        manage.person_export,
+        name="person_export",
+    ),
     path("<slug:municipality>/uppdrag/", manage.assignment_list, name="assignment_list"),
     path("<slug:municipality>/uppdrag/nytt/", manage.assignment_create, name="assignment_create"),
     path(

@@ -2,20 +2,24 @@
 assignments. Everything is scoped to one municipality in the address; anything outside it is 404.
 """
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q, prefetch_related_objects
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from responsibilities import personal_data
 from responsibilities.access import access_for, people_of
+from responsibilities.audit import AuditEvent, record
 from responsibilities.capabilities import Capability
 from responsibilities.forms import AssignmentForm, PersonForm, UnitForm
 from responsibilities.models import Assignment, Municipality, OrganisationUnit, Role, User
@@ -350,3 +354,28 @@ def assignment_end(request, municipality, pk):
             "section": "assignments",
         },
     )
+
+
+@login_required
+def person_export(request, municipality, pk):
+    """A subject access request: everything stored about the person, as a JSON download. Only
+    the municipality that keeps the account exports it; the export is audit-logged."""
+    municipality = managed_municipality(request, municipality)
+    person = person_for(municipality, pk)
+    if person.municipality_id != municipality.pk:
+        raise Http404
+    data = personal_data.export(person)
+    record(
+        AuditEvent.Action.PERSONAL_DATA_EXPORTED,
+        request=request,
+        municipality=municipality,
+        target=person.username,
+    )
+    response = HttpResponse(
+        json.dumps(data, cls=personal_data.ENCODER, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    filename = f"personuppgifter-{person.username}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response

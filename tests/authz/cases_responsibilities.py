@@ -126,6 +126,17 @@ CASES = [
         label="kalix-person-under-ale",
     ),
     Case(
+        "manage:person_export",
+        kwargs=ale(pk=lambda: _person("ale-medarbetare")),
+        get=only(MANAGERS),
+    ),
+    Case(
+        "manage:person_export",
+        kwargs=ale(pk=lambda: _person("kalix-medarbetare")),
+        get=NOBODY,
+        label="kalix-person-under-ale",
+    ),
+    Case(
         "manage:person_edit",
         kwargs=ale(pk=lambda: _person("ale-medarbetare")),
         get=only(MANAGERS),
@@ -179,6 +190,10 @@ CASES = [
         label="kalix-assignment-under-ale",
     ),
     # Account pages.
+    # Two-step verification (issue 9): the code step without a pending login goes back to login.
+    Case("login_code", get=everyone(302), post=everyone(302), data=lambda: {"code": "123456"}),
+    Case("two_factor", get=only(LOGGED_IN), post=only(LOGGED_IN, ok=400)),
+    Case("two_factor_remove", post=only(LOGGED_IN, ok=302)),
     Case(
         "password_change",
         get=only(LOGGED_IN),
