@@ -466,7 +466,7 @@ class Generator:
                 if kind == Section.Kind.APPLICATION_AREAS:
                     areas.append(item)
         for position, title in enumerate(programme_demo.ALE["related"], 1):
-            w.add(RelatedDocument, version_id=version, position=position, title=title)
+            w.add(RelatedDocument, version_id=version, position=position, title=title, file="")
 
         carried: dict[int, list[tuple]] = {}
         for year in range(first_year, self.today.year):

@@ -1,5 +1,6 @@
 """The bell: a person's notifications, mark as read, and their calendar feed."""
 
+import re
 import secrets
 
 from django.contrib import messages
@@ -14,6 +15,8 @@ from django.views.decorators.http import require_POST
 
 from responsibilities import calendar
 from responsibilities.notifications import CalendarFeed, Notification
+
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
 @login_required
@@ -59,6 +62,10 @@ def calendar_settings(request):
 
 
 def calendar_feed(request, token):
+    # Tokens are URL-safe base64 (secrets.token_urlsafe); anything else cannot match, and a NUL
+    # byte would not even reach PostgreSQL.
+    if not TOKEN_PATTERN.fullmatch(token):
+        raise Http404
     feed = (
         CalendarFeed.objects.select_related("person")
         .filter(token=token, revoked_at=None, person__is_active=True)

@@ -113,12 +113,14 @@ PAGES = [
 @pytest.mark.parametrize("units", [5, 200])
 @pytest.mark.parametrize(("who", "name", "kwargs", "queries"), PAGES, ids=[p[1] for p in PAGES])
 def test_query_counts_do_not_grow_with_units(
-    client, make_municipality, django_assert_num_queries, units, who, name, kwargs, queries
+    client, make_municipality, django_assert_max_num_queries, units, who, name, kwargs, queries
 ):
     world = make_municipality(units=units)
     client.force_login(world[who])
     target = reverse(name, kwargs={"municipality": world["municipality"].slug, **kwargs(world)})
-    with django_assert_num_queries(queries):
+    # A first request warms per-process caches and may renew the session; count the second.
+    client.get(target)
+    with django_assert_max_num_queries(queries):
         response = client.get(target)
     assert response.status_code == 200
     if name == "followup:cycle":
