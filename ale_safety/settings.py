@@ -94,6 +94,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer fails the request quickly instead of hanging it.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+        "DATABASE_CONNECT_TIMEOUT", 5
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web, worker and beat share the file: wait for locks, and take the write lock up front.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -161,6 +166,13 @@ if REDIS_URL:
         "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
         "unacked_restore_interval": env_int("CELERY_RESTORE_INTERVAL", 10),
         "unacked_restore_throttle": 1 if env_str("CELERY_RESTORE_INTERVAL") else 10,
+        # A broker that is down must not hold up a request (one quick try; the outbox keeps
+        # the work). The worker reconnects on its own schedule.
+        "socket_connect_timeout": 1,
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.5,
     }
 else:
     CELERY_BROKER_URL = "filesystem://"
@@ -183,8 +195,18 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
-# A digest claimed longer ago than this belongs to a worker that died; another may take it.
-DIGEST_STALE_CLAIM_SECONDS = env_int("DIGEST_STALE_CLAIM_SECONDS", CELERY_TASK_TIME_LIMIT + 60)
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+# The outbox (responsibilities/outbox.py, README "Guarantees"): a row claimed longer ago than
+# OUTBOX_CLAIM_SECONDS belongs to a worker that died and may run again; a row handed to the
+# broker and not picked up within OUTBOX_REDISPATCH_SECONDS is handed out again by the sweep.
+OUTBOX_CLAIM_SECONDS = env_int("OUTBOX_CLAIM_SECONDS", 120)
+OUTBOX_REDISPATCH_SECONDS = env_int("OUTBOX_REDISPATCH_SECONDS", 120)
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 12)
+# A digest claimed longer ago than this belongs to a worker that died; another may take it
+# (longer than one SMTP exchange may last, EMAIL_TIMEOUT).
+DIGEST_STALE_CLAIM_SECONDS = env_int("DIGEST_STALE_CLAIM_SECONDS", 120)
+# /healthz answers within this many seconds whatever is down.
+HEALTHZ_TIMEOUT_SECONDS = 0.8
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 100
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = 400_000  # KiB: recycle a worker that grew from PDF work
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -267,6 +289,9 @@ FOLLOWUP_ATTACHMENT_MAX_BYTES = env_int("FOLLOWUP_ATTACHMENT_MAX_BYTES", 10 * 10
 # --- programmes: the editor ---------------------------------------------------------------
 # Largest related-document upload (bytes). (The revision warning is REVISION_WARNING_MONTHS.)
 PROGRAMMES_MAX_UPLOAD_BYTES = env_int("PROGRAMMES_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+# How long a reader's request waits for a worker to render a programme PDF before the page
+# says it is being prepared (seconds).
+PROGRAMME_PDF_WAIT_SECONDS = env_int("PROGRAMME_PDF_WAIT_SECONDS", 4)
 
 # --- Security (issue 9): two-step verification (TOTP, django-otp) ---
 # People whose roles give edit_programme, adopt_programme or administer_people must set it up.

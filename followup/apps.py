@@ -11,3 +11,7 @@ class FollowupConfig(AppConfig):
             attention,  # noqa: F401 - registers the start page's panels
             calendar,  # noqa: F401 - registers the calendar providers
         )
+        from followup.models.files import requeue_stuck_files
+        from responsibilities import outbox
+
+        outbox.SWEEPERS.append(requeue_stuck_files)

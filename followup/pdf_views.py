@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from followup import reports
 from followup.models import Cycle, Report, ReportFile
-from followup.tasks import render_report_file
+from followup.models.files import queue_render
 from followup.views.common import municipality_for, report_for
 from programmes.pdf_views import content_disposition
 from responsibilities.access import access_for
@@ -87,12 +87,13 @@ def file_for(request, slug, pk) -> ReportFile:
 
 
 def ask(request, *, kind, cycle, unit) -> ReportFile:
-    """Queue the file (or re-queue it) and start the task once the row is committed."""
+    """Queue the file (or re-queue it) and its rendering, in one transaction: a broker that is
+    down delays the file (the outbox sweep hands it out later), never loses it."""
     with transaction.atomic():
         row = ReportFile.request(
             kind=kind, cycle=cycle, unit=unit, language=get_language(), by=request.user
         )
-        render_report_file.delay_on_commit(row.pk)
+        queue_render(row)
     return row
 
 

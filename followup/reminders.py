@@ -215,13 +215,14 @@ def report_submitted(report_id) -> int:
         return 0
     municipality_id = report.cycle.version.programme.municipality_id
     reviewers = recipients_by_municipality(Capability.REVIEW_FOLLOWUP, [municipality_id])
-    submitted = report.submitted_at.isoformat() if report.submitted_at else ""
+    # One notice per submission (its event), in a period that fits the column.
+    submitted = report.events.filter(to_status=Report.Status.SUBMITTED).order_by("-at").first()
     rows = [
         _row(
             u,
             K.REPORT_SUBMITTED,
             report,
-            f"submitted:{submitted}",
+            f"submitted:{submitted.pk if submitted else 0}",
             gettext_noop("%(unit)s has submitted its follow-up report for review."),
         )
         for u in reviewers.get(municipality_id, [])

@@ -19,24 +19,10 @@ def scan_reminders() -> int:
     return reminders.scan_reports() + reminders.scan_actions()
 
 
-@shared_task(name="followup.notify_cycle_opened")
-def notify_cycle_opened(cycle_id: int) -> int:
-    return reminders.cycle_opened(cycle_id)
-
-
-@shared_task(name="followup.notify_report_submitted")
-def notify_report_submitted(report_id: int) -> int:
-    return reminders.report_submitted(report_id)
-
-
-@shared_task(name="followup.notify_report_returned")
-def notify_report_returned(report_id: int) -> int:
-    return reminders.report_returned(report_id)
-
-
 @shared_task(name="followup.render_report_file")
 def render_report_file(file_id: int) -> None:
-    """Make the PDF of a ReportFile row. Enqueue with `render_report_file.delay_on_commit(id)`.
+    """Make the PDF of a ReportFile row. Queued through the outbox
+    (`followup.pdf_views.ask`).
     Safe to run twice: only the worker that moves the row from queued to running renders, and
     an unchanged content is found in the cache instead of rendered again."""
     from followup import reports

@@ -351,6 +351,9 @@ class ProgrammeVersion(CountsSaves, models.Model):
         self.adopted_by_user = by
         self.full_clean()
         self.save()
+        from programmes.tasks import queue_render
+
+        queue_render(self.pk)  # the public PDF, ready before the first reader asks
 
 
 def save_part(instance, *, based_on: int, **changes):

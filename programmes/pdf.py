@@ -1,12 +1,14 @@
 """PDF renderings: WeasyPrint from templates in templates/pdf/, archived as PDF/A-2a, cached by
 content under MEDIA_ROOT/pdf/<hash>.pdf so an unchanged document is rendered once."""
 
+import fcntl
 import hashlib
 import mimetypes
 import os
 import posixpath
 import re
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -14,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.db import connection
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -125,6 +128,10 @@ class RenderedPDF:
     def etag(self) -> str:
         return f'"{self.key}"'
 
+    @property
+    def exists(self) -> bool:
+        return self.path.is_file()
+
     def read(self) -> bytes:
         return self.path.read_bytes()
 
@@ -162,18 +169,52 @@ def write_pdf(html: str) -> bytes:
     )
 
 
-def render_html_pdf(html: str) -> RenderedPDF:
-    """The PDF for this HTML, rendered only if no PDF of the same content exists yet."""
+def target_for(html: str) -> RenderedPDF:
+    """Where the PDF of this HTML is (or will be) kept; it may not exist yet."""
     key = content_key(html)
-    path = cache_dir() / f"{key}.pdf"
-    if not path.is_file():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = write_pdf(html)
-        # Write then rename, so a concurrent reader never sees half a file.
-        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".part", delete=False) as tmp:
-            tmp.write(data)
-        os.replace(tmp.name, path)
-    return RenderedPDF(key=key, path=path)
+    return RenderedPDF(key=key, path=cache_dir() / f"{key}.pdf")
+
+
+def render_html_pdf(html: str) -> RenderedPDF:
+    """The PDF for this HTML, rendered only if no PDF of the same content exists yet. A lock per
+    content makes concurrent callers (workers on several hosts) wait for one render."""
+    target = target_for(html)
+    if target.exists:
+        return target
+    with content_lock(target.key):
+        if not target.exists:  # another worker may have made it while we waited
+            target.path.parent.mkdir(parents=True, exist_ok=True)
+            data = write_pdf(html)
+            # Write then rename, so a concurrent reader never sees half a file.
+            with tempfile.NamedTemporaryFile(
+                dir=target.path.parent, suffix=".part", delete=False
+            ) as tmp:
+                tmp.write(data)
+            os.replace(tmp.name, target.path)
+    return target
+
+
+@contextmanager
+def content_lock(key: str):
+    """One render per content: a PostgreSQL advisory lock (shared by every host), or a file
+    lock next to the cache on SQLite (one host)."""
+    if connection.vendor == "postgresql":
+        lock_id = int(key[:15], 16)  # 60 bits of the hash fit PostgreSQL's bigint
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [lock_id])
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [lock_id])
+        return
+    cache_dir().mkdir(parents=True, exist_ok=True)
+    with open(cache_dir() / f"{key}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def versions_for_pdf():
@@ -212,6 +253,11 @@ def render_version(version: ProgrammeVersion, *, language: str) -> RenderedPDF:
     """The cached PDF of a version (draft, adopted or superseded); drafts are marked on every
     page. Pass a version from `versions_for_pdf()` to keep the query count constant."""
     return render_html_pdf(version_html(version, language=language))
+
+
+def version_target(version: ProgrammeVersion, *, language: str) -> RenderedPDF:
+    """Where the version's PDF is kept, rendered or not (cheap: no WeasyPrint)."""
+    return target_for(version_html(version, language=language))
 
 
 def render_version_pdf(version: ProgrammeVersion, *, language: str) -> bytes:

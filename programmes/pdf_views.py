@@ -1,27 +1,51 @@
-"""The programme as PDF: rendered on the first request for its content, then served from disk."""
+"""The programme as PDF: rendered by a worker once per content, then served from disk."""
 
+import time
 import unicodedata
 from urllib.parse import quote
 
+from django.conf import settings
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 
 from programmes.models import ProgrammeVersion
-from programmes.pdf import RenderedPDF, filename_for, render_version, versions_for_pdf
+from programmes.pdf import RenderedPDF, filename_for, version_target, versions_for_pdf
+from programmes.tasks import queue_render
 
 
 def public_pdf(request, municipality, slug):
-    """The adopted version, for anyone. Rendering takes a fraction of a second and happens once
-    per content (see README, "PDF"), so the first reader waits for it instead of a task."""
+    """The adopted version, for anyone. A worker renders it (once per content, see README,
+    "PDF"); the reader waits a moment for it, or gets a page saying it is being prepared."""
     version = get_object_or_404(
         versions_for_pdf(),
         programme__municipality__slug=municipality,
         programme__slug=slug,
         status=ProgrammeVersion.Status.ADOPTED,
     )
-    return pdf_response(request, render_version(version, language=get_language()), version)
+    language = get_language()
+    target = version_target(version, language=language)
+    if not target.exists:
+        queue_render(version.pk, language)
+        if not wait_for(target, settings.PROGRAMME_PDF_WAIT_SECONDS):
+            response = render(
+                request, "programmes/pdf_pending.html", {"version": version}, status=202
+            )
+            response["Retry-After"] = "5"
+            patch_cache_control(response, no_cache=True, no_store=True)
+            return response
+    return pdf_response(request, target, version)
+
+
+def wait_for(target: RenderedPDF, seconds: float) -> bool:
+    """Poll for the file a worker is making, for at most `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not target.exists:
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.2)
+    return True
 
 
 def pdf_response(request, rendered: RenderedPDF, version: ProgrammeVersion):

@@ -3,6 +3,9 @@ from django.conf import settings
 
 from programmes.pdf import render_version, versions_for_pdf
 from programmes.revision import scan_revisions
+from responsibilities import outbox
+
+RENDER_TASK = "programmes.render_programme_pdf"
 
 
 @shared_task(name="programmes.scan_revisions")
@@ -11,13 +14,22 @@ def scan_revisions_task() -> int:
     return scan_revisions()
 
 
-@shared_task(name="programmes.render_programme_pdf")
-def render_programme_pdf(version_id: int) -> None:
-    """Warm the PDF cache for a version in every language, e.g. on adoption (enqueue with
-    `render_programme_pdf.delay_on_commit(version.pk)`). Safe to run twice: a PDF whose content
-    is already on disk is not rendered again."""
+@shared_task(name=RENDER_TASK)
+def render_programme_pdf(version_id: int, language: str | None = None) -> None:
+    """Render a version's PDF in one language (or every language, e.g. on adoption). Queued
+    through the outbox (programmes.pdf_views, ProgrammeVersion.adopt). Safe to run twice: a
+    PDF whose content is already on disk is not rendered again, and concurrent workers wait
+    for one render (programmes.pdf.content_lock)."""
     version = versions_for_pdf().filter(pk=version_id).first()
     if version is None:
         return
-    for language, _name in settings.LANGUAGES:
-        render_version(version, language=language)
+    languages = [language] if language else [code for code, _name in settings.LANGUAGES]
+    for code in languages:
+        render_version(version, language=code)
+
+
+def queue_render(version_id: int, language: str | None = None):
+    """Owe the rendering, in the caller's transaction (see responsibilities.outbox)."""
+    key = f"programme_pdf:{version_id}:{language or 'all'}"
+    args = (version_id, language) if language else (version_id,)
+    return outbox.enqueue(RENDER_TASK, *args, key=key)

@@ -355,3 +355,4 @@ from responsibilities.notifications import (  # noqa: E402, F401
     Notification,
     YearlyDeadline,
 )
+from responsibilities.outbox import QueuedTask  # noqa: E402, F401

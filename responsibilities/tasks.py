@@ -1,19 +1,38 @@
 """Celery tasks of the responsibilities app. Tasks take ids, re-read rows, and are safe to run
 twice; only SMTP and connection errors are retried, with backoff."""
 
-import smtplib
-import socket
+from urllib.parse import urlsplit
 
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from responsibilities import notifications as n
+from responsibilities import outbox
 from responsibilities.access import end_expired_assignments
 
-TRANSIENT = (smtplib.SMTPException, ConnectionError, socket.timeout, TimeoutError)
+TRANSIENT = outbox.TRANSIENT
+
+
+@shared_task(name=outbox.RUN_TASK)
+def run_queued_task(queued_task_id: int) -> bool:
+    """Run one outbox row (claimed first, so a second delivery does nothing)."""
+    return outbox.run(queued_task_id)
+
+
+@shared_task(name="responsibilities.sweep_outbox")
+def sweep_outbox() -> int:
+    """Every minute: hand out again what no worker picked up (broker down, worker killed)."""
+    return outbox.sweep()
+
+
+@shared_task(name=outbox.EMAIL_TASK)
+def send_queued_email(data: dict) -> None:
+    """An e-mail from the outbox (run by run_queued_task, which retries SMTP failures)."""
+    outbox.send_email(data)
 
 
 @shared_task(name="responsibilities.end_expired_assignments")
@@ -25,21 +44,19 @@ def end_expired_assignments_task() -> int:
 @shared_task(name="responsibilities.send_digests")
 def send_digests() -> int:
     """Daily: gather undelivered notifications into one digest per person and send them."""
-    digest_ids = n.collect_digests()
-    for digest_id in digest_ids:
-        send_digest.delay(digest_id)
+    with transaction.atomic():
+        digest_ids = n.collect_digests()
+        for digest_id in digest_ids:
+            outbox.enqueue("responsibilities.send_digest", digest_id, key=f"digest:{digest_id}")
     return len(digest_ids)
 
 
-@shared_task(
-    name="responsibilities.send_digest",
-    bind=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=30,
-    retry_backoff_max=3600,
-    max_retries=8,
-)
-def send_digest(self, digest_id: int) -> bool:
+@shared_task(name="responsibilities.send_digest")
+def send_digest(digest_id: int) -> bool:
+    """Claim, send, mark. A transient SMTP failure gives the claim back and is retried by the
+    outbox; a worker killed after sending and before marking sends it again once the claim is
+    stale (DIGEST_STALE_CLAIM_SECONDS): the one duplicate a crash can cause, with the same
+    Message-ID so a mail system may drop it."""
     if not n.claim_digest(digest_id):
         return False  # sent already, or another worker holds it
     try:
@@ -72,7 +89,14 @@ def build_digest_email(digest, items) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(subject, text, to=[recipient.email])
     message.attach_alternative(html, "text/html")
     message.extra_headers["Date"] = timezone.now().strftime("%a, %d %b %Y %H:%M:%S %z")
+    message.extra_headers["Message-ID"] = digest_message_id(digest)
     return message
+
+
+def digest_message_id(digest) -> str:
+    """The same for every attempt at one digest, so a repeat can be recognised and dropped."""
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<digest-{digest.pk}-{digest.day:%Y%m%d}@{domain}>"
 
 
 @shared_task(name="responsibilities.scan_yearly_deadlines")

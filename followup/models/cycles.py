@@ -236,9 +236,9 @@ class Cycle(models.Model):
         self.opened_by = by
         self.save(update_fields=["status", "opened_at", "opened_by"])
         Report.objects.create_for(self, units)
-        from followup.tasks import notify_cycle_opened
+        from followup import reminders
 
-        notify_cycle_opened.delay_on_commit(self.pk)
+        reminders.cycle_opened(self.pk)  # committed with the opening
 
     @transaction.atomic
     def close(self, *, by):

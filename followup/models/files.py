@@ -10,7 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from followup.models.cycles import Cycle
+from responsibilities import outbox
 from responsibilities.models import OrganisationUnit
+
+RENDER_TASK = "followup.render_report_file"
+# A queued file nobody started after this many seconds may be asked for again on its page.
+WAITING_TOO_LONG_SECONDS = 60
 
 
 def stale_after() -> int:
@@ -119,6 +124,17 @@ class ReportFile(models.Model):
     def in_progress(self) -> bool:
         return self.status in self.IN_PROGRESS
 
+    @property
+    def waiting_too_long(self) -> bool:
+        """Queued and not started for a while, or running longer than a task may: the reader
+        may ask again (the outbox sweep would hand it out anyway)."""
+        now = timezone.now()
+        if self.status == self.Status.QUEUED:
+            return self.requested_at < now - datetime.timedelta(seconds=WAITING_TOO_LONG_SECONDS)
+        return self.status == self.Status.RUNNING and bool(
+            self.started_at and self.started_at < now - datetime.timedelta(seconds=stale_after())
+        )
+
     def is_stale(self, source_updated_at) -> bool:
         """True when the reports behind a ready file changed after it was made."""
         return bool(
@@ -181,3 +197,25 @@ class ReportFile(models.Model):
         self.error = error[:2000]
         self.finished_at = timezone.now()
         self.save(update_fields=["status", "error", "finished_at"])
+
+
+def queue_render(row: ReportFile) -> None:
+    """Owe the rendering of the row, in the caller's transaction (see responsibilities.outbox)."""
+    outbox.enqueue(RENDER_TASK, row.pk, key=f"report_file:{row.pk}")
+
+
+def requeue_stuck_files() -> int:
+    """For the outbox sweep: files waiting (or abandoned while running) with no rendering owed,
+    e.g. ones asked for before the outbox existed. Constant number of queries."""
+    stuck = ReportFile.objects.claimable().filter(
+        requested_at__lt=timezone.now() - datetime.timedelta(seconds=WAITING_TOO_LONG_SECONDS)
+    )
+    owed = set(
+        outbox.QueuedTask.objects.filter(
+            task=RENDER_TASK, state=outbox.QueuedTask.State.PENDING
+        ).values_list("key", flat=True)
+    )
+    rows = [row for row in stuck.only("pk") if f"report_file:{row.pk}" not in owed]
+    for row in rows:
+        queue_render(row)
+    return len(rows)

@@ -215,30 +215,34 @@ class Report(models.Model):
             )
         if self.incomplete_actions():
             raise ValidationError(_("Every action in the action plan needs a due date."))
-        self._move(
-            allowed=self.OPEN_STATES,
-            to=self.Status.SUBMITTED,
-            by=by,
-            submitted_at=timezone.now(),
-        )
-        from followup.tasks import notify_report_submitted
+        from followup import reminders
 
-        notify_report_submitted.delay_on_commit(self.pk)
+        # The reviewers' notifications are committed with the step itself, never left to a
+        # broker that may be down.
+        with transaction.atomic():
+            self._move(
+                allowed=self.OPEN_STATES,
+                to=self.Status.SUBMITTED,
+                by=by,
+                submitted_at=timezone.now(),
+            )
+            reminders.report_submitted(self.pk)
 
     def return_(self, *, by, comment):
         if not comment.strip():
             raise ValidationError({"comment": _("Say what the unit should complete or change.")})
         if self.cycle.status != Cycle.Status.OPEN:
             raise InvalidTransition(_("The cycle is closed: the report cannot be returned."))
-        self._move(
-            allowed=(self.Status.SUBMITTED,),
-            to=self.Status.RETURNED,
-            by=by,
-            return_comment=comment.strip(),
-        )
-        from followup.tasks import notify_report_returned
+        from followup import reminders
 
-        notify_report_returned.delay_on_commit(self.pk)
+        with transaction.atomic():
+            self._move(
+                allowed=(self.Status.SUBMITTED,),
+                to=self.Status.RETURNED,
+                by=by,
+                return_comment=comment.strip(),
+            )
+            reminders.report_returned(self.pk)
 
     def approve(self, *, by):
         self._move(
