@@ -7,9 +7,12 @@ elsewhere is refused with the same message as any unknown value.
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from responsibilities import outbox
 from responsibilities.access import people_of
 from responsibilities.models import Assignment, Municipality, OrganisationUnit, Role, User
 
@@ -130,7 +133,23 @@ class ActivatingPasswordResetForm(PasswordResetForm):
             if user.email and user.email.lower() == email.lower()
         )
 
-    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
-        # The e-mail is written in the recipient's language, not the requester's browser's.
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        """Written in the recipient's language (not the requester's browser's) and queued in
+        the outbox: "sent" means it is stored; a worker sends it, retrying while SMTP is down."""
         with translation.override(context["user"].language or settings.LANGUAGE_CODE):
-            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+            subject = "".join(render_to_string(subject_template_name, context).splitlines())
+            body = render_to_string(email_template_name, context)
+            message = EmailMultiAlternatives(subject, body, from_email, [to_email])
+            if html_email_template_name is not None:
+                message.attach_alternative(
+                    render_to_string(html_email_template_name, context), "text/html"
+                )
+        outbox.queue_email(message)

@@ -127,15 +127,16 @@ def _stale_claim() -> datetime.datetime:
     return timezone.now() - datetime.timedelta(seconds=settings.OUTBOX_CLAIM_SECONDS)
 
 
-def due(now=None):
-    """Rows the sweep should hand out: waiting and due, not handed out recently; or claimed
-    by a worker that stopped answering."""
+def due(now=None, *, recently_dispatched=False):
+    """Rows the sweep should hand out: waiting and due (and not handed out recently, unless
+    asked for); or claimed by a worker that stopped answering."""
     now = now or timezone.now()
-    recent = now - datetime.timedelta(seconds=settings.OUTBOX_REDISPATCH_SECONDS)
+    waiting = Q(state=QueuedTask.State.PENDING, not_before__lte=now)
+    if not recently_dispatched:
+        recent = now - datetime.timedelta(seconds=settings.OUTBOX_REDISPATCH_SECONDS)
+        waiting &= Q(dispatched_at=None) | Q(dispatched_at__lt=recent)
     return QueuedTask.objects.filter(
-        Q(state=QueuedTask.State.PENDING, not_before__lte=now)
-        & (Q(dispatched_at=None) | Q(dispatched_at__lt=recent))
-        | Q(state=QueuedTask.State.RUNNING, claimed_at__lt=_stale_claim())
+        waiting | Q(state=QueuedTask.State.RUNNING, claimed_at__lt=_stale_claim())
     )
 
 
@@ -145,11 +146,13 @@ SWEEPERS: list = []
 
 
 def sweep(*, inline: bool = False, limit: int = 500) -> int:
-    """Dispatch (or, inline, run here) every row that is owed and not picked up."""
+    """Dispatch every row that is owed and not picked up; inline, run every owed row here (a
+    worker that gets its message later finds it done)."""
     for sweeper in SWEEPERS:
         with transaction.atomic():
             sweeper()
-    ids = list(due().order_by("not_before").values_list("pk", flat=True)[:limit])
+    owed = due(recently_dispatched=inline).order_by("not_before")
+    ids = list(owed.values_list("pk", flat=True)[:limit])
     if inline:
         return sum(1 for pk in ids if run(pk))
     handed = 0

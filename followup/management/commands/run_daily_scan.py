@@ -1,15 +1,16 @@
-"""Run every daily scan now, as beat would at night, and send the digests (for demonstration
-and for operators catching up after downtime). Safe to run repeatedly."""
+"""Run every daily scan now, as beat would at night, send the digests and run whatever the
+outbox still owes (for demonstration and for operators catching up after downtime). Safe to
+run repeatedly."""
 
 from django.core.management.base import BaseCommand
 
 from followup import reminders
 from followup.models import Cycle
 from programmes.revision import scan_revisions
+from responsibilities import outbox
 from responsibilities.access import end_expired_assignments
 from responsibilities.deadlines import notify_yearly_deadlines
-from responsibilities.notifications import collect_digests
-from responsibilities.tasks import send_digest
+from responsibilities.tasks import send_digests
 
 
 class Command(BaseCommand):
@@ -17,7 +18,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--no-email", action="store_true", help="Create notifications but send no digest."
+            "--no-email",
+            action="store_true",
+            help="Create notifications but send no digest and run no queued task.",
         )
 
     def handle(self, *args, no_email=False, **options):
@@ -33,8 +36,10 @@ class Command(BaseCommand):
             self.stdout.write(f"{label}: {step()}")
         if no_email:
             return
-        sent = sum(1 for digest_id in collect_digests() if send_digest(digest_id))
-        self.stdout.write(self.style.SUCCESS(f"Digest e-mails sent: {sent}"))
+        self.stdout.write(f"Digest e-mails queued: {send_digests()}")
+        # Everything owed and not picked up (e-mails, PDFs, digests), run here and now.
+        done = outbox.sweep(inline=True)
+        self.stdout.write(self.style.SUCCESS(f"Queued tasks run: {done}"))
 
     @staticmethod
     def announce_open_cycles() -> int:
