@@ -31,3 +31,5 @@ if settings.DEBUG:
     ]
 
 handler404 = "ale_safety.views.not_found"
+# 400, 403 and 500 are Django's own views with our templates (templates/400.html …); the 500
+# page is rendered without a request context, so it works when the database does not.

@@ -82,6 +82,11 @@ def not_found(request, exception=None):
     return render(request, "404.html", status=404)
 
 
+def csrf_failure(request, reason=""):
+    """Our own page for a form whose CSRF check failed (no technical reason shown)."""
+    return render(request, "403_csrf.html", status=403)
+
+
 @require_POST
 def set_language(request):
     """Django's set_language, and for a logged-in person the choice is kept on their account."""

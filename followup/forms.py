@@ -10,14 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from followup import filetypes
 from followup.models import Action, Answer, Attachment, Attainment, Cycle, Question
 from programmes.models import ProgrammeVersion
+from responsibilities.fields import DateInput, SensibleDateField
 from responsibilities.models import OrganisationUnit, Role
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class CycleCreateForm(forms.Form):
@@ -27,8 +21,8 @@ class CycleCreateForm(forms.Form):
     year = forms.IntegerField(
         label=_("Year followed up"), min_value=2000, max_value=2100, help_text=_("E.g. 2026.")
     )
-    opens_on = forms.DateField(label=_("Opens on"), widget=DateInput())
-    due_on = forms.DateField(label=_("Due date"), widget=DateInput())
+    opens_on = SensibleDateField(label=_("Opens on"), widget=DateInput())
+    due_on = SensibleDateField(label=_("Due date"), widget=DateInput())
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,6 +53,7 @@ class CycleSettingsForm(forms.ModelForm):
         model = Cycle
         fields = ["opens_on", "due_on", "units"]
         widgets = {"opens_on": DateInput(), "due_on": DateInput()}
+        field_classes = {"opens_on": SensibleDateField, "due_on": SensibleDateField}
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,7 +85,7 @@ class QuestionForm(forms.ModelForm):
 
 
 class BoardReportForm(forms.Form):
-    date = forms.DateField(label=_("Meeting date"), widget=DateInput())
+    date = SensibleDateField(label=_("Meeting date"), widget=DateInput())
     paragraph = forms.CharField(label=_("§ number"), max_length=20, required=False)
 
 
@@ -117,7 +112,7 @@ def field_for(question: Question) -> forms.Field:
     if question.answer_type == T.NUMBER:
         return forms.DecimalField(max_digits=14, decimal_places=2, **common)
     if question.answer_type == T.DATE:
-        return forms.DateField(widget=DateInput(), **common)
+        return SensibleDateField(widget=DateInput(), **common)
     return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000, **common)
 
 
@@ -177,6 +172,7 @@ class ActionForm(forms.ModelForm):
             "starts_on": DateInput(),
             "due_on": DateInput(),
         }
+        field_classes = {"starts_on": SensibleDateField, "due_on": SensibleDateField}
 
     def clean(self):
         data = super().clean()

@@ -22,6 +22,7 @@ from programmes.pdf_views import content_disposition
 from responsibilities.access import access_for
 from responsibilities.audit import AuditEvent, record
 from responsibilities.capabilities import Capability as C
+from responsibilities.fields import parse_int
 from responsibilities.models import Municipality, OrganisationUnit
 
 K = ReportFile.Kind
@@ -192,7 +193,7 @@ def reports_request(request, municipality):
 
 
 def _int(value) -> int:
-    return int(value) if value and str(value).isdigit() else 0
+    return parse_int(value)
 
 
 @login_required

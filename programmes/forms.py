@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programmes.markup import to_html, to_markup
 from programmes.models import Programme, ProgrammeVersion, RelatedDocument, Section
+from responsibilities.fields import DateInput, SensibleDateField
 from responsibilities.models import OrganisationUnit, Role
 
 MARKUP_HELP = _(
@@ -22,13 +23,6 @@ ADOPTING_KINDS = (
 )
 # What may be uploaded as a related document: checked by the file's first bytes, not its name.
 ZIP_DOCUMENTS = {".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp"}
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class MarkupField(forms.CharField):
@@ -209,6 +203,9 @@ class AdoptionRecordForm(forms.ModelForm):
             "valid_until": DateInput(),
             "revision_due": DateInput(),
         }
+        field_classes = dict.fromkeys(
+            ("decision_date", "valid_from", "valid_until", "revision_due"), SensibleDateField
+        )
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)

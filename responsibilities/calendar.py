@@ -8,6 +8,8 @@ import icalendar
 from django.conf import settings
 from django.utils import translation
 
+from responsibilities.fields import EARLIEST_DATE, LATEST_DATE
+
 
 @dataclass(frozen=True)
 class Deadline:
@@ -41,6 +43,8 @@ def ics_for(person) -> bytes:
     cal.add("x-wr-calname", "Trygghet och säkerhet")
     stamp = datetime.datetime.now(tz=datetime.UTC)
     for deadline in deadlines_for(person):
+        if not EARLIEST_DATE <= deadline.date <= LATEST_DATE:
+            continue  # stored before dates were limited (e.g. 9999-12-31): not a real date
         event = icalendar.Event()
         event.add("uid", f"{deadline.uid}@ale-safety")
         event.add("dtstamp", stamp)

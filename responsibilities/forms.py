@@ -14,9 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from responsibilities import outbox
 from responsibilities.access import people_of
+from responsibilities.fields import DateInput, SensibleDateField
 from responsibilities.models import Assignment, Municipality, OrganisationUnit, Role, User
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _choice_error(municipality: Municipality, what):
@@ -82,7 +81,8 @@ class AssignmentForm(forms.ModelForm):
     class Meta:
         model = Assignment
         fields = ["person", "role", "unit", "starts_on", "ends_on"]
-        widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET}
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+        field_classes = {"starts_on": SensibleDateField, "ends_on": SensibleDateField}
         help_texts = {
             "unit": _(
                 "Required for roles held in a unit, such as sector chief; empty for roles "

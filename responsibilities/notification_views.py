@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from responsibilities import calendar
+from responsibilities.fields import parse_int
 from responsibilities.notifications import CalendarFeed, Notification
 
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}")
@@ -31,10 +32,10 @@ def notification_list(request):
 def mark_read(request):
     mine = Notification.objects.filter(recipient=request.user, read_at=None)
     if "notification" in request.POST:
-        try:
-            mine = mine.filter(pk=int(request.POST["notification"]))
-        except ValueError:
-            raise Http404 from None
+        pk = parse_int(request.POST["notification"], None)
+        if pk is None:
+            raise Http404
+        mine = mine.filter(pk=pk)
     count = mine.update(read_at=timezone.now())
     if request.htmx:
         return HttpResponse(status=204, headers={"HX-Refresh": "true"})
@@ -48,6 +49,9 @@ def calendar_settings(request):
     feed = CalendarFeed.objects.filter(person=request.user, revoked_at=None).first()
     if request.method == "POST":
         with transaction.atomic():
+            # One change at a time per person: concurrent posts queue here instead of both
+            # inserting a live address and one failing on one_live_feed_per_person.
+            type(request.user).objects.select_for_update().filter(pk=request.user.pk).first()
             CalendarFeed.objects.filter(person=request.user, revoked_at=None).update(
                 revoked_at=timezone.now()
             )

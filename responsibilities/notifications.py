@@ -254,9 +254,11 @@ class YearlyDeadline(models.Model):
 
     def lead_days(self) -> list[int]:
         days = []
+        from responsibilities.fields import parse_int
+
         for part in self.remind_days_before.split(","):
-            if part.strip().isdigit():
-                days.append(int(part))
+            if parse_int(part, None) is not None:
+                days.append(parse_int(part))
         return sorted(set(days), reverse=True)
 
     def next_date(self, today) -> datetime.date | None:

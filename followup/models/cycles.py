@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programmes.models import ProgrammeVersion, Section, SectionItem
+from responsibilities.fields import parse_int
 from responsibilities.models import OrganisationUnit
 
 
@@ -214,7 +215,7 @@ class Cycle(models.Model):
     @transaction.atomic
     def reminder_thresholds(self) -> list[int]:
         """The reminder days, largest first; the defaults when the field holds nonsense."""
-        days = {int(part) for part in self.reminder_days.split(",") if part.strip().isdigit()}
+        days = {parse_int(part, None) for part in self.reminder_days.split(",")} - {None}
         return sorted(days or {30, 7, 1}, reverse=True)
 
     @transaction.atomic

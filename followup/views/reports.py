@@ -26,6 +26,7 @@ from followup.views.common import (
 )
 from responsibilities.access import access_for
 from responsibilities.capabilities import Capability as C
+from responsibilities.fields import parse_int, query_int
 from responsibilities.models import Role
 
 MAX_EXTRA_ROWS = 20
@@ -76,10 +77,7 @@ def report_detail(request, municipality, pk):
 
 def _forms(request, report, data=None, files=None):
     roles = list(Role.objects.filter(municipality=report.cycle.version.programme.municipality_id))
-    try:
-        extra_rows = min(int(request.GET.get("rader", 0)), MAX_EXTRA_ROWS)
-    except ValueError:
-        extra_rows = 0
+    extra_rows = query_int(request, "rader", maximum=MAX_EXTRA_ROWS)
     actions = ActionFormSet(
         data,
         queryset=report.actions.all(),
@@ -160,7 +158,7 @@ def report_edit(request, municipality, pk):
             action.delete()
         attachment.save(report, by=request.user)
         removed = request.POST.getlist("remove_attachment")
-        for item in report.attachments.filter(pk__in=[v for v in removed if v.isdigit()]):
+        for item in report.attachments.filter(pk__in=[parse_int(v) for v in removed]):
             item.remove()
         report.bump_revision()
 
@@ -168,8 +166,7 @@ def report_edit(request, municipality, pk):
     here = redirect("followup:report_edit", municipality=municipality, pk=report.pk)
     if intent == "add_action":
         messages.success(request, _("The draft has been saved."))
-        rows = request.GET.get("rader", "0")
-        rows = min(int(rows) + 1 if rows.isdigit() else 1, MAX_EXTRA_ROWS)
+        rows = min(query_int(request, "rader", maximum=MAX_EXTRA_ROWS) + 1, MAX_EXTRA_ROWS)
         here["Location"] += f"?rader={rows}#actions"
         return here
     if intent == "submit":

@@ -17,6 +17,7 @@ from programmes.services import create_document
 from programmes.views.lookups import draft_for, municipality_for, programme_for, version_for
 from responsibilities.access import access_for, municipalities_with
 from responsibilities.capabilities import Capability
+from responsibilities.fields import parse_int
 
 
 @login_required
@@ -126,10 +127,7 @@ def preview(request, municipality, slug):
 
 
 def _number(value, default):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
+    return parse_int(value, default)
 
 
 @login_required

@@ -21,6 +21,7 @@ from responsibilities import personal_data
 from responsibilities.access import access_for, people_of
 from responsibilities.audit import AuditEvent, record
 from responsibilities.capabilities import Capability
+from responsibilities.fields import parse_int, query_text
 from responsibilities.forms import AssignmentForm, PersonForm, UnitForm
 from responsibilities.models import Assignment, Municipality, OrganisationUnit, Role, User
 
@@ -153,7 +154,7 @@ def unit_edit(request, municipality, pk=None):
 @vary_on_headers("HX-Request")
 def person_list(request, municipality):
     municipality = managed_municipality(request, municipality)
-    query = request.GET.get("q", "").strip()
+    query = query_text(request, "q")
     people = _search(
         people_of(municipality), query, ["first_name", "last_name", "username", "email"]
     ).order_by("first_name", "last_name", "username")
@@ -255,7 +256,7 @@ def assignment_list(request, municipality):
     municipality = managed_municipality(request, municipality)
     roles = list(Role.objects.filter(municipality=municipality).order_by("name"))
     units = list(OrganisationUnit.objects.filter(municipality=municipality).order_by("name"))
-    query = request.GET.get("q", "").strip()
+    query = query_text(request, "q")
     state = request.GET.get("state", "active")
     state = state if state in STATES else "active"
     role_id = _int(request.GET.get("role"))
@@ -300,10 +301,7 @@ def _filter_params(role_id, unit_id, state) -> str:
 
 
 def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return parse_int(value, None)
 
 
 @login_required
