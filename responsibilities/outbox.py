@@ -184,6 +184,8 @@ def run(pk: int) -> bool:
     row = claim(pk)
     if row is None:
         return False
+    if row.task not in app.tasks:
+        app.loader.import_default_modules()  # outside a worker: discover the apps' tasks
     try:
         app.tasks[row.task].run(*row.args)
     except TRANSIENT as error:
