@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from followup import pdf_views
 from followup.models import ReportFile
 from followup.tasks import render_report_file
 from tests.e2e.conftest import assert_accessible, log_in, screenshot
@@ -24,7 +25,7 @@ def test_a_council_member_gets_the_consolidated_report(page, demo, settings, tmp
     settings.MEDIA_ROOT = tmp_path / "media"
     # Hold the task back, as a busy worker would, to see the page wait and then update itself.
     queued = []
-    monkeypatch.setattr(render_report_file, "delay_on_commit", queued.append)
+    monkeypatch.setattr(pdf_views, "queue_render", lambda row: queued.append(row.pk))
     log_in(page, "ale-fortroendevald")
     page.goto("/uppfoljning/ale/")
     page.get_by_role("link", name=re.compile("Rapporter som PDF")).click()
@@ -59,7 +60,7 @@ def test_without_javascript_the_refresh_link_shows_the_state(
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
     queued = []
-    monkeypatch.setattr(render_report_file, "delay_on_commit", queued.append)
+    monkeypatch.setattr(pdf_views, "queue_render", lambda row: queued.append(row.pk))
     page = new_page(javascript=False)
     log_in(page, "ale-fortroendevald")
     page.goto("/uppfoljning/ale/rapporter/")

@@ -74,3 +74,77 @@ class RedisServer:
             self.process.terminate()
             self.process.wait(timeout=10)
             self.process = None
+
+
+def start_worker(broker_url, *, mail_dir, media_root=None, slow_email_seconds=0, beat=False):
+    """A real Celery worker (and beat, embedded) on the test database, e-mail to files."""
+    import os
+    import sys
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.db import connection
+
+    db = connection.settings_dict
+    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{host}/{db['NAME']}",
+        "REDIS_URL": broker_url,
+        "EMAIL_URL": f"file://{mail_dir}",
+        "EMAIL_BACKEND": "tests.notifications.slow_email.SlowFileBackend",
+        "SLOW_EMAIL_SECONDS": str(slow_email_seconds),
+        "CELERY_VISIBILITY_TIMEOUT": "3",
+        "CELERY_RESTORE_INTERVAL": "1",
+        "OUTBOX_CLAIM_SECONDS": "2",
+        "DIGEST_STALE_CLAIM_SECONDS": "2",
+        "DJANGO_DEBUG": "true",
+    }
+    if media_root:
+        env["DJANGO_MEDIA_ROOT"] = str(media_root)
+    command = [sys.executable, "-m", "celery", "-A", "ale_safety", "worker", "--pool=solo"]
+    command += ["--loglevel=WARNING", "--without-gossip", "--without-mingle"]
+    command += ["--without-heartbeat", "-Q", "celery"]
+    if beat:
+        command.append("-B")
+    return subprocess.Popen(  # noqa: S603
+        command,
+        cwd=Path(settings.BASE_DIR),
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def stop_worker(worker, *, kill=False):
+    import os
+    import signal
+
+    os.killpg(worker.pid, signal.SIGKILL if kill else signal.SIGTERM)
+    worker.wait(timeout=30)
+
+
+def sweep_every_second():
+    """Beat's outbox sweep every second (the migration's schedule says every minute; a
+    transactional test's flush removed it anyway)."""
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    every, _ = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.SECONDS)
+    PeriodicTask.objects.update_or_create(
+        name="Outbox sweep",
+        defaults={"task": "responsibilities.sweep_outbox", "interval": every, "enabled": True},
+    )
+
+
+def mails_in(mail_dir) -> list:
+    """The messages a file e-mail backend wrote."""
+    from email import message_from_string
+    from pathlib import Path
+
+    found = []
+    for path in Path(mail_dir).glob("*.log"):
+        for chunk in path.read_text().split("-" * 79):
+            if chunk.strip():
+                found.append(message_from_string(chunk.strip()))
+    return found
