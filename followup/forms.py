@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from followup import filetypes
 from followup.models import Action, Answer, Attachment, Attainment, Cycle, Question
 from programmes.models import ProgrammeVersion
+from programmes.references import ParagraphFormField, validate_not_future
 from responsibilities.models import OrganisationUnit, Role
 
 
@@ -90,15 +91,51 @@ class QuestionForm(forms.ModelForm):
 
 
 class BoardReportForm(forms.Form):
-    date = forms.DateField(label=_("Meeting date"), widget=DateInput())
-    paragraph = forms.CharField(label=_("§ number"), max_length=20, required=False)
+    date = forms.DateField(
+        label=_("Meeting date"), widget=DateInput(), validators=[validate_not_future]
+    )
+    paragraph = ParagraphFormField(label=_("§ number"), required=False)
+
+
+class ExecutiveBoardForm(BoardReportForm):
+    """The board report; with units still missing, their list must be confirmed explicitly."""
+
+    without = forms.ModelMultipleChoiceField(
+        label=_("Report without the reports of these units"),
+        queryset=OrganisationUnit.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Their reports are not approved. The list is logged and printed."),
+    )
+
+    def __init__(self, *args, missing, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.missing = missing
+        self.fields["without"].queryset = OrganisationUnit.objects.filter(
+            pk__in=[u.pk for u in missing]
+        )
+        self.fields["without"].choices = [(u.pk, u.name) for u in missing]
+        if not missing:
+            del self.fields["without"]
+
+    def clean(self):
+        data = super().clean()
+        if self.missing and set(data.get("without") or []) != set(self.missing):
+            self.add_error(
+                "without",
+                _("Tick every unit without an approved report to report without them."),
+            )
+        return data
 
 
 class ReturnForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment to the unit"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Required when returning: say what the unit should complete or change."),
+        help_text=_(
+            "Required when returning: say what the unit should complete or change. Kept in the "
+            "report's history and its PDF; the unit sees it."
+        ),
         required=False,
     )
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programmes.markup import to_html, to_markup
 from programmes.models import Programme, ProgrammeVersion, RelatedDocument, Section
+from programmes.references import CaseNumberFormField
 from responsibilities.models import OrganisationUnit, Role
 
 MARKUP_HELP = _(
@@ -202,7 +203,9 @@ class AdoptionRecordForm(forms.ModelForm):
             "valid_from",
             "valid_until",
             "revision_due",
+            "review_interval_years",
         )
+        field_classes = {"case_number": CaseNumberFormField}
         widgets = {
             "decision_date": DateInput(),
             "valid_from": DateInput(),
@@ -234,6 +237,9 @@ class AdoptionRecordForm(forms.ModelForm):
 
 
 class CorrectionForm(AdoptionRecordForm):
+    class Meta(AdoptionRecordForm.Meta):
+        fields = AdoptionRecordForm.Meta.fields[:-1]
+
     reason = forms.CharField(
         label=_("Reason for the correction"),
         widget=forms.Textarea(attrs={"rows": 3}),

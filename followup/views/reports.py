@@ -195,7 +195,7 @@ def report_review(request, municipality, pk):
     form.is_valid()
     try:
         if request.POST.get("intent") == "approve":
-            report.approve(by=request.user)
+            report.approve(by=request.user, comment=form.cleaned_data.get("comment", ""))
             messages.success(request, _("The report has been approved."))
         else:
             report.return_(by=request.user, comment=form.cleaned_data.get("comment", ""))

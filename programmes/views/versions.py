@@ -97,7 +97,7 @@ def start_revision(request, municipality, slug):
 def delete_draft(request, municipality, slug):
     draft = draft_for(request, municipality, slug)
     if request.method == "POST":
-        draft.delete_draft()
+        draft.delete_draft(by=request.user)
         messages.success(request, _("The draft was removed."))
         return redirect("programmes:document", **draft.programme.url_kwargs())
     return render(
@@ -132,17 +132,33 @@ def _number(value, default):
         return default
 
 
+def default_comparison(numbers) -> tuple[int, int]:
+    """(older, newer) version numbers to compare when none are asked for: the draft against
+    the adopted version, else the adopted one against the one it superseded."""
+    S = ProgrammeVersion.Status
+    status = dict(numbers)
+    ordered = sorted(status)
+    draft = next((n for n in ordered if status[n] == S.DRAFT), None)
+    adopted = next((n for n in ordered if status[n] == S.ADOPTED), None)
+    newer = draft or adopted or ordered[-1]
+    if draft is not None and adopted is not None:
+        return adopted, draft
+    earlier = [n for n in ordered if n < newer and status[n] == S.SUPERSEDED] or [
+        n for n in ordered if n < newer
+    ]
+    return (earlier[-1] if earlier else newer), newer
+
+
 @login_required
 def compare(request, municipality, slug):
-    """Two versions side by side, part by part (default: the adopted one and the draft)."""
+    """Two versions side by side, part by part; the page says which two it shows."""
     programme = programme_for(request, municipality, slug)
     numbers = list(programme.versions.order_by("-number").values_list("number", "status"))
     if not numbers:
         raise Http404
-    adopted = next((n for n, s in numbers if s == ProgrammeVersion.Status.ADOPTED), None)
-    newest = numbers[0][0]
-    old_number = _number(request.GET.get("fran"), adopted or numbers[-1][0])
-    new_number = _number(request.GET.get("till"), newest)
+    default_old, default_new = default_comparison(numbers)
+    old_number = _number(request.GET.get("fran"), default_old)
+    new_number = _number(request.GET.get("till"), default_new)
     old = version_for(request, municipality, slug, old_number)
     new = version_for(request, municipality, slug, new_number)
     return render(
