@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programmes.markup import to_html, to_markup
 from programmes.models import Programme, ProgrammeVersion, RelatedDocument, Section
-from programmes.references import CaseNumberFormField
+from programmes.references import CaseNumberFormField, validate_not_future
 from responsibilities.models import OrganisationUnit, Role
 
 MARKUP_HELP = _(
@@ -220,6 +220,7 @@ class AdoptionRecordForm(forms.ModelForm):
             municipality=municipality, kind__in=ADOPTING_KINDS
         ).order_by("path")
         self.fields["decision_date"].required = True
+        self.fields["decision_date"].validators.append(validate_not_future)
 
     def clean(self):
         data = super().clean()

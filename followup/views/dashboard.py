@@ -74,7 +74,7 @@ def dashboard(request, municipality, pk):
             if can_record_board
             else None,
             "board_missing": list(cycle.board_missing_units.order_by("path"))
-            if cycle.board_date
+            if cycle.board_date and sees_progress
             else [],
         },
     )
