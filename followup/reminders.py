@@ -215,7 +215,8 @@ def report_submitted(report_id) -> int:
         return 0
     municipality_id = report.cycle.version.programme.municipality_id
     reviewers = recipients_by_municipality(Capability.REVIEW_FOLLOWUP, [municipality_id])
-    submitted = report.submitted_at.isoformat() if report.submitted_at else ""
+    # Whole seconds: the period column holds 40 characters.
+    submitted = report.submitted_at.isoformat(timespec="seconds") if report.submitted_at else ""
     rows = [
         _row(
             u,

@@ -280,3 +280,23 @@ class NewDocumentForm(forms.Form):
         if Programme.objects.filter(municipality=self.municipality, slug=slug).exists():
             raise forms.ValidationError(_("Another document already uses this address name."))
         return slug
+
+
+class HistoryFilterForm(forms.Form):
+    """Who and when, on the history page (Swedish parameter names, like the rest of the site)."""
+
+    vem = forms.ChoiceField(label=_("Who"), required=False)
+    fran = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    till = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["vem"].choices = [("", _("Everyone"))] + [
+            (person.username, person.get_full_name() or person.username) for person in people
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("fran") and data.get("till") and data["till"] < data["fran"]:
+            self.add_error("till", _("The end date cannot be before the start date."))
+        return data

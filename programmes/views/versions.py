@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from programmes.diff import compare_versions
-from programmes.forms import NewDocumentForm
-from programmes.history import saves_of
+from programmes.forms import HistoryFilterForm, NewDocumentForm
+from programmes.history import editors, filtered, saves_of
 from programmes.models import DraftExistsError, Programme, ProgrammeVersion
 from programmes.services import create_document
 from programmes.views.lookups import draft_for, municipality_for, programme_for, version_for
@@ -186,6 +186,9 @@ def history(request, municipality, slug):
     )
     if version is None:
         raise Http404
+    saves = saves_of(version)
+    form = HistoryFilterForm(request.GET or None, people=editors(saves))
+    criteria = form.cleaned_data if form.is_valid() else {}
     return render(
         request,
         "programmes/history.html",
@@ -194,6 +197,12 @@ def history(request, municipality, slug):
             "municipality": programme.municipality,
             "version": version,
             "versions": programme.versions.order_by("-number"),
-            "saves": saves_of(version),
+            "saves": filtered(
+                saves,
+                who=criteria.get("vem", ""),
+                since=criteria.get("fran"),
+                until=criteria.get("till"),
+            ),
+            "filter_form": form,
         },
     )
