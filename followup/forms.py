@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from followup import filetypes
 from followup.models import Action, Answer, Attachment, Attainment, Cycle, Question
@@ -182,7 +183,7 @@ class ReportAnswersForm(forms.Form):
             groups.setdefault(question.area, []).append((question, self[f"q{question.pk}"]))
         return list(groups.items())
 
-    def save(self, report):
+    def save(self, report, *, by=None):
         new, changed = [], []
         for question in self.questions:
             value = self.cleaned_data.get(f"q{question.pk}")
@@ -201,8 +202,11 @@ class ReportAnswersForm(forms.Form):
             elif getattr(answer, column) != value:
                 setattr(answer, column, value)
                 changed.append(answer)
-        Answer.objects.bulk_create(new)
-        Answer.objects.bulk_update(changed, ["attainment", "text", "yes_no", "number", "date"])
+        # With their history rows: the report's history says which answer changed, by whom.
+        bulk_create_with_history(new, Answer, default_user=by)
+        bulk_update_with_history(
+            changed, Answer, ["attainment", "text", "yes_no", "number", "date"], default_user=by
+        )
 
 
 class ActionForm(forms.ModelForm):

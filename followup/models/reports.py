@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from followup.models.cycles import Cycle, InvalidTransition, Question
 from programmes.references import (
@@ -370,6 +371,8 @@ class Answer(models.Model):
     date = models.DateField(_("date"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
     FIELD_FOR_TYPE = {
         Question.AnswerType.SCALE: "attainment",
         Question.AnswerType.TEXT: "text",
@@ -448,6 +451,8 @@ class Action(models.Model):
         verbose_name=_("carried over from"),
     )
     position = models.PositiveIntegerField(_("position"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["report", "position", "pk"]
