@@ -221,6 +221,11 @@ class AdoptionRecordForm(forms.ModelForm):
         ).order_by("path")
         self.fields["decision_date"].required = True
         self.fields["decision_date"].validators.append(validate_not_future)
+        if "review_interval_years" in self.fields:
+            self.fields["review_interval_years"].required = False
+
+    def clean_review_interval_years(self):
+        return self.cleaned_data.get("review_interval_years") or self.instance.review_interval_years
 
     def clean(self):
         data = super().clean()

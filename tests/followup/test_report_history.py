@@ -16,7 +16,7 @@ def test_answer_and_action_changes_are_told_in_words(client, draft_report):
     role = draft_report.unit.municipality.roles.get(kind="security_officer")
     client.post(
         edit_url(draft_report),
-        form_data(draft_report, **{f"answers-q{scale.pk}": Attainment.PARTLY_MET}),
+        form_data(draft_report, **{f"answers-q{scale.pk}": Attainment.NOT_MET}),
     )
     draft_report.refresh_from_db()
     client.post(
@@ -36,7 +36,7 @@ def test_answer_and_action_changes_are_told_in_words(client, draft_report):
     page = client.get(
         reverse("followup:report", kwargs={"municipality": "ale", "pk": draft_report.pk})
     ).content.decode()
-    assert "Svaret lämnades" in page and "Svaret ändrades" in page
-    assert "<del>Delvis uppfyllt</del> → <ins>Uppfyllt</ins>" in page
+    assert "Svaret ändrades" in page and scale.text in page
+    assert "<del>Ej uppfyllt</del> → <ins>Uppfyllt</ins>" in page
     assert "Åtgärden lades till" in page and role.name in page and "Ej påbörjad" in page
     assert "partly_met" not in page and "not_started" not in page
