@@ -149,7 +149,13 @@ def _ale(municipality: Municipality) -> None:
         if status == S.REPORTED:
             report.record_committee(by=chief, date=datetime.date(2026, 3, 12), paragraph="24")
     last.close(by=chief)
-    last.record_board_report(by=chief, date=datetime.date(2026, 4, 22), paragraph="58")
+    # Two units had no approved report when the board was told: listed on purpose.
+    last.record_board_report(
+        by=chief,
+        date=datetime.date(2026, 4, 22),
+        paragraph="58",
+        without=last.units_without_approved_report(),
+    )
     # The history as it happened in early 2026, not at load time.
     Cycle.objects.filter(pk=last.pk).update(
         opened_at=_at(datetime.date(2025, 11, 1)),

@@ -6,10 +6,12 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from followup import filetypes
 from followup.models import Action, Answer, Attachment, Attainment, Cycle, Question
 from programmes.models import ProgrammeVersion
+from programmes.references import ParagraphFormField, validate_not_future
 from responsibilities.fields import DateInput, SensibleDateField
 from responsibilities.models import OrganisationUnit, Role
 
@@ -85,15 +87,51 @@ class QuestionForm(forms.ModelForm):
 
 
 class BoardReportForm(forms.Form):
-    date = SensibleDateField(label=_("Meeting date"), widget=DateInput())
-    paragraph = forms.CharField(label=_("§ number"), max_length=20, required=False)
+    date = SensibleDateField(
+        label=_("Meeting date"), widget=DateInput(), validators=[validate_not_future]
+    )
+    paragraph = ParagraphFormField(label=_("§ number"), required=False)
+
+
+class ExecutiveBoardForm(BoardReportForm):
+    """The board report; with units still missing, their list must be confirmed explicitly."""
+
+    without = forms.ModelMultipleChoiceField(
+        label=_("Report without the reports of these units"),
+        queryset=OrganisationUnit.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Their reports are not approved. The list is logged and printed."),
+    )
+
+    def __init__(self, *args, missing, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.missing = missing
+        self.fields["without"].queryset = OrganisationUnit.objects.filter(
+            pk__in=[u.pk for u in missing]
+        )
+        self.fields["without"].choices = [(u.pk, u.name) for u in missing]
+        if not missing:
+            del self.fields["without"]
+
+    def clean(self):
+        data = super().clean()
+        if self.missing and set(data.get("without") or []) != set(self.missing):
+            self.add_error(
+                "without",
+                _("Tick every unit without an approved report to report without them."),
+            )
+        return data
 
 
 class ReturnForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment to the unit"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Required when returning: say what the unit should complete or change."),
+        help_text=_(
+            "Required when returning: say what the unit should complete or change. Kept in the "
+            "report's history and its PDF; the unit sees it."
+        ),
         required=False,
     )
 
@@ -140,7 +178,7 @@ class ReportAnswersForm(forms.Form):
             groups.setdefault(question.area, []).append((question, self[f"q{question.pk}"]))
         return list(groups.items())
 
-    def save(self, report):
+    def save(self, report, *, by=None):
         new, changed = [], []
         for question in self.questions:
             value = self.cleaned_data.get(f"q{question.pk}")
@@ -159,8 +197,11 @@ class ReportAnswersForm(forms.Form):
             elif getattr(answer, column) != value:
                 setattr(answer, column, value)
                 changed.append(answer)
-        Answer.objects.bulk_create(new)
-        Answer.objects.bulk_update(changed, ["attainment", "text", "yes_no", "number", "date"])
+        # With their history rows: the report's history says which answer changed, by whom.
+        bulk_create_with_history(new, Answer, default_user=by)
+        bulk_update_with_history(
+            changed, Answer, ["attainment", "text", "yes_no", "number", "date"], default_user=by
+        )
 
 
 class ActionForm(forms.ModelForm):

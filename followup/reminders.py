@@ -12,8 +12,8 @@ from django.utils.translation import gettext_noop
 from followup.models import Action, Cycle, Report
 from responsibilities.capabilities import Capability, RoleKind
 from responsibilities.deadlines import recipients_by_municipality
-from responsibilities.models import Assignment, UnitPermission
-from responsibilities.notifications import Notification, notify_many
+from responsibilities.models import Assignment, UnitPermission, User
+from responsibilities.notifications import Notification, notify, notify_many
 
 K = Notification.Kind
 
@@ -237,6 +237,31 @@ def report_submitted(report_id) -> int:
         )
     notify_many(rows)
     return len(rows)
+
+
+def report_approved(report, event) -> int:
+    """Tell the unit its report was approved (called inside the approval's transaction)."""
+    text = (
+        gettext_noop("The follow-up report of %(unit)s was approved: %(comment)s")
+        if event.comment
+        else gettext_noop("The follow-up report of %(unit)s was approved.")
+    )
+    url = reverse(
+        "followup:report",
+        kwargs={"municipality": report.cycle.version.programme.municipality.slug, "pk": report.pk},
+    )
+    told = 0
+    for user_id in unit_people([report.unit_id]).get(report.unit_id, []):
+        told += notify(
+            User(pk=user_id),
+            K.REPORT_APPROVED,
+            f"report:{report.pk}",
+            f"approved:{event.pk}",
+            text,
+            params={"unit": report.unit.name, "comment": event.comment[:200]},
+            url=url,
+        )
+    return told
 
 
 def report_returned(report_id) -> int:

@@ -176,6 +176,7 @@ class Consolidated:
     attainment_chart: Chart
     previous: Cycle | None
     source_updated_at: object
+    board_missing: list  # unit names reported to the board without an approved report
 
     @property
     def municipality(self):
@@ -294,6 +295,11 @@ def consolidated(cycle: Cycle, committee: OrganisationUnit | None = None) -> Con
         attainment_chart=attainment_chart,
         previous=previous,
         source_updated_at=source,
+        board_missing=list(
+            cycle.board_missing_units.order_by("path").values_list("name", flat=True)
+        )
+        if cycle.board_date
+        else [],
     )
 
 

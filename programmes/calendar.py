@@ -12,13 +12,19 @@ from responsibilities.capabilities import Capability
 def revision_deadlines(person):
     versions = ProgrammeVersion.objects.filter(
         status=ProgrammeVersion.Status.ADOPTED,
-        revision_due__isnull=False,
         programme__municipality__in=municipalities_with(person, Capability.EDIT_PROGRAMME),
     ).select_related("programme__municipality")
     for version in versions:
+        if version.next_review is None:
+            continue
         yield Deadline(
             uid=f"revision-{version.pk}",
-            date=version.revision_due,
-            title=_("Revision due: %(title)s") % {"title": version.title},
+            date=version.next_review,
+            title=(
+                _("Review due: %(title)s")
+                if version.reviewed_when_needed
+                else _("Revision due: %(title)s")
+            )
+            % {"title": version.title},
             url=version.programme.get_absolute_url(),
         )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programmes.markup import to_html, to_markup
 from programmes.models import Programme, ProgrammeVersion, RelatedDocument, Section
+from programmes.references import CaseNumberFormField, validate_not_future
 from responsibilities.fields import DateInput, SensibleDateField
 from responsibilities.models import OrganisationUnit, Role
 
@@ -196,7 +197,9 @@ class AdoptionRecordForm(forms.ModelForm):
             "valid_from",
             "valid_until",
             "revision_due",
+            "review_interval_years",
         )
+        field_classes = {"case_number": CaseNumberFormField}
         widgets = {
             "decision_date": DateInput(),
             "valid_from": DateInput(),
@@ -214,6 +217,12 @@ class AdoptionRecordForm(forms.ModelForm):
             municipality=municipality, kind__in=ADOPTING_KINDS
         ).order_by("path")
         self.fields["decision_date"].required = True
+        self.fields["decision_date"].validators.append(validate_not_future)
+        if "review_interval_years" in self.fields:
+            self.fields["review_interval_years"].required = False
+
+    def clean_review_interval_years(self):
+        return self.cleaned_data.get("review_interval_years") or self.instance.review_interval_years
 
     def clean(self):
         data = super().clean()
@@ -231,6 +240,9 @@ class AdoptionRecordForm(forms.ModelForm):
 
 
 class CorrectionForm(AdoptionRecordForm):
+    class Meta(AdoptionRecordForm.Meta):
+        fields = AdoptionRecordForm.Meta.fields[:-1]
+
     reason = forms.CharField(
         label=_("Reason for the correction"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -270,3 +282,23 @@ class NewDocumentForm(forms.Form):
         if Programme.objects.filter(municipality=self.municipality, slug=slug).exists():
             raise forms.ValidationError(_("Another document already uses this address name."))
         return slug
+
+
+class HistoryFilterForm(forms.Form):
+    """Who and when, on the history page (Swedish parameter names, like the rest of the site)."""
+
+    vem = forms.ChoiceField(label=_("Who"), required=False)
+    fran = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    till = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["vem"].choices = [("", _("Everyone"))] + [
+            (person.username, person.get_full_name() or person.username) for person in people
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("fran") and data.get("till") and data["till"] < data["fran"]:
+            self.add_error("till", _("The end date cannot be before the start date."))
+        return data

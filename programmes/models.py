@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -10,7 +11,31 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from programmes.html import clean_html
+from programmes.references import (
+    ParagraphField,
+    format_paragraph,
+    is_placeholder_case_number,
+    normalise_case_number,
+    normalise_paragraph,
+    paragraph_without_sign,
+    validate_case_number,
+    validate_not_future,
+)
+from responsibilities.audit import AuditEvent
+from responsibilities.audit import record as audit
 from responsibilities.models import Municipality, OrganisationUnit, Role
+from responsibilities.notifications import Notification, resolve_notifications
+
+# A document "revised when needed" is still reviewed: by default once per council term.
+DEFAULT_REVIEW_INTERVAL_YEARS = 4
+
+
+def add_years(day, years: int):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year + years, day=28)
+
 
 # Saves of a draft part carry the `revision` they were based on; a save based on an older one
 # is refused (optimistic concurrency), so two editors never overwrite each other silently.
@@ -119,8 +144,17 @@ class Programme(models.Model):
             ) or max(versions, key=lambda v: v.number, default=None)
         number = max((v.number for v in versions), default=0) + 1
         if source is None:
-            return ProgrammeVersion.objects.create(programme=self, number=number, title=str(self))
-        return source.copy_as_draft(programme=self, number=number)
+            draft = ProgrammeVersion.objects.create(programme=self, number=number, title=str(self))
+        else:
+            draft = source.copy_as_draft(programme=self, number=number)
+        audit(
+            AuditEvent.Action.DRAFT_STARTED,
+            actor=by,
+            municipality=self.municipality_id,
+            target=draft.label,
+            source=source.number if source else None,
+        )
+        return draft
 
 
 class ProgrammeVersion(CountsSaves, models.Model):
@@ -152,14 +186,28 @@ class ProgrammeVersion(CountsSaves, models.Model):
         related_name="+",
         verbose_name=_("adopted by"),
     )
-    decision_date = models.DateField(_("decision date"), null=True, blank=True)
-    paragraph = models.CharField(
-        _("§ number"), max_length=20, blank=True, help_text=_("The minute's paragraph, e.g. 130.")
+    decision_date = models.DateField(
+        _("decision date"), null=True, blank=True, validators=[validate_not_future]
     )
-    case_number = models.CharField(_("case number (Dnr)"), max_length=60, blank=True)
+    paragraph = ParagraphField(_("§ number"), help_text=_("The minute's paragraph, e.g. 187."))
+    case_number = models.CharField(
+        _("case number (Dnr)"),
+        max_length=60,
+        blank=True,
+        validators=[validate_case_number],
+        help_text=_("As the municipality writes it, e.g. KS 2019/41."),
+    )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     revision_due = models.DateField(_("revision due"), null=True, blank=True)
+    review_interval_years = models.PositiveSmallIntegerField(
+        _("review every (years)"),
+        default=DEFAULT_REVIEW_INTERVAL_YEARS,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("Without a revision date the document is reviewed this often (4 = a term)."),
+    )
+    review_due = models.DateField(_("next review"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("last confirmed still valid"), null=True, blank=True)
     adopted_at = models.DateTimeField(_("adoption recorded"), null=True, blank=True)
     adopted_by_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -204,6 +252,7 @@ class ProgrammeVersion(CountsSaves, models.Model):
                 | Q(valid_until__gte=models.F("valid_from")),
                 name="version_validity_in_order",
             ),
+            paragraph_without_sign("paragraph", "version_paragraph_without_sign"),
         ]
         # Content of non-draft versions is also guarded by database triggers
         # (migration programmes 0003_frozen_content_triggers).
@@ -219,15 +268,38 @@ class ProgrammeVersion(CountsSaves, models.Model):
     def is_frozen(self) -> bool:
         return self.status != self.Status.DRAFT
 
+    @property
+    def label(self) -> str:
+        """How the log and the history name a version: its title and number."""
+        return f"{self.title} (version {self.number})"
+
+    @property
+    def paragraph_display(self) -> str:
+        return format_paragraph(self.paragraph)
+
+    @property
+    def case_number_is_placeholder(self) -> bool:
+        return is_placeholder_case_number(self.case_number)
+
+    @property
+    def next_review(self):
+        """The fixed revision date, or else the date of the next review of a document that is
+        "revised when needed"."""
+        return self.revision_due or self.review_due
+
+    @property
+    def reviewed_when_needed(self) -> bool:
+        return self.revision_due is None and self.review_due is not None
+
     def ordered_sections(self):
         return self.sections.order_by("position")
 
     def revision_state(self, today=None):
         """("overdue", days) / ("due", days left) / None, for banners and start pages."""
-        if self.revision_due is None or self.status != self.Status.ADOPTED:
+        if self.next_review is None or self.status != self.Status.ADOPTED:
             return None
         today = today or timezone.localdate()
-        delta = (self.revision_due - today).days
+        delta = (self.next_review - today).days
         return ("overdue", -delta) if delta < 0 else ("due", delta)
 
     def copy_as_draft(self, *, programme, number):
@@ -283,10 +355,42 @@ class ProgrammeVersion(CountsSaves, models.Model):
             raise FrozenVersionError(_("This version is no longer a draft and cannot change."))
 
     @transaction.atomic
-    def delete_draft(self):
+    def delete_draft(self, *, by=None):
         """Remove a draft with its content; adopted and superseded versions stay for good."""
         self.lock_draft()
+        label, municipality_id = self.label, self.programme.municipality_id
         self.delete()
+        audit(AuditEvent.Action.DRAFT_DELETED, actor=by, municipality=municipality_id, target=label)
+
+    def _review_due_from(self, day):
+        """Reviews are owed only by a document without a fixed revision date."""
+        return None if self.revision_due else add_years(day, self.review_interval_years)
+
+    @transaction.atomic
+    def confirm_review(self, *, by, comment=""):
+        """The security chief confirms "reviewed, still valid": the review interval restarts."""
+        current = ProgrammeVersion.objects.select_for_update().get(pk=self.pk)
+        if current.status != self.Status.ADOPTED:
+            raise ValidationError(_("Only the adopted version can be confirmed as still valid."))
+        if current.revision_due:
+            raise ValidationError(_("This document has a fixed revision date: revise it instead."))
+        now = timezone.now()
+        self.reviewed_at = now
+        self.review_due = add_years(timezone.localdate(), current.review_interval_years)
+        ProgrammeVersion.objects.filter(pk=self.pk).update(
+            reviewed_at=self.reviewed_at, review_due=self.review_due
+        )
+        resolve_notifications(
+            f"version:{self.pk}", Notification.Kind.REVISION_DUE, Notification.Kind.REVISION_OVERDUE
+        )
+        audit(
+            AuditEvent.Action.REVIEW_CONFIRMED,
+            actor=by,
+            municipality=self.programme.municipality_id,
+            target=self.label,
+            comment=comment.strip()[:300],
+            next_review=self.review_due.isoformat(),
+        )
 
     @transaction.atomic
     def correct_adoption(self, *, by, reason, **changes):
@@ -299,6 +403,10 @@ class ProgrammeVersion(CountsSaves, models.Model):
         if unknown:
             raise ValidationError(_("Only the adoption record can be corrected."))
         current = ProgrammeVersion.objects.select_for_update().get(pk=self.pk)
+        if "paragraph" in changes:
+            changes["paragraph"] = normalise_paragraph(changes["paragraph"])
+        if "case_number" in changes:
+            changes["case_number"] = normalise_case_number(changes["case_number"])
         corrections = []
         for field, value in changes.items():
             old = getattr(current, field)
@@ -317,10 +425,24 @@ class ProgrammeVersion(CountsSaves, models.Model):
             setattr(self, field, value)
         if not corrections:
             raise ValidationError(_("Nothing was changed."))
+        if "revision_due" in changes or "decision_date" in changes:
+            if self.revision_due:
+                self.review_due = None
+            elif self.status == self.Status.ADOPTED and self.review_due is None:
+                self.review_due = self._review_due_from(self.decision_date or timezone.localdate())
         self.full_clean()
         self.revision = current.revision
         self.save()
         AdoptionCorrection.objects.bulk_create(corrections)
+        audit(
+            AuditEvent.Action.ADOPTION_CORRECTED,
+            actor=by,
+            municipality=self.programme.municipality_id,
+            target=self.label,
+            fields=[str(c.field_label) for c in corrections],
+            changes={c.field: [c.old_value, c.new_value] for c in corrections},
+            reason=reason.strip()[:300],
+        )
         return corrections
 
     @transaction.atomic
@@ -337,20 +459,37 @@ class ProgrammeVersion(CountsSaves, models.Model):
         ProgrammeVersion.objects.select_for_update().filter(programme=self.programme_id).update(
             updated_at=timezone.now()
         )
-        self.programme.versions.filter(status=self.Status.ADOPTED).update(
-            status=self.Status.SUPERSEDED
+        previous = list(
+            self.programme.versions.filter(status=self.Status.ADOPTED).values_list("pk", flat=True)
         )
+        self.programme.versions.filter(pk__in=previous).update(status=self.Status.SUPERSEDED)
         self.status = self.Status.ADOPTED
         self.adopting_body = adopting_body
         self.decision_date = decision_date
-        self.paragraph = paragraph
-        self.case_number = case_number
+        self.paragraph = normalise_paragraph(paragraph)
+        self.case_number = normalise_case_number(case_number)
         for field, value in record.items():
             setattr(self, field, value)
         self.adopted_at = timezone.now()
         self.adopted_by_user = by
+        self.review_due = self._review_due_from(decision_date or timezone.localdate())
         self.full_clean()
         self.save()
+        # The superseded version's revision is no longer owed: its notices are resolved.
+        for pk in previous:
+            resolve_notifications(
+                f"version:{pk}", Notification.Kind.REVISION_DUE, Notification.Kind.REVISION_OVERDUE
+            )
+        audit(
+            AuditEvent.Action.ADOPTED,
+            actor=by,
+            municipality=self.programme.municipality_id,
+            target=self.label,
+            body=adopting_body.name,
+            date=decision_date.isoformat() if decision_date else "",
+            paragraph=self.paragraph,
+            case_number=self.case_number,
+        )
         from programmes.tasks import queue_render
 
         queue_render(self.pk)  # the public PDF, ready before the first reader asks

@@ -3,6 +3,7 @@
 import datetime
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -17,15 +18,27 @@ def warning_months() -> int:
 
 
 def revision_threshold(version, today) -> str | None:
-    """ "overdue", "due-<N>m" (within the warning window) or None."""
-    if version.revision_due is None:
+    """ "overdue", "due-<N>m" (within the warning window) or None; for a document revised
+    when needed the same, for its next review."""
+    due = version.next_review
+    if due is None:
         return None
-    if version.revision_due < today:
+    if due < today:
         return "overdue"
-    window_start = version.revision_due - datetime.timedelta(days=round(30.44 * warning_months()))
+    window_start = due - datetime.timedelta(days=round(30.44 * warning_months()))
     if today >= window_start:
         return f"due-{warning_months()}m"
     return None
+
+
+REVISION_TEXTS = {
+    True: gettext_noop("The revision of “%(title)s” is overdue since %(date)s."),
+    False: gettext_noop("“%(title)s” is to be revised by %(date)s."),
+}
+REVIEW_TEXTS = {
+    True: gettext_noop("“%(title)s” is revised when needed and was to be reviewed by %(date)s."),
+    False: gettext_noop("“%(title)s” is revised when needed and is to be reviewed by %(date)s."),
+}
 
 
 def scan_revisions(today=None) -> int:
@@ -34,7 +47,8 @@ def scan_revisions(today=None) -> int:
     today = today or timezone.localdate()
     versions = list(
         ProgrammeVersion.objects.filter(
-            status=ProgrammeVersion.Status.ADOPTED, revision_due__isnull=False
+            Q(revision_due__isnull=False) | Q(review_due__isnull=False),
+            status=ProgrammeVersion.Status.ADOPTED,
         ).select_related("programme__municipality")
     )
     flagged = [(v, revision_threshold(v, today)) for v in versions]
@@ -45,6 +59,13 @@ def scan_revisions(today=None) -> int:
     rows = []
     for version, threshold in flagged:
         overdue = threshold == "overdue"
+        texts = REVIEW_TEXTS if version.reviewed_when_needed else REVISION_TEXTS
+        # A confirmed review restarts the interval: its reminders are new ones.
+        period = (
+            f"review-{version.review_due}-{threshold}"
+            if version.reviewed_when_needed
+            else threshold
+        )
         for user_id in people.get(version.programme.municipality_id, []):
             rows.append(
                 {
@@ -53,11 +74,9 @@ def scan_revisions(today=None) -> int:
                     if overdue
                     else Notification.Kind.REVISION_DUE,
                     "subject": f"version:{version.pk}",
-                    "period": threshold,
-                    "text": gettext_noop("The revision of “%(title)s” is overdue since %(date)s.")
-                    if overdue
-                    else gettext_noop("“%(title)s” is to be revised by %(date)s."),
-                    "params": {"title": version.title, "date": version.revision_due.isoformat()},
+                    "period": period,
+                    "text": texts[overdue],
+                    "params": {"title": version.title, "date": version.next_review.isoformat()},
                     "url": version.programme.get_absolute_url(),
                 }
             )

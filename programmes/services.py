@@ -3,6 +3,7 @@
 import datetime
 
 from django.db import transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from programmes.models import Programme, ProgrammeVersion, Section
@@ -19,13 +20,14 @@ def revision_warnings_for(user, today=None) -> list[ProgrammeVersion]:
     today = today or timezone.localdate()
     horizon = today + datetime.timedelta(days=round(30.44 * warning_months()))
     versions = list(
-        ProgrammeVersion.objects.filter(
+        ProgrammeVersion.objects.annotate(next_due=Coalesce("revision_due", "review_due"))
+        .filter(
             status=ProgrammeVersion.Status.ADOPTED,
-            revision_due__lte=horizon,
+            next_due__lte=horizon,
             programme__municipality__in=municipalities_with(user, Capability.EDIT_PROGRAMME),
         )
         .select_related("programme__municipality")
-        .order_by("revision_due", "title")
+        .order_by("next_due", "title")
     )
     for version in versions:
         version.revision_status = version.revision_state(today)

@@ -28,6 +28,7 @@ document = [
     path("jamfor/", views.compare, name="compare"),
     path("historik/", views.history, name="history"),
     path("version/<int:number>/rattelse/", views.correct_adoption, name="correct_adoption"),
+    path("granskad/", views.confirm_review, name="confirm_review"),
     path("utkast/", include(draft)),
 ]
 urlpatterns = [

@@ -27,10 +27,20 @@ class AuditEvent(models.Model):
         PERMISSIONS_CHANGED = "permissions_changed", _("Access rights changed")
         PERSON_DEACTIVATED = "person_deactivated", _("Person deactivated")
         PERSONAL_DATA_EXPORTED = "personal_data_exported", _("Personal data exported")
+        ROLE_CHANGED = "role_changed", _("Role changed")
         ADOPTED = "adopted", _("Document adopted")
         ADOPTION_CORRECTED = "adoption_corrected", _("Adoption record corrected")
-        REPORT_APPROVED = "report_approved", _("Report approved")
+        DRAFT_STARTED = "draft_started", _("Draft started")
+        DRAFT_DELETED = "draft_deleted", _("Draft deleted")
+        REVIEW_CONFIRMED = "review_confirmed", _("Document reviewed, still valid")
+        CYCLE_OPENED = "cycle_opened", _("Follow-up opened")
+        CYCLE_CLOSED = "cycle_closed", _("Follow-up closed")
+        QUESTION_CHANGED = "question_changed", _("Question changed after opening")
+        REPORT_SUBMITTED = "report_submitted", _("Report submitted")
         REPORT_RETURNED = "report_returned", _("Report returned")
+        REPORT_APPROVED = "report_approved", _("Report approved")
+        REPORT_TO_COMMITTEE = "report_to_committee", _("Report reported to the committee")
+        BOARD_REPORTED = "board_reported", _("Follow-up reported to the executive board")
         EXPORTED = "exported", _("Data exported")
         DOWNLOADED = "downloaded", _("Non-public report downloaded")
 
@@ -70,6 +80,42 @@ class AuditEvent(models.Model):
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.target}"
 
+    @property
+    def details(self) -> list[str]:
+        """The stored details in words, for the log page (known keys only, in this order)."""
+        detail, words = self.detail or {}, []
+        if detail.get("paragraph"):
+            words.append(f"§ {detail['paragraph']}")
+        if detail.get("case_number"):
+            words.append(f"Dnr {detail['case_number']}")
+        if detail.get("date"):
+            words.append(str(_("meeting %(date)s") % {"date": detail["date"]}))
+        if detail.get("fields"):
+            words.append(str(_("changed: %(fields)s") % {"fields": ", ".join(detail["fields"])}))
+        if detail.get("missing"):
+            words.append(
+                str(
+                    _("without the reports of: %(units)s") % {"units": ", ".join(detail["missing"])}
+                )
+            )
+        if detail.get("format"):
+            words.append(str(detail["format"]).upper())
+        if detail.get("question"):
+            change = QUESTION_CHANGES.get(detail.get("change"), "")
+            words.append(f"{change}: “{detail['question']}”" if change else detail["question"])
+        for key in ("reason", "comment"):
+            if detail.get(key):
+                words.append(f"“{detail[key]}”")
+        return words
+
+
+QUESTION_CHANGES = {
+    "added": _("question added"),
+    "changed": _("question changed"),
+    "removed": _("question removed"),
+    "moved": _("question moved"),
+}
+
 
 def client_ip(request) -> str | None:
     if request is None:
@@ -97,7 +143,7 @@ def record(action, *, request=None, actor=None, municipality=None, target="", **
         action=action,
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=getattr(actor, "username", "") or detail.pop("username", ""),
-        municipality=municipality,
+        municipality_id=getattr(municipality, "pk", municipality),
         target=str(target)[:300],
         detail=detail,
         ip_address=client_ip(request),

@@ -12,7 +12,7 @@ def access(request):
             return 0
         if not hasattr(request, "_unread_notifications"):
             request._unread_notifications = Notification.objects.filter(
-                recipient=request.user, read_at=None
+                recipient=request.user, read_at=None, resolved_at=None
             ).count()
         return request._unread_notifications
 

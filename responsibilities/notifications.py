@@ -25,6 +25,7 @@ class Notification(models.Model):
         REPORT_ESCALATED = "report_escalated", _("Overdue follow-up report escalated")
         REPORT_RETURNED = "report_returned", _("Follow-up report returned")
         REPORT_SUBMITTED = "report_submitted", _("Follow-up report submitted")
+        REPORT_APPROVED = "report_approved", _("Follow-up report approved")
         ACTION_DUE = "action_due", _("Action due")
         ACTION_OVERDUE = "action_overdue", _("Action overdue")
         REVISION_DUE = "revision_due", _("Revision due")
@@ -45,6 +46,8 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    # Set when the cause ended (the revision was adopted, the report reviewed): kept, not shown.
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     digest = models.ForeignKey(
         "Digest",
         on_delete=models.SET_NULL,
@@ -82,6 +85,14 @@ class Notification(models.Model):
             return template % self.message.get("params", {})
         except (KeyError, TypeError, ValueError):
             return template
+
+
+def resolve_notifications(subject: str, *kinds) -> int:
+    """Mark the open notifications of these kinds about `subject` as resolved: their cause
+    has ended. They stay in the person's list; the bell no longer counts them."""
+    return Notification.objects.filter(kind__in=kinds, subject=subject, resolved_at=None).update(
+        resolved_at=timezone.now()
+    )
 
 
 def notify_many(rows) -> None:
@@ -168,7 +179,9 @@ def collect_digests(day=None) -> list[int]:
     return the ids of digests that still need sending (new ones and ones whose sender died).
     A constant number of queries however many people and notifications there are."""
     day = day or timezone.localdate()
-    undelivered = Notification.objects.filter(digest=None, recipient__is_active=True)
+    undelivered = Notification.objects.filter(
+        digest=None, resolved_at=None, recipient__is_active=True
+    )
     recipients = set(undelivered.values_list("recipient_id", flat=True).distinct())
     Digest.objects.bulk_create(
         [Digest(recipient_id=recipient_id, day=day) for recipient_id in recipients],

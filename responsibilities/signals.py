@@ -7,7 +7,7 @@ from django.dispatch import receiver
 
 from responsibilities.access import sync_permissions
 from responsibilities.audit import AuditEvent, record
-from responsibilities.models import Assignment, OrganisationUnit, User
+from responsibilities.models import Assignment, OrganisationUnit, Role, User
 
 
 def _resync(person, *, cause, municipality=None):
@@ -75,3 +75,23 @@ def person_changed(sender, instance, created, raw=False, update_fields=None, **k
         return
     if sync_permissions(instance) and not instance.is_active:
         record(AuditEvent.Action.PERSON_DEACTIVATED, target=instance.username)
+
+
+@receiver(post_save, sender=Role)
+def role_changed(sender, instance, created, raw=False, update_fields=None, **kwargs):
+    # A role's kind decides what its holders may do: a change is logged and their access
+    # follows in the same transaction.
+    if raw:
+        return
+    record(
+        AuditEvent.Action.ROLE_CHANGED,
+        municipality=instance.municipality_id,
+        target=instance.name,
+        kind=instance.kind,
+        created=created,
+    )
+    if not created:
+        for person in User.objects.filter(assignments__role=instance).distinct():
+            _resync(
+                person, cause=AuditEvent.Action.ROLE_CHANGED, municipality=instance.municipality
+            )

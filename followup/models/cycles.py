@@ -8,6 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programmes.models import ProgrammeVersion, Section, SectionItem
+from programmes.references import (
+    ParagraphField,
+    normalise_paragraph,
+    paragraph_without_sign,
+    validate_not_future,
+)
+from responsibilities.audit import AuditEvent
+from responsibilities.audit import record as audit
 from responsibilities.fields import parse_int
 from responsibilities.models import OrganisationUnit
 
@@ -91,7 +99,15 @@ class Cycle(models.Model):
     )
     # Reported to the executive board (kommunstyrelsen) for the whole cycle.
     board_date = models.DateField(_("reported to the executive board on"), null=True, blank=True)
-    board_paragraph = models.CharField(_("executive board §"), max_length=20, blank=True)
+    board_paragraph = ParagraphField(_("executive board §"))
+    # Reporting units whose report was not approved when the board was told: listed, on
+    # purpose, in the record and in the consolidated report.
+    board_missing_units = models.ManyToManyField(
+        OrganisationUnit,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reported to the board without the reports of"),
+    )
     board_recorded_at = models.DateTimeField(_("board report recorded"), null=True, blank=True)
     board_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -119,6 +135,7 @@ class Cycle(models.Model):
                 condition=Q(board_date__isnull=True) | ~Q(status="draft"),
                 name="cycle_board_report_after_opening",
             ),
+            paragraph_without_sign("board_paragraph", "cycle_board_paragraph_without_sign"),
         ]
 
     def __str__(self):
@@ -237,6 +254,7 @@ class Cycle(models.Model):
         self.opened_by = by
         self.save(update_fields=["status", "opened_at", "opened_by"])
         Report.objects.create_for(self, units)
+        self._audit(AuditEvent.Action.CYCLE_OPENED, by)
         from followup import reminders
 
         reminders.cycle_opened(self.pk)  # committed with the opening
@@ -250,15 +268,50 @@ class Cycle(models.Model):
         self.closed_at = timezone.now()
         self.closed_by = by
         self.save(update_fields=["status", "closed_at", "closed_by"])
+        self._audit(AuditEvent.Action.CYCLE_CLOSED, by)
 
-    def record_board_report(self, *, by, date, paragraph=""):
-        """Record that the cycle's result was reported to the executive board (date, §)."""
-        if self.is_draft:
+    def _audit(self, action, by, **detail):
+        audit(
+            action,
+            actor=by,
+            municipality=self.version.programme.municipality_id,
+            target=str(self),
+            **detail,
+        )
+
+    def units_without_approved_report(self) -> list[OrganisationUnit]:
+        """Reporting units whose report is not (yet) approved, in tree order."""
+        from followup.models.reports import Report
+
+        approved = Report.objects.filter(cycle=self, status__in=Report.APPROVED_STATES)
+        return list(self.units.exclude(pk__in=approved.values("unit_id")).order_by("path", "name"))
+
+    @transaction.atomic
+    def record_board_report(self, *, by, date, paragraph="", without=None):
+        """Record that the cycle's result was reported to the executive board (date, §).
+
+        Only when every unit's report is approved, or with `without`: the exact list of units
+        still missing, acknowledged by the person recording it (logged, and printed)."""
+        locked = Cycle.objects.select_for_update().get(pk=self.pk)
+        if locked.is_draft:
             raise InvalidTransition(_("A cycle being prepared cannot be reported yet."))
+        if locked.board_date is not None:
+            raise InvalidTransition(_("The report to the executive board is already recorded."))
         if date is None:
             raise ValidationError({"board_date": _("Enter the date of the meeting.")})
+        validate_not_future(date)
+        missing = self.units_without_approved_report()
+        if {u.pk for u in missing} != {u.pk for u in without or []}:
+            raise ValidationError(
+                _(
+                    "Not every unit has an approved report: %(units)s. Confirm that the "
+                    "executive board is told without them, or wait for their reports."
+                ),
+                params={"units": ", ".join(u.name for u in missing)},
+                code="reports_missing",
+            )
         self.board_date = date
-        self.board_paragraph = paragraph
+        self.board_paragraph = normalise_paragraph(paragraph)
         self.board_recorded_at = timezone.now()
         self.board_recorded_by = by
         self.save(
@@ -268,6 +321,14 @@ class Cycle(models.Model):
                 "board_recorded_at",
                 "board_recorded_by",
             ]
+        )
+        self.board_missing_units.set(missing)
+        self._audit(
+            AuditEvent.Action.BOARD_REPORTED,
+            by,
+            date=date.isoformat(),
+            paragraph=self.board_paragraph,
+            missing=[u.name for u in missing],
         )
 
     def previous(self):
@@ -327,11 +388,26 @@ class Question(models.Model):
         if self.position is None:
             last = Question.objects.filter(cycle=self.cycle_id).aggregate(last=Max("position"))
             self.position = (last["last"] or 0) + 1
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            added = self.pk is None
+            super().save(*args, **kwargs)
+            self._audit_change("added" if added else "changed")
 
     def delete(self, *args, **kwargs):
         self.cycle.ensure_questions_editable()
-        return super().delete(*args, **kwargs)
+        with transaction.atomic():
+            self._audit_change("removed")
+            return super().delete(*args, **kwargs)
+
+    def _audit_change(self, change):
+        # Units see the questions once the cycle is open: a change after that is logged.
+        if not self.cycle.is_draft:
+            self.cycle._audit(
+                AuditEvent.Action.QUESTION_CHANGED,
+                None,
+                change=change,
+                question=self.text,
+            )
 
     def clean(self):
         if self.area_id and self.cycle_id and self.area.section.version_id != self.cycle.version_id:
@@ -356,6 +432,7 @@ class Question(models.Model):
         Question.objects.filter(pk=neighbour.pk).update(position=mine)
         Question.objects.filter(pk=self.pk).update(position=theirs)
         self.position = theirs
+        self._audit_change("moved")
 
 
 T = Question.AnswerType

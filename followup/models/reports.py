@@ -9,8 +9,17 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from followup.models.cycles import Cycle, InvalidTransition, Question
+from programmes.references import (
+    ParagraphField,
+    normalise_paragraph,
+    paragraph_without_sign,
+    validate_not_future,
+)
+from responsibilities.audit import AuditEvent
+from responsibilities.audit import record as audit
 from responsibilities.capabilities import Capability
 from responsibilities.models import (
     MunicipalityPermission,
@@ -139,7 +148,7 @@ class Report(models.Model):
     )
     return_comment = models.TextField(_("comment on return"), blank=True)
     committee_date = models.DateField(_("reported to committee on"), null=True, blank=True)
-    committee_paragraph = models.CharField(_("committee §"), max_length=20, blank=True)
+    committee_paragraph = ParagraphField(_("committee §"))
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     # Bumped on every save of the form: an edit based on an older revision is refused.
@@ -160,6 +169,9 @@ class Report(models.Model):
                 condition=Q(committee_date__isnull=True) | Q(status="reported"),
                 name="report_committee_date_only_when_reported",
             ),
+            paragraph_without_sign(
+                "committee_paragraph", "report_committee_paragraph_without_sign"
+            ),
         ]
 
     def __str__(self):
@@ -173,6 +185,12 @@ class Report(models.Model):
     def is_approved(self) -> bool:
         return self.status in self.APPROVED_STATES
 
+    @property
+    def approval_comment(self) -> str:
+        """The reviewer's comment on the latest approval (uses prefetched events)."""
+        approvals = [e for e in self.events.all() if e.to_status == self.Status.APPROVED]
+        return approvals[-1].comment if approvals else ""
+
     def missing_answers(self) -> list[Question]:
         """Required questions without an answer (uses prefetched questions and answers)."""
         answered = {answer.question_id for answer in self.answers.all() if answer.is_filled}
@@ -181,8 +199,16 @@ class Report(models.Model):
     def incomplete_actions(self):
         return [action for action in self.actions.all() if not action.due_on]
 
-    # State transitions: each checks the state under a row lock and records who and when.
-    def _move(self, *, allowed, to, by, **record):
+    # State transitions: each checks the state under a row lock and records who and when, in
+    # the report's history and in the audit log.
+    AUDITED = {
+        Status.SUBMITTED: AuditEvent.Action.REPORT_SUBMITTED,
+        Status.RETURNED: AuditEvent.Action.REPORT_RETURNED,
+        Status.APPROVED: AuditEvent.Action.REPORT_APPROVED,
+        Status.REPORTED: AuditEvent.Action.REPORT_TO_COMMITTEE,
+    }
+
+    def _move(self, *, allowed, to, by, comment="", **record):
         with transaction.atomic():
             current = Report.objects.select_for_update().get(pk=self.pk)
             if current.status not in allowed:
@@ -194,15 +220,25 @@ class Report(models.Model):
             for field, value in record.items():
                 setattr(self, field, value)
             self.save(update_fields=["status", *record, "updated_at"])
-            ReportEvent.objects.create(
+            event = ReportEvent.objects.create(
                 report=self,
                 from_status=current.status,
                 to_status=to,
                 by=by,
-                comment=record.get("return_comment", ""),
+                comment=comment,
                 date=record.get("committee_date"),
                 paragraph=record.get("committee_paragraph", ""),
             )
+            audit(
+                self.AUDITED[to],
+                actor=by,
+                municipality=self.cycle.version.programme.municipality_id,
+                target=str(self),
+                comment=comment[:300],
+                date=event.date.isoformat() if event.date else "",
+                paragraph=event.paragraph,
+            )
+            return event
 
     def submit(self, *, by):
         if self.cycle.status != Cycle.Status.OPEN:
@@ -240,28 +276,45 @@ class Report(models.Model):
                 allowed=(self.Status.SUBMITTED,),
                 to=self.Status.RETURNED,
                 by=by,
+                comment=comment.strip(),
                 return_comment=comment.strip(),
             )
+            self._resolve_submitted()
             reminders.report_returned(self.pk)
 
-    def approve(self, *, by):
-        self._move(
-            allowed=(self.Status.SUBMITTED,),
-            to=self.Status.APPROVED,
-            by=by,
-            approved_at=timezone.now(),
-        )
+    def approve(self, *, by, comment=""):
+        """Approve the submitted report; the comment stays in its history and its PDF, and the
+        unit is told in the same transaction."""
+        from followup.reminders import report_approved
+
+        with transaction.atomic():
+            event = self._move(
+                allowed=(self.Status.SUBMITTED,),
+                to=self.Status.APPROVED,
+                by=by,
+                comment=comment.strip(),
+                approved_at=timezone.now(),
+            )
+            self._resolve_submitted()
+            report_approved(self, event)
+
+    def _resolve_submitted(self):
+        """The "submitted for review" notices end with the review."""
+        from responsibilities.notifications import Notification, resolve_notifications
+
+        resolve_notifications(f"report:{self.pk}", Notification.Kind.REPORT_SUBMITTED)
 
     def record_committee(self, *, by, date, paragraph=""):
         """Record that the approved report was reported to the unit's committee (date, §)."""
         if date is None:
             raise ValidationError({"date": _("Enter the date of the meeting.")})
+        validate_not_future(date)
         self._move(
             allowed=(self.Status.APPROVED,),
             to=self.Status.REPORTED,
             by=by,
             committee_date=date,
-            committee_paragraph=paragraph,
+            committee_paragraph=normalise_paragraph(paragraph),
         )
 
     def bump_revision(self):
@@ -290,7 +343,7 @@ class ReportEvent(models.Model):
     at = models.DateTimeField(_("when"), default=timezone.now)
     comment = models.TextField(_("comment"), blank=True)
     date = models.DateField(_("meeting date"), null=True, blank=True)
-    paragraph = models.CharField(_("§"), max_length=20, blank=True)
+    paragraph = ParagraphField(_("§"))
 
     class Meta:
         ordering = ["report", "at", "pk"]
@@ -320,6 +373,8 @@ class Answer(models.Model):
     )
     date = models.DateField(_("date"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     FIELD_FOR_TYPE = {
         Question.AnswerType.SCALE: "attainment",
@@ -399,6 +454,8 @@ class Action(models.Model):
         verbose_name=_("carried over from"),
     )
     position = models.PositiveIntegerField(_("position"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["report", "position", "pk"]

@@ -10,7 +10,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from followup.forms import BoardReportForm, CycleCreateForm, CycleSettingsForm, QuestionForm
+from followup.forms import (
+    BoardReportForm,
+    CycleCreateForm,
+    CycleSettingsForm,
+    ExecutiveBoardForm,
+    QuestionForm,
+)
 from followup.models import Cycle, Question, Report
 from followup.views.common import cycle_for, municipality_for, oversees
 from responsibilities.access import access_for, units_with
@@ -211,15 +217,19 @@ def cycle_status(request, municipality, pk):
 def cycle_board(request, municipality, pk):
     """Record that the cycle was reported to the executive board (date, §)."""
     cycle = cycle_for(request, municipality, pk, C.REVIEW_FOLLOWUP)
-    form = BoardReportForm(request.POST, prefix="board")
+    form = ExecutiveBoardForm(
+        request.POST, prefix="board", missing=cycle.units_without_approved_report()
+    )
     if not form.is_valid():
-        messages.error(request, _("Enter the date of the executive board meeting."))
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
     else:
         try:
             cycle.record_board_report(
                 by=request.user,
                 date=form.cleaned_data["date"],
                 paragraph=form.cleaned_data["paragraph"],
+                without=form.cleaned_data.get("without"),
             )
             messages.success(request, _("The executive board report has been recorded."))
         except ValidationError as error:

@@ -11,10 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from followup import stats
-from followup.forms import BoardReportForm
+from followup.forms import ExecutiveBoardForm
 from followup.models import Action, Answer, Report
+from followup.spreadsheets import safe_row
 from followup.views.common import cycle_for
 from responsibilities.access import access_for
+from responsibilities.audit import AuditEvent, record
 from responsibilities.capabilities import Capability as C
 
 
@@ -32,6 +34,13 @@ def dashboard(request, municipality, pk):
     visible_ids = set(visible.filter(cycle=cycle).values_list("pk", flat=True))
     previous = cycle.previous()
     today = timezone.localdate()
+    # The board report is recorded once; until then the form lists the units still missing.
+    can_record_board = (
+        access.in_municipality(C.REVIEW_FOLLOWUP, cycle.municipality)
+        and not cycle.is_draft
+        and cycle.board_date is None
+    )
+    missing = [r.unit for r in reports if r.status not in Report.APPROVED_STATES]
     counts = stats.status_counts(listed)
     previous_counts = (
         stats.status_counts(listed.model.objects.filter(cycle=previous))
@@ -60,11 +69,13 @@ def dashboard(request, municipality, pk):
             else [],
             "matrix": stats.attainment_matrix(cycle, visible, previous),
             "sees_progress": sees_progress,
-            "can_record_board": access.in_municipality(C.REVIEW_FOLLOWUP, cycle.municipality),
-            "board_form": BoardReportForm(
-                prefix="board",
-                initial={"date": cycle.board_date, "paragraph": cycle.board_paragraph},
-            ),
+            "can_record_board": can_record_board,
+            "board_form": ExecutiveBoardForm(prefix="board", missing=missing)
+            if can_record_board
+            else None,
+            "board_missing": list(cycle.board_missing_units.order_by("path"))
+            if cycle.board_date and sees_progress
+            else [],
         },
     )
 
@@ -130,12 +141,20 @@ def export(request, municipality, pk, fmt):
     cycle = cycle_for(request, municipality, pk)
     header, rows, action_header, actions = export_rows(cycle, request.user)
     name = f"uppfoljning-{cycle.municipality.slug}-{cycle.year}"
+    record(
+        AuditEvent.Action.EXPORTED,
+        request=request,
+        municipality=cycle.municipality,
+        target=str(cycle),
+        format=fmt,
+        rows=len(rows),
+    )
     if fmt == "csv":
         buffer = io.StringIO()
         # Semicolons and a byte-order mark: what Excel with Swedish settings opens directly.
         writer = csv.writer(buffer, delimiter=";")
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerow(safe_row(header))
+        writer.writerows(safe_row(row) for row in rows)
         response = HttpResponse(
             "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
         )
@@ -147,10 +166,10 @@ def export(request, municipality, pk, fmt):
     sheet = workbook.active
     sheet.title = _("Answers")[:31]
     for row in [header, *rows]:
-        sheet.append([str(value) if value is not None else "" for value in row])
+        sheet.append(safe_row(str(value) if value is not None else "" for value in row))
     plan = workbook.create_sheet(_("Action plan")[:31])
     for row in [action_header, *actions]:
-        plan.append(row)
+        plan.append(safe_row(row))
     output = io.BytesIO()
     workbook.save(output)
     response = HttpResponse(

@@ -17,6 +17,7 @@ from followup.forms import (
     ReportAnswersForm,
     ReturnForm,
 )
+from followup.history import changes_of
 from followup.models import Action, Answer, Attachment, Question, Report, ReportEvent
 from followup.views.common import (
     login_required_keeping_input,
@@ -71,6 +72,7 @@ def report_detail(request, municipality, pk):
         "return_form": ReturnForm(),
         "committee_form": BoardReportForm(prefix="committee"),
         "missing": report.missing_answers() if report.is_editable else [],
+        "changes": changes_of(report),
     }
     return render(request, "followup/report_detail.html", context)
 
@@ -147,7 +149,7 @@ def report_edit(request, municipality, pk):
         return _render_form(request, report, answers, actions, attachment, status=400)
 
     with transaction.atomic():
-        answers.save(report)
+        answers.save(report, by=request.user)
         saved = actions.save(commit=False)
         for position, action in enumerate(saved, start=len(report.actions.all())):
             action.report = report
@@ -192,7 +194,7 @@ def report_review(request, municipality, pk):
     form.is_valid()
     try:
         if request.POST.get("intent") == "approve":
-            report.approve(by=request.user)
+            report.approve(by=request.user, comment=form.cleaned_data.get("comment", ""))
             messages.success(request, _("The report has been approved."))
         else:
             report.return_(by=request.user, comment=form.cleaned_data.get("comment", ""))

@@ -1,6 +1,6 @@
 """Views of the programmes app: public pages, and the editor for the security chief."""
 
-from programmes.views.adoption import adopt, correct_adoption
+from programmes.views.adoption import adopt, confirm_review, correct_adoption
 from programmes.views.editor import (
     add_item,
     add_related,
@@ -39,6 +39,7 @@ __all__ = [
     "add_section",
     "adopt",
     "compare",
+    "confirm_review",
     "correct_adoption",
     "create",
     "delete_draft",

@@ -3,11 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from programmes.forms import AdoptionRecordForm, CorrectionForm
-from programmes.views.lookups import draft_for, version_for
+from programmes.models import ProgrammeVersion
+from programmes.views.lookups import draft_for, programme_for, version_for
 from responsibilities.capabilities import Capability
 
 ADOPT = Capability.ADOPT_PROGRAMME
@@ -39,6 +41,25 @@ def adopt(request, municipality, slug):
             "municipality": draft.programme.municipality,
         },
     )
+
+
+@login_required
+@require_POST
+def confirm_review(request, municipality, slug):
+    """ "Reviewed, still valid": the review interval of a document revised when needed restarts."""
+    programme = programme_for(request, municipality, slug, capability=ADOPT)
+    version = get_object_or_404(programme.versions, status=ProgrammeVersion.Status.ADOPTED)
+    try:
+        version.confirm_review(by=request.user, comment=request.POST.get("comment", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Confirmed as still valid. Next review: %(date)s.")
+            % {"date": version.review_due.isoformat()},
+        )
+    return redirect("programmes:document", **programme.url_kwargs())
 
 
 @login_required

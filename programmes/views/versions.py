@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from programmes.diff import compare_versions
-from programmes.forms import NewDocumentForm
-from programmes.history import saves_of
+from programmes.forms import HistoryFilterForm, NewDocumentForm
+from programmes.history import editors, filtered, saves_of
 from programmes.models import DraftExistsError, Programme, ProgrammeVersion
 from programmes.services import create_document
 from programmes.views.lookups import draft_for, municipality_for, programme_for, version_for
@@ -98,7 +98,7 @@ def start_revision(request, municipality, slug):
 def delete_draft(request, municipality, slug):
     draft = draft_for(request, municipality, slug)
     if request.method == "POST":
-        draft.delete_draft()
+        draft.delete_draft(by=request.user)
         messages.success(request, _("The draft was removed."))
         return redirect("programmes:document", **draft.programme.url_kwargs())
     return render(
@@ -130,17 +130,33 @@ def _number(value, default):
     return parse_int(value, default)
 
 
+def default_comparison(numbers) -> tuple[int, int]:
+    """(older, newer) version numbers to compare when none are asked for: the draft against
+    the adopted version, else the adopted one against the one it superseded."""
+    S = ProgrammeVersion.Status
+    status = dict(numbers)
+    ordered = sorted(status)
+    draft = next((n for n in ordered if status[n] == S.DRAFT), None)
+    adopted = next((n for n in ordered if status[n] == S.ADOPTED), None)
+    newer = draft or adopted or ordered[-1]
+    if draft is not None and adopted is not None:
+        return adopted, draft
+    earlier = [n for n in ordered if n < newer and status[n] == S.SUPERSEDED] or [
+        n for n in ordered if n < newer
+    ]
+    return (earlier[-1] if earlier else newer), newer
+
+
 @login_required
 def compare(request, municipality, slug):
-    """Two versions side by side, part by part (default: the adopted one and the draft)."""
+    """Two versions side by side, part by part; the page says which two it shows."""
     programme = programme_for(request, municipality, slug)
     numbers = list(programme.versions.order_by("-number").values_list("number", "status"))
     if not numbers:
         raise Http404
-    adopted = next((n for n, s in numbers if s == ProgrammeVersion.Status.ADOPTED), None)
-    newest = numbers[0][0]
-    old_number = _number(request.GET.get("fran"), adopted or numbers[-1][0])
-    new_number = _number(request.GET.get("till"), newest)
+    default_old, default_new = default_comparison(numbers)
+    old_number = _number(request.GET.get("fran"), default_old)
+    new_number = _number(request.GET.get("till"), default_new)
     old = version_for(request, municipality, slug, old_number)
     new = version_for(request, municipality, slug, new_number)
     return render(
@@ -168,6 +184,9 @@ def history(request, municipality, slug):
     )
     if version is None:
         raise Http404
+    saves = saves_of(version)
+    form = HistoryFilterForm(request.GET or None, people=editors(saves))
+    criteria = form.cleaned_data if form.is_valid() else {}
     return render(
         request,
         "programmes/history.html",
@@ -176,6 +195,12 @@ def history(request, municipality, slug):
             "municipality": programme.municipality,
             "version": version,
             "versions": programme.versions.order_by("-number"),
-            "saves": saves_of(version),
+            "saves": filtered(
+                saves,
+                who=criteria.get("vem", ""),
+                since=criteria.get("fran"),
+                until=criteria.get("till"),
+            ),
+            "filter_form": form,
         },
     )

@@ -97,6 +97,8 @@ CASES = [
     ),
     Case("programmes:document", kwargs=lambda: ALE, get=CHIEF),
     Case("programmes:start_revision", kwargs=lambda: ALE, post=CHIEF_POST),
+    # Ale's programme has a fixed revision date: the chief is told so; everyone else gets 404.
+    Case("programmes:confirm_review", kwargs=lambda: ALE, post=CHIEF_POST),
     Case("programmes:compare", kwargs=lambda: (draft(), ALE)[1], get=CHIEF),
     Case("programmes:history", kwargs=lambda: (draft(), ALE)[1], get=CHIEF),
     Case(

@@ -92,10 +92,42 @@ def test_the_xlsx_export_holds_answers_and_the_action_plan(client, demo):
 
 def test_the_board_report_is_recorded_for_the_cycle(client, demo):
     client.force_login(user("ale-sakerhetschef"))
-    client.post(
-        url("cycle_board", cycle(2026)), {"board-date": "2027-03-02", "board-paragraph": "31"}
+    current = cycle(2026)
+    missing = current.units_without_approved_report()
+    assert missing, "the demo's 2026 cycle has units without an approved report"
+    # Without confirming the missing units the board report is refused, with their names.
+    response = client.post(
+        url("cycle_board", current), {"board-date": "2026-11-02", "board-paragraph": "§ 31"}
     )
-    assert (cycle(2026).board_date.isoformat(), cycle(2026).board_paragraph) == ("2027-03-02", "31")
+    assert cycle(2026).board_date is None
+    page = client.get(response["Location"]).content.decode()
+    assert "Kryssa i varje enhet" in page
+    client.post(
+        url("cycle_board", current),
+        {
+            "board-date": "2026-11-02",
+            "board-paragraph": "§ 31",
+            "board-without": [unit.pk for unit in missing],
+        },
+    )
+    recorded = cycle(2026)
+    assert (recorded.board_date.isoformat(), recorded.board_paragraph) == ("2026-11-02", "31")
+    assert set(recorded.board_missing_units.all()) == set(missing)
+    page = client.get(url("cycle", recorded)).content.decode()
+    assert "§ 31" in page and "§ §" not in page
+    assert missing[0].name in page
+    # Once recorded, the form is gone.
+    assert 'name="board-date"' not in page
+
+
+def test_the_board_report_date_cannot_be_in_the_future(client, demo):
+    client.force_login(user("ale-sakerhetschef"))
+    response = client.post(
+        url("cycle_board", cycle(2026)), {"board-date": "2099-01-01", "board-paragraph": "1"}
+    )
+    assert cycle(2026).board_date is None
+    page = client.get(response["Location"]).content.decode()
+    assert "Beslutsdatumet kan inte ligga i framtiden" in page
 
 
 PAGES = [
@@ -104,7 +136,8 @@ PAGES = [
     ("chief", "followup:cycle", lambda w: {"pk": w["cycle"].pk}, 13),
     ("chief", "followup:index", lambda w: {}, 8),
     ("chief", "followup:cycle_manage", lambda w: {"pk": w["cycle"].pk}, 12),
-    ("chief", "followup:export", lambda w: {"pk": w["cycle"].pk, "fmt": "csv"}, 9),
+    # The export also writes its audit event.
+    ("chief", "followup:export", lambda w: {"pk": w["cycle"].pk, "fmt": "csv"}, 10),
     ("sector_chief", "followup:report_edit", lambda w: {"pk": w["report"].pk}, 12),
     ("sector_chief", "followup:report", lambda w: {"pk": w["report"].pk}, 11),
 ]

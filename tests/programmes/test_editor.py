@@ -344,7 +344,8 @@ def test_it_refuses_a_file_that_is_too_large(draft, chief_client, settings, tmp_
 
 
 # The navigation reads the access rows and the bell on every page.
-PAGES = {"edit": 9, "preview": 8, "compare": 14, "history": 11}
+# The history page reads the names of the adopting bodies and roles its records point to.
+PAGES = {"edit": 9, "preview": 8, "compare": 14, "history": 13}
 
 
 def _get_pages(client):

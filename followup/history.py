@@ -1,0 +1,136 @@
+"""A report's changes in words: which answers and actions changed, how, by whom and when."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+
+from followup.models import Action, Answer, Attainment, Question
+from responsibilities.models import Role
+
+# One save of the form writes many rows within moments: shown as one entry.
+SAME_SAVE = datetime.timedelta(seconds=5)
+SENTENCES = {
+    Answer: {
+        "+": _("The answer was given"),
+        "~": _("The answer was changed"),
+        "-": _("The answer was removed"),
+    },
+    Action: {
+        "+": _("The action was added"),
+        "~": _("The action was changed"),
+        "-": _("The action was removed"),
+    },
+}
+ACTION_FIELDS = ("what", "responsible_role_id", "starts_on", "due_on", "status")
+LIMIT = 200
+
+
+@dataclass
+class Change:
+    sentence: str
+    subject: str
+    fields: list  # (label, old, new)
+
+
+@dataclass
+class Entry:
+    when: object
+    who: object
+    changes: list = field(default_factory=list)
+
+
+def _text(value) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "Y-m-d")
+    return str(value)
+
+
+def _answer_value(record, question) -> str:
+    column = Answer.FIELD_FOR_TYPE[question.answer_type]
+    value = getattr(record, column)
+    if question.answer_type == Question.AnswerType.SCALE and value:
+        return str(Attainment(value).label)
+    return _text(value)
+
+
+def _answer_changes(records, questions):
+    previous, changes = {}, []
+    for record in records:
+        question = questions.get(record.question_id)
+        before = previous.get(record.id)
+        previous[record.id] = record
+        if question is None:
+            continue
+        old = _answer_value(before, question) if before is not None else ""
+        new = _answer_value(record, question) if record.history_type != "-" else ""
+        if old != new:
+            change = Change(SENTENCES[Answer][record.history_type], question.text, [])
+            change.fields.append(("", old, new))
+            changes.append((record, change))
+    return changes
+
+
+def _action_value(record, name, roles) -> str:
+    value = getattr(record, name)
+    if name == "responsible_role_id":
+        return roles.get(value, "")
+    if name == "status":
+        return str(Action.Status(value).label) if value else ""
+    return _text(value)
+
+
+def _action_changes(records, roles):
+    previous, changes = {}, []
+    for record in records:
+        before = previous.get(record.id)
+        previous[record.id] = record
+        fields = []
+        for name in ACTION_FIELDS:
+            old = _action_value(before, name, roles) if before is not None else ""
+            new = _action_value(record, name, roles) if record.history_type != "-" else ""
+            if old != new:
+                label = Action._meta.get_field(name.removesuffix("_id")).verbose_name
+                fields.append((label, old, new))
+        if fields or record.history_type == "-":
+            changes.append(
+                (record, Change(SENTENCES[Action][record.history_type], record.what[:120], fields))
+            )
+    return changes
+
+
+def changes_of(report) -> list[Entry]:
+    """Newest first, one entry per save; a constant number of queries (three)."""
+    questions = {q.pk: q for q in report.cycle.questions.all()}
+    answers = (
+        Answer.history.filter(report_id=report.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    actions = list(
+        Action.history.filter(report_id=report.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    role_ids = {record.responsible_role_id for record in actions} - {None}
+    roles = dict(Role.objects.filter(pk__in=role_ids).values_list("pk", "name"))
+    changes = _answer_changes(answers, questions) + _action_changes(actions, roles)
+    changes.sort(key=lambda pair: (pair[0].history_date, pair[0].history_id))
+    entries: list[Entry] = []
+    for record, change in changes:
+        last = entries[-1] if entries else None
+        if (
+            last is not None
+            and last.who == record.history_user
+            and record.history_date - last.when <= SAME_SAVE
+        ):
+            last.changes.append(change)
+        else:
+            entries.append(Entry(record.history_date, record.history_user, [change]))
+    entries.reverse()
+    return entries[:LIMIT]

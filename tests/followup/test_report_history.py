@@ -1,0 +1,42 @@
+"""A report's history reads as a clerk would write it: which answer and action changed, how."""
+
+import pytest
+from django.urls import reverse
+
+from followup.models import Attainment, Question
+from tests.followup.conftest import user
+from tests.followup.test_report_form import edit_url, form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def test_answer_and_action_changes_are_told_in_words(client, draft_report):
+    client.force_login(user("ale-sektorchef"))
+    scale = draft_report.cycle.questions.filter(answer_type=Question.AnswerType.SCALE).first()
+    role = draft_report.unit.municipality.roles.get(kind="security_officer")
+    client.post(
+        edit_url(draft_report),
+        form_data(draft_report, **{f"answers-q{scale.pk}": Attainment.NOT_MET}),
+    )
+    draft_report.refresh_from_db()
+    client.post(
+        edit_url(draft_report),
+        form_data(
+            draft_report,
+            **{
+                f"answers-q{scale.pk}": Attainment.MET,
+                "actions-TOTAL_FORMS": str(draft_report.actions.count() + 1),
+                f"actions-{draft_report.actions.count()}-what": "Uppdatera kontinuitetsplanen",
+                f"actions-{draft_report.actions.count()}-responsible_role": str(role.pk),
+                f"actions-{draft_report.actions.count()}-due_on": "2027-06-30",
+                f"actions-{draft_report.actions.count()}-status": "not_started",
+            },
+        ),
+    )
+    page = client.get(
+        reverse("followup:report", kwargs={"municipality": "ale", "pk": draft_report.pk})
+    ).content.decode()
+    assert "Svaret ändrades" in page and scale.text in page
+    assert "<del>Ej uppfyllt</del> → <ins>Uppfyllt</ins>" in page
+    assert "Åtgärden lades till" in page and role.name in page and "Ej påbörjad" in page
+    assert "partly_met" not in page and "not_started" not in page
