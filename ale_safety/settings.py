@@ -203,7 +203,8 @@ OUTBOX_CLAIM_SECONDS = env_int("OUTBOX_CLAIM_SECONDS", 120)
 OUTBOX_REDISPATCH_SECONDS = env_int("OUTBOX_REDISPATCH_SECONDS", 120)
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 12)
 # A digest claimed longer ago than this belongs to a worker that died; another may take it
-# (longer than one SMTP exchange may last, EMAIL_TIMEOUT).
+# (longer than one SMTP exchange may last, EMAIL_TIMEOUT). Keep it at most OUTBOX_CLAIM_SECONDS,
+# or a digest whose sender died waits for the next day's run instead of the next sweep.
 DIGEST_STALE_CLAIM_SECONDS = env_int("DIGEST_STALE_CLAIM_SECONDS", 120)
 # /healthz answers within this many seconds whatever is down.
 HEALTHZ_TIMEOUT_SECONDS = 0.8

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from responsibilities import calendar
 from responsibilities.fields import parse_int
+from responsibilities.models import User
 from responsibilities.notifications import CalendarFeed, Notification
 
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}")
@@ -51,7 +52,7 @@ def calendar_settings(request):
         with transaction.atomic():
             # One change at a time per person: concurrent posts queue here instead of both
             # inserting a live address and one failing on one_live_feed_per_person.
-            type(request.user).objects.select_for_update().filter(pk=request.user.pk).first()
+            User.objects.select_for_update().filter(pk=request.user.pk).first()
             CalendarFeed.objects.filter(person=request.user, revoked_at=None).update(
                 revoked_at=timezone.now()
             )
