@@ -20,11 +20,15 @@ K = Notification.Kind
 
 def unit_people(unit_ids) -> dict[int, list[int]]:
     """People who submit each unit's report (hold submit_followup for the unit). One query."""
-    rows = UnitPermission.objects.filter(
-        permission__codename=Capability.SUBMIT_FOLLOWUP,
-        content_object_id__in=unit_ids,
-        user__is_active=True,
-    ).values_list("content_object_id", "user_id")
+    rows = (
+        UnitPermission.objects.in_force()
+        .filter(
+            permission__codename=Capability.SUBMIT_FOLLOWUP,
+            content_object_id__in=unit_ids,
+            user__is_active=True,
+        )
+        .values_list("content_object_id", "user_id")
+    )
     people = defaultdict(list)
     for unit_id, user_id in rows:
         people[unit_id].append(user_id)

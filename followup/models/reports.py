@@ -11,13 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from followup.models.cycles import Cycle, InvalidTransition, Question
+from responsibilities.access import in_units_with, municipality_grants
 from responsibilities.capabilities import Capability
-from responsibilities.models import (
-    MunicipalityPermission,
-    OrganisationUnit,
-    Role,
-    UnitPermission,
-)
+from responsibilities.models import OrganisationUnit, Role
 
 
 class Attainment(models.TextChoices):
@@ -27,37 +23,20 @@ class Attainment(models.TextChoices):
     NOT_ASSESSED = "not_assessed", _("Not assessed")
 
 
-def _municipalities_with(user, capability):
-    return MunicipalityPermission.objects.filter(user=user, permission__codename=capability).values(
-        "content_object_id"
-    )
-
-
-def _unit_with(user, capability) -> Q:
-    """The report's unit is one where the person holds the capability, for the unit or the
-    whole municipality (what units_with() lists). Shaped as two small per-person subqueries
-    tested on the reports at hand: `unit__in=units_with(...)` made the database list every
-    unit of the installation (a scan of all 13 000 units at 290 municipalities)."""
-    units = UnitPermission.objects.filter(user=user, permission__codename=capability)
-    return Q(unit__in=units.values("content_object_id")) | Q(
-        unit__municipality__in=_municipalities_with(user, capability)
-    )
-
-
 class ReportQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Reports the person may read: their own units' in any state, the municipality's
         non-drafts for reviewers, approved ones for readers. Never another unit's draft."""
         if not user.is_authenticated:
             return self.none()
-        reviewed = _municipalities_with(user, Capability.REVIEW_FOLLOWUP)
+        reviewed = municipality_grants(user, Capability.REVIEW_FOLLOWUP)
         return self.filter(
-            _unit_with(user, Capability.SUBMIT_FOLLOWUP)
+            in_units_with(user, Capability.SUBMIT_FOLLOWUP)
             | (
-                Q(cycle__version__programme__municipality__in=reviewed)
+                Q(cycle__version__programme__municipality__in=reviewed.values("content_object_id"))
                 & ~Q(status=Report.Status.DRAFT)
             )
-            | (_unit_with(user, Capability.READ_REPORTS) & Q(status__in=Report.APPROVED_STATES))
+            | (in_units_with(user, Capability.READ_REPORTS) & Q(status__in=Report.APPROVED_STATES))
         )
 
     def for_municipality(self, municipality):

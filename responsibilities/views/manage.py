@@ -12,7 +12,6 @@ from django.db import transaction
 from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
@@ -22,7 +21,14 @@ from responsibilities.access import access_for, people_of
 from responsibilities.audit import AuditEvent, record
 from responsibilities.capabilities import Capability
 from responsibilities.forms import AssignmentForm, PersonForm, UnitForm
-from responsibilities.models import Assignment, Municipality, OrganisationUnit, Role, User
+from responsibilities.models import (
+    Assignment,
+    Municipality,
+    OrganisationUnit,
+    Role,
+    User,
+    in_force,
+)
 
 PAGE_SIZE = 50
 
@@ -81,13 +87,6 @@ def _search(queryset, query: str, fields: list[str]):
     return queryset
 
 
-def _active_condition(prefix: str = "") -> Q:
-    today = timezone.localdate()
-    return Q(
-        **{f"{prefix}ended_at": None, f"{prefix}starts_on__lte": today},
-    ) & (Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gte": today}))
-
-
 @login_required
 def overview(request, municipality):
     municipality = managed_municipality(request, municipality)
@@ -120,7 +119,7 @@ def unit_list(request, municipality):
     units = (
         OrganisationUnit.objects.filter(municipality=municipality)
         .select_related("parent")
-        .annotate(holders=Count("assignments", filter=_active_condition("assignments__")))
+        .annotate(holders=Count("assignments", filter=in_force(prefix="assignments__")))
     )
     return render(
         request,
@@ -159,7 +158,7 @@ def person_list(request, municipality):
     ).order_by("first_name", "last_name", "username")
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     current = (
-        Assignment.objects.filter(_active_condition(), role__municipality=municipality)
+        Assignment.objects.filter(in_force(), role__municipality=municipality)
         .select_related("role", "unit")
         .order_by("role__name")
     )
@@ -244,8 +243,8 @@ def person_edit(request, municipality, pk=None):
 # Assignments
 
 STATES = {
-    "active": _active_condition,
-    "ended": lambda: ~_active_condition(),
+    "active": in_force,
+    "ended": lambda: ~in_force(),
     "all": Q,
 }
 
