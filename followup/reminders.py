@@ -15,8 +15,6 @@ from responsibilities.deadlines import recipients_by_municipality
 from responsibilities.models import Assignment, UnitPermission
 from responsibilities.notifications import Notification, notify_many
 
-K = Notification.Kind
-
 
 def unit_people(unit_ids) -> dict[int, list[int]]:
     """People who submit each unit's report (hold submit_followup for the unit). One query."""
@@ -96,7 +94,7 @@ def scan_reports(today=None) -> int:
                 rows += [
                     _row(
                         u,
-                        K.REPORT_DUE,
+                        Notification.Kind.REPORT_DUE,
                         report,
                         f"due-{min(passed)}d",
                         gettext_noop("The follow-up report of %(unit)s is due on %(date)s."),
@@ -109,7 +107,7 @@ def scan_reports(today=None) -> int:
         rows += [
             _row(
                 u,
-                K.REPORT_OVERDUE,
+                Notification.Kind.REPORT_OVERDUE,
                 report,
                 f"overdue-w{week}",
                 gettext_noop("The follow-up report of %(unit)s was due on %(date)s."),
@@ -122,7 +120,7 @@ def scan_reports(today=None) -> int:
             rows += [
                 _row(
                     u,
-                    K.REPORT_ESCALATED,
+                    Notification.Kind.REPORT_ESCALATED,
                     report,
                     "escalated",
                     gettext_noop(
@@ -159,7 +157,9 @@ def scan_actions(today=None) -> int:
             rows.append(
                 {
                     "recipient_id": user_id,
-                    "kind": K.ACTION_OVERDUE if overdue else K.ACTION_DUE,
+                    "kind": Notification.Kind.ACTION_OVERDUE
+                    if overdue
+                    else Notification.Kind.ACTION_DUE,
                     "subject": f"action:{action.pk}",
                     "period": "overdue" if overdue else f"due-{days_before}d",
                     "text": gettext_noop("The action “%(what)s” (%(unit)s) was due on %(date)s.")
@@ -190,7 +190,7 @@ def cycle_opened(cycle_id) -> int:
     rows = [
         _row(
             u,
-            K.CYCLE_OPENED,
+            Notification.Kind.CYCLE_OPENED,
             report,
             f"cycle:{cycle.pk}",
             gettext_noop(
@@ -223,7 +223,7 @@ def report_submitted(report_id) -> int:
     rows = [
         _row(
             u,
-            K.REPORT_SUBMITTED,
+            Notification.Kind.REPORT_SUBMITTED,
             report,
             f"submitted:{submitted}",
             gettext_noop("%(unit)s has submitted its follow-up report for review."),
@@ -250,7 +250,7 @@ def report_returned(report_id) -> int:
     rows = [
         _row(
             u,
-            K.REPORT_RETURNED,
+            Notification.Kind.REPORT_RETURNED,
             report,
             f"returned:{returned.pk if returned else 0}",
             gettext_noop("The follow-up report of %(unit)s was returned: %(comment)s"),

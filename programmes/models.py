@@ -123,13 +123,18 @@ class Programme(models.Model):
         return source.copy_as_draft(programme=self, number=number)
 
 
+class VersionStatus(models.TextChoices):
+    """Draft, adopted or superseded."""
+
+    DRAFT = "draft", _("Draft")
+    ADOPTED = "adopted", _("Adopted")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
 class ProgrammeVersion(CountsSaves, models.Model):
     """One version of a governing document: a draft, the adopted text, or a superseded one."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        ADOPTED = "adopted", _("Adopted")
-        SUPERSEDED = "superseded", _("Superseded")
+    Status = VersionStatus
 
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="versions", verbose_name=_("document")
@@ -186,16 +191,16 @@ class ProgrammeVersion(CountsSaves, models.Model):
             ),
             models.UniqueConstraint(
                 fields=["programme"],
-                condition=Q(status="adopted"),
+                condition=Q(status=VersionStatus.ADOPTED),
                 name="one_adopted_version_per_programme",
             ),
             models.UniqueConstraint(
                 fields=["programme"],
-                condition=Q(status="draft"),
+                condition=Q(status=VersionStatus.DRAFT),
                 name="one_draft_per_programme",
             ),
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(adopting_body__isnull=False),
+                condition=Q(status=VersionStatus.DRAFT) | Q(adopting_body__isnull=False),
                 name="adopted_version_has_decision",
             ),
             models.CheckConstraint(

@@ -23,6 +23,10 @@ class Attainment(models.TextChoices):
     NOT_ASSESSED = "not_assessed", _("Not assessed")
 
 
+class StaleRevision(InvalidTransition):
+    """Raised when an edit is based on an older revision than the one saved."""
+
+
 class ReportQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Reports the person may read: their own units' in any state, the municipality's
@@ -91,15 +95,20 @@ class ReportQuerySet(models.QuerySet):
         return list(reports.values())
 
 
+class ReportStatus(models.TextChoices):
+    """Where a report stands in its review chain."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved")
+    REPORTED = "reported", _("Reported to committee")
+
+
 class Report(models.Model):
     """One unit's follow-up report for one cycle."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        RETURNED = "returned", _("Returned")
-        APPROVED = "approved", _("Approved")
-        REPORTED = "reported", _("Reported to committee")
+    Status = ReportStatus
 
     OPEN_STATES = (Status.DRAFT, Status.RETURNED)
     APPROVED_STATES = (Status.APPROVED, Status.REPORTED)
@@ -136,7 +145,7 @@ class Report(models.Model):
                 fields=["cycle", "unit"], name="report_unique_per_unit_and_cycle"
             ),
             models.CheckConstraint(
-                condition=Q(committee_date__isnull=True) | Q(status="reported"),
+                condition=Q(committee_date__isnull=True) | Q(status=ReportStatus.REPORTED),
                 name="report_committee_date_only_when_reported",
             ),
         ]
@@ -239,11 +248,84 @@ class Report(models.Model):
             committee_paragraph=paragraph,
         )
 
-    def bump_revision(self):
-        Report.objects.filter(pk=self.pk).update(
-            revision=F("revision") + 1, updated_at=timezone.now()
-        )
+    def save_draft(
+        self,
+        *,
+        by,
+        based_on: int,
+        answers=(),
+        actions=(),
+        deleted_actions=(),
+        upload=None,
+        description="",
+        remove_attachments=(),
+    ):
+        """Save the unit's changes to its open report in one transaction, under a row lock:
+        refused when the report is not open, or when someone saved it after revision
+        `based_on` (the edit is then not saved: never overwrite another person's work).
+
+        `answers` are (question, value) pairs, `actions` new or changed rows of this report's
+        action plan, `upload` a checked file to attach, `remove_attachments` attachment ids."""
+        with transaction.atomic():
+            current = Report.objects.select_for_update().select_related("cycle").get(pk=self.pk)
+            if not current.is_editable:
+                raise InvalidTransition(_("This report cannot be changed in its current state."))
+            if current.revision != based_on:
+                raise StaleRevision(
+                    _(
+                        "Someone else saved this report after you opened it. Your input is "
+                        "shown below but not saved: compare with the saved report and save again."
+                    )
+                )
+            self._store_answers(answers)
+            self._store_actions(actions, deleted_actions)
+            if upload:
+                Attachment.objects.create(
+                    report=self,
+                    file=upload,
+                    original_name=Path(upload.name).name[:200],
+                    content_type=upload.detected_content_type,
+                    size=upload.size,
+                    description=description,
+                    uploaded_by=by,
+                )
+            for item in self.attachments.filter(pk__in=remove_attachments):
+                item.remove()
+            Report.objects.filter(pk=self.pk).update(
+                revision=F("revision") + 1, updated_at=timezone.now()
+            )
         self.refresh_from_db(fields=["revision", "updated_at"])
+
+    def _store_answers(self, answers):
+        saved = {answer.question_id: answer for answer in self.answers.all()}
+        new, changed = [], []
+        for question, value in answers:
+            column = Answer.FIELD_FOR_TYPE[question.answer_type]
+            answer = saved.get(question.pk)
+            if answer is None:
+                if value in (None, ""):
+                    continue
+                answer = Answer(report=self, question=question)
+                setattr(answer, column, value)
+                new.append(answer)
+            elif getattr(answer, column) != value:
+                setattr(answer, column, value)
+                changed.append(answer)
+        Answer.objects.bulk_create(new)
+        Answer.objects.bulk_update(changed, ["attainment", "text", "yes_no", "number", "date"])
+
+    def _store_actions(self, actions, deleted):
+        if any(action.report_id not in (None, self.pk) for action in [*actions, *deleted]):
+            raise InvalidTransition(_("This report cannot be changed in its current state."))
+        next_position = len(self.actions.all())
+        for action in actions:
+            if action.pk is None:
+                action.position = next_position
+                next_position += 1
+            action.report = self
+            action.save()
+        for action in deleted:
+            action.delete()
 
 
 class ReportEvent(models.Model):

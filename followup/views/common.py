@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 
 from followup.models import Cycle, Report
 from responsibilities.access import access_for
-from responsibilities.capabilities import Capability as C
+from responsibilities.capabilities import Capability
 from responsibilities.models import Municipality
 
 # Municipality-wide capabilities that open the dashboard and the exports.
-OVERSEEING = (C.READ_REPORTS, C.REVIEW_FOLLOWUP, C.MANAGE_CYCLES)
+OVERSEEING = (Capability.READ_REPORTS, Capability.REVIEW_FOLLOWUP, Capability.MANAGE_CYCLES)
 PENDING_INPUT = "followup_pending_input"
 
 

@@ -15,7 +15,7 @@ from followup.forms import BoardReportForm
 from followup.models import Action, Answer, Report
 from followup.views.common import cycle_for
 from responsibilities.access import access_for
-from responsibilities.capabilities import Capability as C
+from responsibilities.capabilities import Capability
 
 
 @login_required
@@ -24,8 +24,8 @@ def dashboard(request, municipality, pk):
     access = access_for(request)
     # Reviewers and managers follow every unit's progress; readers see approved reports only.
     sees_progress = access.in_municipality(
-        C.REVIEW_FOLLOWUP, cycle.municipality
-    ) or access.in_municipality(C.MANAGE_CYCLES, cycle.municipality)
+        Capability.REVIEW_FOLLOWUP, cycle.municipality
+    ) or access.in_municipality(Capability.MANAGE_CYCLES, cycle.municipality)
     visible = Report.objects.visible_to(request.user)
     listed = (Report.objects if sees_progress else visible).filter(cycle=cycle)
     reports = list(listed.select_related("unit").order_by("unit__path"))
@@ -60,7 +60,9 @@ def dashboard(request, municipality, pk):
             else [],
             "matrix": stats.attainment_matrix(cycle, visible, previous),
             "sees_progress": sees_progress,
-            "can_record_board": access.in_municipality(C.REVIEW_FOLLOWUP, cycle.municipality),
+            "can_record_board": access.in_municipality(
+                Capability.REVIEW_FOLLOWUP, cycle.municipality
+            ),
             "board_form": BoardReportForm(
                 prefix="board",
                 initial={"date": cycle.board_date, "paragraph": cycle.board_paragraph},
