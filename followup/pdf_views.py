@@ -55,10 +55,7 @@ class Entry:
 
 def reader_municipality(request, slug) -> Municipality:
     """The municipality, for someone who reads its reports municipality-wide."""
-    municipality = municipality_for(request, slug)
-    if not access_for(request).in_municipality(Capability.READ_REPORTS, municipality):
-        raise Http404
-    return municipality
+    return municipality_for(request, slug, Capability.READ_REPORTS)
 
 
 def file_for(request, slug, pk) -> ReportFile:

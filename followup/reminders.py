@@ -260,3 +260,10 @@ def report_returned(report_id) -> int:
     ]
     notify_many(rows)
     return len(rows)
+
+
+def run_daily() -> int:
+    """The daily follow-up job: catch up on "cycle opened" notices a lost task would have
+    created, then the report and action reminders (each idempotent)."""
+    open_cycles = Cycle.objects.filter(status=Cycle.Status.OPEN).values_list("pk", flat=True)
+    return sum(cycle_opened(pk) for pk in open_cycles) + scan_reports() + scan_actions()

@@ -130,6 +130,7 @@ class RenderedPDF:
 
 
 def cache_dir() -> Path:
+    """Where the programme PDFs are kept (render_html_pdf's default folder)."""
     return Path(settings.MEDIA_ROOT) / "pdf"
 
 
@@ -162,10 +163,11 @@ def write_pdf(html: str) -> bytes:
     )
 
 
-def render_html_pdf(html: str) -> RenderedPDF:
-    """The PDF for this HTML, rendered only if no PDF of the same content exists yet."""
+def render_html_pdf(html: str, folder: str = "pdf") -> RenderedPDF:
+    """The PDF for this HTML, stored as `<folder>/<content key>.pdf` under MEDIA_ROOT and
+    rendered only if no PDF of the same content exists there yet."""
     key = content_key(html)
-    path = cache_dir() / f"{key}.pdf"
+    path = Path(settings.MEDIA_ROOT) / folder / f"{key}.pdf"
     if not path.is_file():
         path.parent.mkdir(parents=True, exist_ok=True)
         data = write_pdf(html)

@@ -19,6 +19,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from responsibilities.capabilities import Capability
@@ -322,6 +323,21 @@ class Access:
     def member_of(self, municipality) -> bool:
         """Holds any role in the municipality."""
         return getattr(municipality, "pk", municipality) in self.municipality_ids
+
+
+def municipality_for(request, slug: str, capability: str | None = None) -> Municipality:
+    """The municipality in the address, for a person who holds `capability` for the whole of
+    it (or, without one, any role in it); 404 for everyone else. Every page scoped to one
+    municipality starts here."""
+    municipality = Municipality.objects.filter(slug=slug).first()
+    access = access_for(request)
+    if municipality is None or not (
+        access.in_municipality(capability, municipality)
+        if capability
+        else access.member_of(municipality)
+    ):
+        raise Http404
+    return municipality
 
 
 def access_for(request) -> Access:

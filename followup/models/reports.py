@@ -6,7 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +45,34 @@ class ReportQuerySet(models.QuerySet):
 
     def for_municipality(self, municipality):
         return self.filter(cycle__version__programme__municipality=municipality)
+
+    def with_contents(self):
+        """Reports with everything the report pages and PDFs show, in a fixed number of
+        queries."""
+        return self.select_related(
+            "unit", "cycle__version__programme__municipality"
+        ).prefetch_related(
+            Prefetch(
+                "cycle__questions",
+                queryset=Question.objects.select_related("area").order_by("position"),
+            ),
+            Prefetch(
+                "answers",
+                queryset=Answer.objects.select_related("question__area").order_by(
+                    "question__position"
+                ),
+            ),
+            Prefetch(
+                "actions",
+                queryset=Action.objects.select_related("responsible_role").order_by(
+                    "position", "pk"
+                ),
+            ),
+            Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "pk")),
+            Prefetch(
+                "events", queryset=ReportEvent.objects.select_related("by").order_by("at", "pk")
+            ),
+        )
 
     def not_submitted(self):
         """Reports still waiting for their unit (drafts and returned ones)."""

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,13 +16,9 @@ from followup.forms import (
     ReturnForm,
 )
 from followup.models import (
-    Action,
-    Answer,
     Attachment,
     InvalidTransition,
-    Question,
     Report,
-    ReportEvent,
     StaleRevision,
 )
 from followup.views.common import (
@@ -39,21 +34,6 @@ from responsibilities.models import Role
 MAX_EXTRA_ROWS = 20
 
 
-def with_contents(queryset=None):
-    """Reports with everything the report pages show, in a fixed number of queries."""
-    queryset = queryset if queryset is not None else Report.objects.all()
-    return queryset.prefetch_related(
-        Prefetch(
-            "cycle__questions",
-            queryset=Question.objects.select_related("area").order_by("position"),
-        ),
-        Prefetch("answers", queryset=Answer.objects.select_related("question")),
-        Prefetch("actions", queryset=Action.objects.select_related("responsible_role")),
-        Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at")),
-        Prefetch("events", queryset=ReportEvent.objects.select_related("by").order_by("at", "pk")),
-    )
-
-
 def answers_by_area(report):
     """[(area or None, [(question, answer or None)])] in question order."""
     answers = {answer.question_id: answer for answer in report.answers.all()}
@@ -65,7 +45,7 @@ def answers_by_area(report):
 
 @login_required
 def report_detail(request, municipality, pk):
-    report = report_for(request, municipality, pk, with_contents())
+    report = report_for(request, municipality, pk, Report.objects.with_contents())
     access = access_for(request)
     reviewer = access.in_municipality(Capability.REVIEW_FOLLOWUP, report.cycle.municipality)
     context = {
@@ -126,7 +106,7 @@ def _int(value) -> int | None:
 
 @login_required_keeping_input
 def report_edit(request, municipality, pk):
-    report = report_for(request, municipality, pk, with_contents())
+    report = report_for(request, municipality, pk, Report.objects.with_contents())
     require(request, Capability.SUBMIT_FOLLOWUP, unit=report.unit)
     if not report.is_editable:
         messages.info(request, _("This report cannot be changed in its current state."))
@@ -177,7 +157,7 @@ def report_edit(request, municipality, pk):
         here["Location"] += f"?rader={rows}#actions"
         return here
     if intent == "submit":
-        report = report_for(request, municipality, pk, with_contents())
+        report = report_for(request, municipality, pk, Report.objects.with_contents())
         try:
             report.submit(by=request.user)
         except ValidationError as error:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from responsibilities import personal_data
-from responsibilities.access import access_for, people_of
+from responsibilities.access import municipality_for, people_of
 from responsibilities.audit import AuditEvent, record
 from responsibilities.capabilities import Capability
 from responsibilities.forms import AssignmentForm, PersonForm, UnitForm
@@ -35,10 +35,7 @@ PAGE_SIZE = 50
 
 def managed_municipality(request, slug: str) -> Municipality:
     """The municipality in the address, if the user may administer its people; else 404."""
-    municipality = get_object_or_404(Municipality, slug=slug)
-    if not access_for(request).in_municipality(Capability.ADMINISTER_PEOPLE, municipality):
-        raise Http404
-    return municipality
+    return municipality_for(request, slug, Capability.ADMINISTER_PEOPLE)
 
 
 def unit_for(municipality: Municipality, pk: int) -> OrganisationUnit:

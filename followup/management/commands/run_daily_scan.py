@@ -1,19 +1,13 @@
-"""Run every daily scan now, as beat would at night, and send the digests (for demonstration
-and for operators catching up after downtime). Safe to run repeatedly."""
+"""Run every registered daily job now, in the order of the day, as beat would at night (for
+demonstration and for operators catching up after downtime). Safe to run repeatedly."""
 
 from django.core.management.base import BaseCommand
 
-from followup import reminders
-from followup.models import Cycle
-from programmes.revision import scan_revisions
-from responsibilities.access import end_expired_assignments
-from responsibilities.deadlines import notify_yearly_deadlines
-from responsibilities.notifications import collect_digests
-from responsibilities.tasks import send_digest
+from responsibilities import daily
 
 
 class Command(BaseCommand):
-    help = "Runs the daily scans (assignments, revisions, yearly dates, follow-up) and digests."
+    help = "Runs the daily jobs every app registers (assignments, revisions, follow-up, digests)."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -21,23 +15,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, no_email=False, **options):
-        steps = [
-            ("Open cycles announced", self.announce_open_cycles),
-            ("Expired assignments ended", end_expired_assignments),
-            ("Documents due for revision", scan_revisions),
-            ("Yearly-date reminders", notify_yearly_deadlines),
-            ("Follow-up reports checked", reminders.scan_reports),
-            ("Actions checked", reminders.scan_actions),
-        ]
-        for label, step in steps:
-            self.stdout.write(f"{label}: {step()}")
-        if no_email:
-            return
-        sent = sum(1 for digest_id in collect_digests() if send_digest(digest_id))
-        self.stdout.write(self.style.SUCCESS(f"Digest e-mails sent: {sent}"))
-
-    @staticmethod
-    def announce_open_cycles() -> int:
-        """Catch up on "cycle opened" notices a lost task would have created (idempotent)."""
-        open_cycles = Cycle.objects.filter(status=Cycle.Status.OPEN).values_list("pk", flat=True)
-        return sum(reminders.cycle_opened(pk) for pk in open_cycles)
+        for job in daily.jobs():
+            if no_email and job.sends_email:
+                continue
+            self.stdout.write(f"{job.name}: {job.run()}")
