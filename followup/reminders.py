@@ -4,16 +4,31 @@ notifications are unique per (recipient, kind, subject, period)."""
 from collections import defaultdict
 
 from django.conf import settings
+from django.db import models
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from followup.models import Action, Cycle, Report
 from responsibilities.capabilities import Capability, RoleKind
 from responsibilities.deadlines import recipients_by_municipality
 from responsibilities.models import Assignment, UnitPermission
-from responsibilities.notifications import Notification, notify_many
+from responsibilities.notifications import notify_many
+
+
+class Notice(models.TextChoices):
+    """The notification kinds the follow-up sends (registered in FollowupConfig.ready())."""
+
+    CYCLE_OPENED = "cycle_opened", _("Follow-up opened")
+    REPORT_DUE = "report_due", _("Follow-up report due")
+    REPORT_OVERDUE = "report_overdue", _("Follow-up report overdue")
+    REPORT_ESCALATED = "report_escalated", _("Overdue follow-up report escalated")
+    REPORT_RETURNED = "report_returned", _("Follow-up report returned")
+    REPORT_SUBMITTED = "report_submitted", _("Follow-up report submitted")
+    ACTION_DUE = "action_due", _("Action due")
+    ACTION_OVERDUE = "action_overdue", _("Action overdue")
 
 
 def unit_people(unit_ids) -> dict[int, list[int]]:
@@ -94,7 +109,7 @@ def scan_reports(today=None) -> int:
                 rows += [
                     _row(
                         u,
-                        Notification.Kind.REPORT_DUE,
+                        Notice.REPORT_DUE,
                         report,
                         f"due-{min(passed)}d",
                         gettext_noop("The follow-up report of %(unit)s is due on %(date)s."),
@@ -107,7 +122,7 @@ def scan_reports(today=None) -> int:
         rows += [
             _row(
                 u,
-                Notification.Kind.REPORT_OVERDUE,
+                Notice.REPORT_OVERDUE,
                 report,
                 f"overdue-w{week}",
                 gettext_noop("The follow-up report of %(unit)s was due on %(date)s."),
@@ -120,7 +135,7 @@ def scan_reports(today=None) -> int:
             rows += [
                 _row(
                     u,
-                    Notification.Kind.REPORT_ESCALATED,
+                    Notice.REPORT_ESCALATED,
                     report,
                     "escalated",
                     gettext_noop(
@@ -157,9 +172,7 @@ def scan_actions(today=None) -> int:
             rows.append(
                 {
                     "recipient_id": user_id,
-                    "kind": Notification.Kind.ACTION_OVERDUE
-                    if overdue
-                    else Notification.Kind.ACTION_DUE,
+                    "kind": Notice.ACTION_OVERDUE if overdue else Notice.ACTION_DUE,
                     "subject": f"action:{action.pk}",
                     "period": "overdue" if overdue else f"due-{days_before}d",
                     "text": gettext_noop("The action “%(what)s” (%(unit)s) was due on %(date)s.")
@@ -190,7 +203,7 @@ def cycle_opened(cycle_id) -> int:
     rows = [
         _row(
             u,
-            Notification.Kind.CYCLE_OPENED,
+            Notice.CYCLE_OPENED,
             report,
             f"cycle:{cycle.pk}",
             gettext_noop(
@@ -223,7 +236,7 @@ def report_submitted(report_id) -> int:
     rows = [
         _row(
             u,
-            Notification.Kind.REPORT_SUBMITTED,
+            Notice.REPORT_SUBMITTED,
             report,
             f"submitted:{submitted}",
             gettext_noop("%(unit)s has submitted its follow-up report for review."),
@@ -250,7 +263,7 @@ def report_returned(report_id) -> int:
     rows = [
         _row(
             u,
-            Notification.Kind.REPORT_RETURNED,
+            Notice.REPORT_RETURNED,
             report,
             f"returned:{returned.pk if returned else 0}",
             gettext_noop("The follow-up report of %(unit)s was returned: %(comment)s"),

@@ -40,3 +40,7 @@ class ResponsibilitiesConfig(AppConfig):
             sends_email=True,
         )
         post_migrate.connect(daily.schedule_daily_jobs, sender=self)
+
+        from responsibilities.notifications import Notification, register_kinds
+
+        register_kinds(Notification.Kind)

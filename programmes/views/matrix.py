@@ -2,9 +2,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 
+from programmes.matrix import responsibility_matrix
 from responsibilities.access import access_for, municipality_for
 from responsibilities.capabilities import Capability
-from responsibilities.matrix import responsibility_matrix
 
 
 @login_required
@@ -18,7 +18,7 @@ def matrix(request, municipality):
     documents, gaps = responsibility_matrix(municipality)
     return render(
         request,
-        "responsibilities/matrix.html",
+        "programmes/matrix.html",
         {
             "municipality": municipality,
             "documents": documents,
