@@ -1,9 +1,11 @@
 """Governing documents (styrdokument), their versions and their ordered content."""
 
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -287,6 +289,43 @@ class ProgrammeVersion(CountsSaves, models.Model):
         if status != self.Status.DRAFT:
             raise FrozenVersionError(_("This version is no longer a draft and cannot change."))
 
+    @contextmanager
+    def changing(self):
+        """The one way to change a draft's content: a transaction holding the draft's row
+        lock, refused (FrozenVersionError) once the version is no longer a draft."""
+        with transaction.atomic():
+            self.lock_draft()
+            yield self
+
+    def add_section(self, **fields) -> "Section":
+        """A new section at the end of the draft."""
+        with self.changing():
+            last = self.sections.aggregate(last=Max("position"))["last"] or 0
+            return Section.objects.create(version=self, position=last + 1, **fields)
+
+    def add_item(self, section: "Section", *, text: str, role=None) -> "SectionItem":
+        """A new list item at the end of one of the draft's sections."""
+        with self.changing():
+            last = section.items.aggregate(last=Max("position"))["last"] or 0
+            return SectionItem.objects.create(
+                section=section, position=last + 1, text=text, role=role
+            )
+
+    def add_related_document(self, document: "RelatedDocument") -> "RelatedDocument":
+        """An unsaved related document, saved at the end of the draft's list."""
+        with self.changing():
+            last = self.related_documents.aggregate(last=Max("position"))["last"] or 0
+            document.version = self
+            document.position = last + 1
+            document.save()
+            return document
+
+    def remove_part(self, part) -> None:
+        """Delete a section (with its items), an item or a related document of this draft
+        (fetched through the draft, as the editor's lookups do)."""
+        with self.changing():
+            part.delete()
+
     @transaction.atomic
     def delete_draft(self):
         """Remove a draft with its content; adopted and superseded versions stay for good."""
@@ -365,9 +404,8 @@ def save_part(instance, *, based_on: int, **changes):
     when the version is no longer a draft.
     """
     model = type(instance)
-    with transaction.atomic():
-        version = instance if model is ProgrammeVersion else instance.draft_version
-        version.lock_draft()
+    version = instance if model is ProgrammeVersion else instance.draft_version
+    with version.changing():
         current = model.objects.select_for_update().get(pk=instance.pk)
         if current.revision != based_on:
             raise ConflictError(current)
@@ -385,8 +423,7 @@ def swap_positions(instance, siblings, *, up: bool):
     moves happen in one transaction with the draft locked.
     """
     model = type(instance)
-    with transaction.atomic():
-        instance.draft_version.lock_draft()
+    with instance.draft_version.changing():
         rows = list(siblings.select_for_update().order_by("position"))
         index = next(i for i, row in enumerate(rows) if row.pk == instance.pk)
         other_index = index - 1 if up else index + 1
