@@ -31,7 +31,7 @@ urlpatterns = [
     # Public pages last: /<municipality>/ catches every other first path segment.
     path("", include("programmes.urls")),
 ]
-if settings.DEBUG:
+if settings.DEBUG or settings.LOCAL:
     # Follow-up evidence (media/followup/) is served only by its access-checked view.
     urlpatterns += [
         re_path(
