@@ -12,9 +12,12 @@ WORKDIR /app
 COPY requirements.lock pyproject.toml ./
 RUN pip install --require-hashes -r requirements.lock
 COPY . .
-RUN DJANGO_SECRET_KEY=build-only python manage.py compilemessages --ignore=.venv -v 0 \
-    && DJANGO_SECRET_KEY=build-only DJANGO_DEBUG=false python manage.py collectstatic --no-input -v 0 \
+# Build steps touch no service: the embedded local mode lets settings load without them.
+RUN DJANGO_ENV=local python manage.py compilemessages --ignore=.venv -v 0 \
+    && DJANGO_ENV=local python manage.py collectstatic --no-input -v 0 \
     && useradd --system --home /app app && mkdir -p /app/var && chown -R app /app/var
 USER app
+# Production: settings refuse to start without DJANGO_SECRET_KEY, DATABASE_URL, REDIS_URL, EMAIL_URL.
+ENV DJANGO_ENV=production
 EXPOSE 8000
 CMD ["gunicorn", "ale_safety.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-"]

@@ -4,8 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Everything make starts runs in the embedded local mode (SQLite, filesystem broker, mail into
+# var/mail/, a local key) unless the environment says DJANGO_ENV=production. Settings refuse to
+# start in production without DATABASE_URL, REDIS_URL and an e-mail setting.
+export DJANGO_ENV ?= local
 
-.PHONY: install run test lint audit format messages bench clean
+.PHONY: install run dev test lint audit format messages bench clean mutation
 
 install: $(VENV)/.installed
 
@@ -24,6 +28,10 @@ run: install messages
 	$(BIN)/python manage.py run_daily_scan
 	$(BIN)/python manage.py collectstatic --no-input -v 0
 	$(BIN)/python manage.py runlocal --host $(HOST) --port $(PORT)
+
+# The same, with Django's debug pages (tracebacks in the browser): an explicit choice.
+dev: export DJANGO_DEBUG := true
+dev: run
 
 test: install messages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

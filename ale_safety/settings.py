@@ -13,12 +13,31 @@ from ale_safety.env import email_settings, env_bool, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("DJANGO_VAR_DIR", str(BASE_DIR / "var")))
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
-SECRET_KEY = env_str("DJANGO_SECRET_KEY")
-if SECRET_KEY is None:
-    if not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is false.")
-    SECRET_KEY = "insecure-local-development-key-only-used-with-debug-on"  # noqa: S105
+# "production" (the default) needs every service configured; "local" (`make run`, the tests)
+# allows the embedded defaults: SQLite, a filesystem broker, mail into files, a local key.
+DJANGO_ENV = env_str("DJANGO_ENV", "production")
+if DJANGO_ENV not in ("production", "local"):
+    raise ImproperlyConfigured(f"DJANGO_ENV must be production or local, not {DJANGO_ENV!r}")
+LOCAL = DJANGO_ENV == "local"
+# Off unless asked for (`make dev`): `make run` shows the product's own error pages.
+DEBUG = env_bool("DJANGO_DEBUG", False)
+if not LOCAL:
+    _required = {
+        "DJANGO_SECRET_KEY": "the signing key",
+        "DATABASE_URL": "PostgreSQL",
+        "REDIS_URL": "the Celery broker, shared by every host",
+        "EMAIL_URL": "the mail server, or set EMAIL_BACKEND",
+    }
+    _missing = [
+        f"{name} must be set in production ({what})"
+        for name, what in _required.items()
+        if not env_str(name) and not (name == "EMAIL_URL" and env_str("EMAIL_BACKEND"))
+    ]
+    if _missing:
+        raise ImproperlyConfigured(
+            "; ".join(_missing) + ". DJANGO_ENV=local allows the embedded defaults for a local run."
+        )
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "insecure-local-key-only-used-with-django-env-local")
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
@@ -256,12 +275,12 @@ CONTENT_SECURITY_POLICY = {
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_CALLABLE = "ale_safety.views.locked_out"
+AXES_LOCKOUT_CALLABLE = "responsibilities.views.account.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0 if DEBUG else 1)
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0 if LOCAL else 1)
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-if not DEBUG:
+if not LOCAL:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

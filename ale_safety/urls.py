@@ -6,6 +6,8 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from ale_safety import views
+from programmes.views.matrix import matrix
+from responsibilities import urls_manage
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -16,11 +18,20 @@ urlpatterns = [
     path("", include("responsibilities.notification_urls")),
     # Internal follow-up pages under a fixed prefix, before the public catch-all.
     path("uppfoljning/<slug:municipality>/", include("followup.urls")),
-    path("hantera/", include("responsibilities.urls_manage")),
+    path(
+        "hantera/",
+        include(
+            (
+                [path("<slug:municipality>/ansvar/", matrix, name="matrix")]
+                + urls_manage.urlpatterns,
+                urls_manage.app_name,
+            )
+        ),
+    ),
     # Public pages last: /<municipality>/ catches every other first path segment.
     path("", include("programmes.urls")),
 ]
-if settings.DEBUG:
+if settings.DEBUG or settings.LOCAL:
     # Follow-up evidence (media/followup/) is served only by its access-checked view.
     urlpatterns += [
         re_path(

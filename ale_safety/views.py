@@ -68,12 +68,6 @@ def healthz(request):
     return JsonResponse(body, status=200 if healthy else 503)
 
 
-def locked_out(request, *args, **kwargs):
-    """django-axes' lockout response: a Swedish page with the cool-off time, status 429."""
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
-
-
 def accessibility(request):
     return render(request, "site/accessibility.html")
 

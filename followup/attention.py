@@ -8,7 +8,7 @@ from django.utils import timezone
 from followup.models import Action, Cycle, Report
 from responsibilities.access import municipalities_with, units_with
 from responsibilities.attention import Panel, register
-from responsibilities.capabilities import Capability as C
+from responsibilities.capabilities import Capability
 
 ACTIONS_DUE_WITHIN_DAYS = 30
 LATEST_APPROVED = 5
@@ -18,13 +18,13 @@ REPORT_RELATED = ("unit", "cycle__version__programme__municipality")
 @register
 def followup_panels(user, access):
     today = timezone.localdate()
-    if access.anywhere(C.REVIEW_FOLLOWUP):
+    if access.anywhere(Capability.REVIEW_FOLLOWUP):
         waiting = list(
             Report.objects.filter(
                 status=Report.Status.SUBMITTED,
                 cycle__status=Cycle.Status.OPEN,
                 cycle__version__programme__municipality__in=municipalities_with(
-                    user, C.REVIEW_FOLLOWUP
+                    user, Capability.REVIEW_FOLLOWUP
                 ),
             )
             .select_related(*REPORT_RELATED)
@@ -32,12 +32,12 @@ def followup_panels(user, access):
         )
         if waiting:
             yield Panel("followup/_attention_to_review.html", waiting, order=30)
-    if access.anywhere(C.MANAGE_CYCLES):
+    if access.anywhere(Capability.MANAGE_CYCLES):
         overdue = list(
             Report.objects.overdue(today)
             .filter(
                 cycle__version__programme__municipality__in=municipalities_with(
-                    user, C.MANAGE_CYCLES
+                    user, Capability.MANAGE_CYCLES
                 )
             )
             .select_related(*REPORT_RELATED)
@@ -45,8 +45,8 @@ def followup_panels(user, access):
         )
         if overdue:
             yield Panel("followup/_attention_overdue.html", overdue, order=40)
-    if access.anywhere(C.SUBMIT_FOLLOWUP):
-        own_units = units_with(user, C.SUBMIT_FOLLOWUP)
+    if access.anywhere(Capability.SUBMIT_FOLLOWUP):
+        own_units = units_with(user, Capability.SUBMIT_FOLLOWUP)
         own = list(
             Report.objects.filter(unit__in=own_units, cycle__status=Cycle.Status.OPEN)
             .select_related(*REPORT_RELATED)
@@ -70,8 +70,10 @@ def followup_panels(user, access):
             action.is_late = action.due_on < today
         if actions:
             yield Panel("followup/_attention_actions.html", actions, order=6)
-    readers_only = not access.anywhere(C.SUBMIT_FOLLOWUP) and not access.anywhere(C.REVIEW_FOLLOWUP)
-    if readers_only and access.anywhere(C.READ_REPORTS):
+    readers_only = not access.anywhere(Capability.SUBMIT_FOLLOWUP) and not access.anywhere(
+        Capability.REVIEW_FOLLOWUP
+    )
+    if readers_only and access.anywhere(Capability.READ_REPORTS):
         approved = list(
             Report.objects.visible_to(user)
             .filter(status__in=Report.APPROVED_STATES)

@@ -14,9 +14,6 @@ from programmes.models import ProgrammeVersion
 from responsibilities.capabilities import RoleKind
 from responsibilities.models import Municipality, Role, User
 
-A = Attainment
-S = Report.Status
-
 
 def _at(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
@@ -96,16 +93,25 @@ def _ale(municipality: Municipality) -> None:
     )
     last.open(by=chief)
     plan = {
-        "Sektor kommunstyrelsen": (S.REPORTED, [A.MET, A.PARTLY_MET]),
-        "Sektor utbildning": (S.REPORTED, [A.PARTLY_MET, A.MET, A.NOT_MET]),
-        "Sektor arbetsliv och stöd": (S.RETURNED, [A.NOT_ASSESSED, A.PARTLY_MET]),
-        "Sektor samhällsbyggnad": (S.APPROVED, [A.MET, A.NOT_MET, A.PARTLY_MET]),
-        "Ale bostadsbolag AB": (S.APPROVED, [A.MET]),
-        "Ale energibolag AB": (S.DRAFT, []),
+        "Sektor kommunstyrelsen": (Report.Status.REPORTED, [Attainment.MET, Attainment.PARTLY_MET]),
+        "Sektor utbildning": (
+            Report.Status.REPORTED,
+            [Attainment.PARTLY_MET, Attainment.MET, Attainment.NOT_MET],
+        ),
+        "Sektor arbetsliv och stöd": (
+            Report.Status.RETURNED,
+            [Attainment.NOT_ASSESSED, Attainment.PARTLY_MET],
+        ),
+        "Sektor samhällsbyggnad": (
+            Report.Status.APPROVED,
+            [Attainment.MET, Attainment.NOT_MET, Attainment.PARTLY_MET],
+        ),
+        "Ale bostadsbolag AB": (Report.Status.APPROVED, [Attainment.MET]),
+        "Ale energibolag AB": (Report.Status.DRAFT, []),
     }
     for report in last.reports.select_related("unit", "cycle"):
-        status, levels = plan.get(report.unit.name, (S.DRAFT, []))
-        if status == S.DRAFT:
+        status, levels = plan.get(report.unit.name, (Report.Status.DRAFT, []))
+        if status == Report.Status.DRAFT:
             continue
         _fill(report, levels)
         if report.unit.name == "Sektor utbildning":
@@ -138,7 +144,7 @@ def _ale(municipality: Municipality) -> None:
             )
         by = people.get(report.unit.name)
         report.submit(by=by)
-        if status == S.RETURNED:
+        if status == Report.Status.RETURNED:
             report.return_(
                 by=chief,
                 comment="Måluppfyllelsen för krisberedskap är inte bedömd. "
@@ -146,7 +152,7 @@ def _ale(municipality: Municipality) -> None:
             )
             continue
         report.approve(by=chief)
-        if status == S.REPORTED:
+        if status == Report.Status.REPORTED:
             report.record_committee(by=chief, date=datetime.date(2026, 3, 12), paragraph="24")
     last.close(by=chief)
     # Two units had no approved report when the board was told: listed on purpose.
@@ -163,10 +169,10 @@ def _ale(municipality: Municipality) -> None:
         board_recorded_at=_at(datetime.date(2026, 4, 23)),
     )
     for to_status, day in (
-        (S.SUBMITTED, datetime.date(2026, 1, 28)),
-        (S.RETURNED, datetime.date(2026, 2, 5)),
-        (S.APPROVED, datetime.date(2026, 2, 10)),
-        (S.REPORTED, datetime.date(2026, 3, 13)),
+        (Report.Status.SUBMITTED, datetime.date(2026, 1, 28)),
+        (Report.Status.RETURNED, datetime.date(2026, 2, 5)),
+        (Report.Status.APPROVED, datetime.date(2026, 2, 10)),
+        (Report.Status.REPORTED, datetime.date(2026, 3, 13)),
     ):
         ReportEvent.objects.filter(report__cycle=last, to_status=to_status).update(at=_at(day))
     Report.objects.filter(cycle=last, submitted_at__isnull=False).update(
@@ -189,9 +195,12 @@ def _ale(municipality: Municipality) -> None:
     Cycle.objects.filter(pk=current.pk).update(opened_at=_at(datetime.date(2026, 11, 1)))
     for report in current.reports.select_related("unit", "cycle"):
         if report.unit.name == "Sektor utbildning":
-            _fill(report, [A.PARTLY_MET, A.MET], complete=False)
+            _fill(report, [Attainment.PARTLY_MET, Attainment.MET], complete=False)
         elif report.unit.name == "Sektor samhällsbyggnad":
-            _fill(report, [A.MET, A.PARTLY_MET, A.PARTLY_MET, A.MET])
+            _fill(
+                report,
+                [Attainment.MET, Attainment.PARTLY_MET, Attainment.PARTLY_MET, Attainment.MET],
+            )
             report.submit(by=people["Sektor samhällsbyggnad"])
             ReportEvent.objects.filter(report=report).update(at=_at(datetime.date(2026, 11, 18)))
             Report.objects.filter(pk=report.pk).update(

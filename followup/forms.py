@@ -6,10 +6,9 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from followup import filetypes
-from followup.models import Action, Answer, Attachment, Attainment, Cycle, Question
+from followup.models import Action, Answer, Attainment, Cycle, Question
 from programmes.models import ProgrammeVersion
 from programmes.references import ParagraphFormField, validate_not_future
 from responsibilities.fields import DateInput, SensibleDateField
@@ -178,30 +177,20 @@ class ReportAnswersForm(forms.Form):
             groups.setdefault(question.area, []).append((question, self[f"q{question.pk}"]))
         return list(groups.items())
 
-    def save(self, report, *, by=None):
-        new, changed = [], []
+    def values(self) -> list[tuple[Question, object]]:
+        """(question, value in its answer column) for every question, from the cleaned data."""
+        values = []
         for question in self.questions:
             value = self.cleaned_data.get(f"q{question.pk}")
             if question.answer_type == Question.AnswerType.YES_NO:
                 value = {"yes": True, "no": False}.get(value)
-            column = Answer.FIELD_FOR_TYPE[question.answer_type]
-            if value is None and column in ("attainment", "text"):
+            if value is None and Answer.FIELD_FOR_TYPE[question.answer_type] in (
+                "attainment",
+                "text",
+            ):
                 value = ""
-            answer = self.answers.get(question.pk)
-            if answer is None:
-                if value in (None, ""):
-                    continue
-                answer = Answer(report=report, question=question)
-                setattr(answer, column, value)
-                new.append(answer)
-            elif getattr(answer, column) != value:
-                setattr(answer, column, value)
-                changed.append(answer)
-        # With their history rows: the report's history says which answer changed, by whom.
-        bulk_create_with_history(new, Answer, default_user=by)
-        bulk_update_with_history(
-            changed, Answer, ["attainment", "text", "yes_no", "number", "date"], default_user=by
-        )
+            values.append((question, value))
+        return values
 
 
 class ActionForm(forms.ModelForm):
@@ -295,17 +284,3 @@ class AttachmentForm(forms.Form):
             )
         upload.detected_content_type = filetypes.content_type_for(kind, extension)
         return upload
-
-    def save(self, report, *, by):
-        upload = self.cleaned_data.get("file")
-        if not upload:
-            return None
-        return Attachment.objects.create(
-            report=report,
-            file=upload,
-            original_name=Path(upload.name).name[:200],
-            content_type=upload.detected_content_type,
-            size=upload.size,
-            description=self.cleaned_data.get("description", ""),
-            uploaded_by=by,
-        )

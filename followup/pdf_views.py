@@ -21,11 +21,9 @@ from followup.views.common import municipality_for, report_for
 from programmes.pdf_views import content_disposition
 from responsibilities.access import access_for
 from responsibilities.audit import AuditEvent, record
-from responsibilities.capabilities import Capability as C
+from responsibilities.capabilities import Capability
 from responsibilities.fields import parse_int
 from responsibilities.models import Municipality, OrganisationUnit
-
-K = ReportFile.Kind
 
 
 @dataclass
@@ -41,9 +39,9 @@ class Entry:
 
     @property
     def label(self) -> str:
-        if self.kind == K.BOARD:
+        if self.kind == ReportFile.Kind.BOARD:
             return _("Consolidated report for the executive board (all units)")
-        if self.kind == K.COMMITTEE:
+        if self.kind == ReportFile.Kind.COMMITTEE:
             return _("Consolidated report for %(name)s") % {"name": self.unit.name}
         return self.unit.name
 
@@ -58,10 +56,7 @@ class Entry:
 
 def reader_municipality(request, slug) -> Municipality:
     """The municipality, for someone who reads its reports municipality-wide."""
-    municipality = municipality_for(request, slug)
-    if not access_for(request).in_municipality(C.READ_REPORTS, municipality):
-        raise Http404
-    return municipality
+    return municipality_for(request, slug, Capability.READ_REPORTS)
 
 
 def file_for(request, slug, pk) -> ReportFile:
@@ -76,13 +71,13 @@ def file_for(request, slug, pk) -> ReportFile:
     access = access_for(request)
     if not access.member_of(municipality):
         raise Http404
-    if row.kind == K.UNIT:
+    if row.kind == ReportFile.Kind.UNIT:
         visible = Report.objects.visible_to(request.user).filter(
             cycle=row.cycle_id, unit=row.unit_id
         )
         if not visible.exists():
             raise Http404
-    elif not access.in_municipality(C.READ_REPORTS, municipality):
+    elif not access.in_municipality(Capability.READ_REPORTS, municipality):
         raise Http404
     return row
 
@@ -147,15 +142,19 @@ def _cycle_entries(cycle, reports_of_cycle, files, committees):
             kind, cycle, unit, files.get((kind, cycle.pk, unit.pk if unit else None)), changed
         )
 
-    entries = [entry(K.BOARD)]
+    entries = [entry(ReportFile.Kind.BOARD)]
     for committee in committees:
 
         def under(report, path=committee.path):
             return report.unit.path.startswith(path)
 
         if any(under(r) for r in reports_of_cycle):
-            entries.append(entry(K.COMMITTEE, committee, under))
-    units = [entry(K.UNIT, r.unit, changed=r.updated_at) for r in reports_of_cycle if r.is_approved]
+            entries.append(entry(ReportFile.Kind.COMMITTEE, committee, under))
+    units = [
+        entry(ReportFile.Kind.UNIT, r.unit, changed=r.updated_at)
+        for r in reports_of_cycle
+        if r.is_approved
+    ]
     return entries, units
 
 
@@ -170,21 +169,21 @@ def reports_request(request, municipality):
         pk=_int(request.POST.get("cycle")),
     )
     unit = None
-    if kind == K.COMMITTEE:
+    if kind == ReportFile.Kind.COMMITTEE:
         unit = get_object_or_404(
             OrganisationUnit,
             pk=_int(request.POST.get("unit")),
             municipality=municipality,
             kind=OrganisationUnit.Kind.COMMITTEE,
         )
-    elif kind == K.UNIT:
+    elif kind == ReportFile.Kind.UNIT:
         report = get_object_or_404(
             Report.objects.visible_to(request.user).select_related("unit"),
             cycle=cycle,
             unit=_int(request.POST.get("unit")),
         )
         unit = report.unit
-    elif kind != K.BOARD:
+    elif kind != ReportFile.Kind.BOARD:
         raise Http404
     row = ask(request, kind=kind, cycle=cycle, unit=unit)
     messages.success(request, _("The PDF has been requested. It is ready in a moment."))
@@ -201,13 +200,16 @@ def report_pdf(request, municipality, pk):
     """A unit report's PDF: its state, and asking for it (POST)."""
     report = report_for(request, municipality, pk)
     if request.method == "POST":
-        ask(request, kind=K.UNIT, cycle=report.cycle, unit=report.unit)
+        ask(request, kind=ReportFile.Kind.UNIT, cycle=report.cycle, unit=report.unit)
         messages.success(request, _("The PDF has been requested. It is ready in a moment."))
         return redirect("followup:report_pdf", municipality=municipality, pk=report.pk)
     row = ReportFile.objects.filter(
-        kind=K.UNIT, cycle=report.cycle_id, unit=report.unit_id, language=get_language()
+        kind=ReportFile.Kind.UNIT,
+        cycle=report.cycle_id,
+        unit=report.unit_id,
+        language=get_language(),
     ).first()
-    entry = Entry(K.UNIT, report.cycle, report.unit, row, report.updated_at)
+    entry = Entry(ReportFile.Kind.UNIT, report.cycle, report.unit, row, report.updated_at)
     return render(
         request,
         "followup/report_pdf.html",
@@ -234,15 +236,17 @@ def file_status(request, municipality, pk):
 
 
 def _changed(row: ReportFile):
-    scope = reports.scope_reports(row.cycle, row.unit if row.kind == K.COMMITTEE else None)
-    if row.kind == K.UNIT:
+    scope = reports.scope_reports(
+        row.cycle, row.unit if row.kind == ReportFile.Kind.COMMITTEE else None
+    )
+    if row.kind == ReportFile.Kind.UNIT:
         scope = scope.filter(unit=row.unit_id)
     return reports.newest(scope)
 
 
 def _page_of(row: ReportFile) -> str:
     slug = row.cycle.version.programme.municipality.slug
-    if row.kind == K.UNIT:
+    if row.kind == ReportFile.Kind.UNIT:
         report = Report.objects.filter(cycle=row.cycle_id, unit=row.unit_id).first()
         if report is not None:
             return reverse("followup:report_pdf", args=[slug, report.pk])

@@ -4,27 +4,45 @@ notifications are unique per (recipient, kind, subject, period)."""
 from collections import defaultdict
 
 from django.conf import settings
+from django.db import models
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from followup.models import Action, Cycle, Report
 from responsibilities.capabilities import Capability, RoleKind
 from responsibilities.deadlines import recipients_by_municipality
 from responsibilities.models import Assignment, UnitPermission, User
-from responsibilities.notifications import Notification, notify, notify_many
+from responsibilities.notifications import notify, notify_many
 
-K = Notification.Kind
+
+class Notice(models.TextChoices):
+    """The notification kinds the follow-up sends (registered in FollowupConfig.ready())."""
+
+    CYCLE_OPENED = "cycle_opened", _("Follow-up opened")
+    REPORT_DUE = "report_due", _("Follow-up report due")
+    REPORT_OVERDUE = "report_overdue", _("Follow-up report overdue")
+    REPORT_ESCALATED = "report_escalated", _("Overdue follow-up report escalated")
+    REPORT_RETURNED = "report_returned", _("Follow-up report returned")
+    REPORT_SUBMITTED = "report_submitted", _("Follow-up report submitted")
+    REPORT_APPROVED = "report_approved", _("Follow-up report approved")
+    ACTION_DUE = "action_due", _("Action due")
+    ACTION_OVERDUE = "action_overdue", _("Action overdue")
 
 
 def unit_people(unit_ids) -> dict[int, list[int]]:
     """People who submit each unit's report (hold submit_followup for the unit). One query."""
-    rows = UnitPermission.objects.filter(
-        permission__codename=Capability.SUBMIT_FOLLOWUP,
-        content_object_id__in=unit_ids,
-        user__is_active=True,
-    ).values_list("content_object_id", "user_id")
+    rows = (
+        UnitPermission.objects.in_force()
+        .filter(
+            permission__codename=Capability.SUBMIT_FOLLOWUP,
+            content_object_id__in=unit_ids,
+            user__is_active=True,
+        )
+        .values_list("content_object_id", "user_id")
+    )
     people = defaultdict(list)
     for unit_id, user_id in rows:
         people[unit_id].append(user_id)
@@ -92,7 +110,7 @@ def scan_reports(today=None) -> int:
                 rows += [
                     _row(
                         u,
-                        K.REPORT_DUE,
+                        Notice.REPORT_DUE,
                         report,
                         f"due-{min(passed)}d",
                         gettext_noop("The follow-up report of %(unit)s is due on %(date)s."),
@@ -105,7 +123,7 @@ def scan_reports(today=None) -> int:
         rows += [
             _row(
                 u,
-                K.REPORT_OVERDUE,
+                Notice.REPORT_OVERDUE,
                 report,
                 f"overdue-w{week}",
                 gettext_noop("The follow-up report of %(unit)s was due on %(date)s."),
@@ -118,7 +136,7 @@ def scan_reports(today=None) -> int:
             rows += [
                 _row(
                     u,
-                    K.REPORT_ESCALATED,
+                    Notice.REPORT_ESCALATED,
                     report,
                     "escalated",
                     gettext_noop(
@@ -155,7 +173,7 @@ def scan_actions(today=None) -> int:
             rows.append(
                 {
                     "recipient_id": user_id,
-                    "kind": K.ACTION_OVERDUE if overdue else K.ACTION_DUE,
+                    "kind": Notice.ACTION_OVERDUE if overdue else Notice.ACTION_DUE,
                     "subject": f"action:{action.pk}",
                     "period": "overdue" if overdue else f"due-{days_before}d",
                     "text": gettext_noop("The action “%(what)s” (%(unit)s) was due on %(date)s.")
@@ -186,7 +204,7 @@ def cycle_opened(cycle_id) -> int:
     rows = [
         _row(
             u,
-            K.CYCLE_OPENED,
+            Notice.CYCLE_OPENED,
             report,
             f"cycle:{cycle.pk}",
             gettext_noop(
@@ -220,7 +238,7 @@ def report_submitted(report_id) -> int:
     rows = [
         _row(
             u,
-            K.REPORT_SUBMITTED,
+            Notice.REPORT_SUBMITTED,
             report,
             f"submitted:{submitted.pk if submitted else 0}",
             gettext_noop("%(unit)s has submitted its follow-up report for review."),
@@ -254,7 +272,7 @@ def report_approved(report, event) -> int:
     for user_id in unit_people([report.unit_id]).get(report.unit_id, []):
         told += notify(
             User(pk=user_id),
-            K.REPORT_APPROVED,
+            Notice.REPORT_APPROVED,
             f"report:{report.pk}",
             f"approved:{event.pk}",
             text,
@@ -272,7 +290,7 @@ def report_returned(report_id) -> int:
     rows = [
         _row(
             u,
-            K.REPORT_RETURNED,
+            Notice.REPORT_RETURNED,
             report,
             f"returned:{returned.pk if returned else 0}",
             gettext_noop("The follow-up report of %(unit)s was returned: %(comment)s"),
@@ -282,3 +300,10 @@ def report_returned(report_id) -> int:
     ]
     notify_many(rows)
     return len(rows)
+
+
+def run_daily() -> int:
+    """The daily follow-up job: catch up on "cycle opened" notices a lost task would have
+    created, then the report and action reminders (each idempotent)."""
+    open_cycles = Cycle.objects.filter(status=Cycle.Status.OPEN).values_list("pk", flat=True)
+    return sum(cycle_opened(pk) for pk in open_cycles) + scan_reports() + scan_actions()

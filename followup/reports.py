@@ -7,8 +7,6 @@ PDFs are rendered with programmes.pdf (same fetcher, stylesheet and PDF/A-2a var
 under MEDIA_ROOT/followup/pdf/<content hash>.pdf, which is never served as plain media.
 """
 
-import os
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,12 +21,10 @@ from followup import stats
 from followup.models import (
     Action,
     Answer,
-    Attachment,
     Attainment,
     Cycle,
     Question,
     Report,
-    ReportEvent,
     ReportFile,
 )
 from programmes import pdf
@@ -39,25 +35,6 @@ SCALE_ORDER = [level for level, _label in Attainment.choices]
 
 
 # --- Data ------------------------------------------------------------------------------------
-
-
-def with_contents(queryset=None):
-    """Reports with everything the PDFs show, in a fixed number of queries."""
-    queryset = queryset if queryset is not None else Report.objects.all()
-    return queryset.select_related(
-        "unit", "cycle__version__programme__municipality"
-    ).prefetch_related(
-        Prefetch(
-            "answers",
-            queryset=Answer.objects.select_related("question__area").order_by("question__position"),
-        ),
-        Prefetch(
-            "actions",
-            queryset=Action.objects.select_related("responsible_role").order_by("position", "pk"),
-        ),
-        Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "pk")),
-        Prefetch("events", queryset=ReportEvent.objects.select_related("by").order_by("at", "pk")),
-    )
 
 
 def cycle_questions(cycle: Cycle) -> list[Question]:
@@ -93,11 +70,11 @@ class UnitDocument:
 
 
 def unit_document(report: Report) -> UnitDocument:
-    """A report from `with_contents()`, arranged for the PDF."""
+    """A report from `Report.objects.with_contents()`, arranged for the PDF."""
     answers = {answer.question_id: answer for answer in report.answers.all()}
     areas = [
         (label, [(question, answers.get(question.pk)) for question in questions])
-        for label, questions in group_by_area(cycle_questions(report.cycle))
+        for label, questions in group_by_area(report.cycle.questions.all())
     ]
     events = [(event, person_name(event.by)) for event in report.events.all()]
     return UnitDocument(report=report, areas=areas, events=events)
@@ -346,25 +323,16 @@ def pdf_path(relative: str) -> Path:
 
 def store_pdf(html: str) -> tuple[str, str]:
     """(content key, path under MEDIA_ROOT) of the PDF of this HTML, rendered only if no file
-    of the same content exists yet."""
-    key = pdf.content_key(html)
-    relative = f"{FOLDER}/{key}.pdf"
-    path = pdf_path(relative)
-    if not path.is_file():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = pdf.write_pdf(html)
-        # Write then rename, so a concurrent reader never sees half a file.
-        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".part", delete=False) as tmp:
-            tmp.write(data)
-        os.replace(tmp.name, path)
-    return key, relative
+    of the same content exists yet (programmes.pdf.render_html_pdf in the reports' folder)."""
+    rendered = pdf.render_html_pdf(html, folder=FOLDER)
+    return rendered.key, f"{FOLDER}/{rendered.key}.pdf"
 
 
 def file_html(row: ReportFile) -> tuple[str, object]:
     """(print HTML, newest change among its reports) for a file row, from fresh data."""
     cycle = Cycle.objects.with_programme().get(pk=row.cycle_id)
     if row.kind == ReportFile.Kind.UNIT:
-        report = with_contents().get(cycle=cycle, unit=row.unit_id)
+        report = Report.objects.with_contents().get(cycle=cycle, unit=row.unit_id)
         document = unit_document(report)
         return unit_html(document, language=row.language), document.source_updated_at
     committee = row.unit if row.kind == ReportFile.Kind.COMMITTEE else None

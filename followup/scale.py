@@ -347,7 +347,7 @@ class Generator:
             # The rows sync_permissions() writes for an active assignment (and none otherwise).
             active = not ended and (ends_on is None or ends_on >= self.today)
             if active:
-                self.grant(pk, m, kind, where, subtree)
+                self.grant(pk, m, kind, where, subtree, period=(started, ends_on))
             return pk
 
         person("sakerhetschef", "Sara", "Säkerhetschef", R.SECURITY_CHIEF)
@@ -392,8 +392,9 @@ class Generator:
         )
         self.programme(rng, m, slug, kf, roles, reporting, chiefs, people)
 
-    def grant(self, user_id, municipality_id, kind, where, subtree):
+    def grant(self, user_id, municipality_id, kind, where, subtree, *, period):
         capabilities = sorted(capabilities_of(kind))
+        dates = {"valid_from": period[0], "valid_until": period[1]}
         if where is None or is_municipality_wide(kind):
             for codename in capabilities:
                 self.w.add(
@@ -401,6 +402,7 @@ class Generator:
                     user_id=user_id,
                     content_object_id=municipality_id,
                     permission_id=self.permissions[Municipality][codename],
+                    **dates,
                 )
         if where is not None:
             for unit_id in subtree[where["id"]]:
@@ -410,6 +412,7 @@ class Generator:
                         user_id=user_id,
                         content_object_id=unit_id,
                         permission_id=self.permissions[OrganisationUnit][codename],
+                        **dates,
                     )
 
     # The programme, its cycles and reports.

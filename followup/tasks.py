@@ -15,8 +15,8 @@ logger = logging.getLogger(__name__)
 
 @shared_task(name="followup.scan_reminders")
 def scan_reminders() -> int:
-    """Daily: reports due, overdue and escalated; actions due and overdue."""
-    return reminders.scan_reports() + reminders.scan_actions()
+    """Daily: cycles opened, reports due, overdue and escalated; actions due and overdue."""
+    return reminders.run_daily()
 
 
 @shared_task(name="followup.render_report_file")

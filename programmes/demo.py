@@ -10,10 +10,8 @@ import datetime
 from django.db import transaction
 
 from programmes.models import Programme, ProgrammeVersion, RelatedDocument, Section, SectionItem
-from responsibilities.capabilities import RoleKind as R
+from responsibilities.capabilities import RoleKind
 from responsibilities.models import Municipality, OrganisationUnit, Role
-
-S = Section.Kind
 
 
 def p(*paragraphs: str) -> str:
@@ -33,7 +31,7 @@ ALE = {
     "adopting_body": "Kommunfullmäktige",
     "sections": [
         (
-            S.BACKGROUND,
+            Section.Kind.BACKGROUND,
             "Bakgrund",
             p(
                 "Allmänheten, medborgare och besökare, företag, organisationer och anställda har "
@@ -56,7 +54,7 @@ ALE = {
             "",
         ),
         (
-            S.PURPOSES,
+            Section.Kind.PURPOSES,
             "Syfte",
             "",
             [
@@ -69,7 +67,7 @@ ALE = {
             "",
         ),
         (
-            S.APPLICATION_AREAS,
+            Section.Kind.APPLICATION_AREAS,
             "Tillämpning",
             p(
                 "Denna policy konkretiseras genom handlingsplaner, planer, rutiner och/eller "
@@ -85,57 +83,57 @@ ALE = {
             "",
         ),
         (
-            S.RESPONSIBILITIES,
+            Section.Kind.RESPONSIBILITIES,
             "Ansvar och omfattning",
             "",
             [
-                (R.COUNCIL, "Kommunfullmäktige fastställer programmet"),
+                (RoleKind.COUNCIL, "Kommunfullmäktige fastställer programmet"),
                 (
-                    R.COMMITTEE,
+                    RoleKind.COMMITTEE,
                     "Nämnder och kommunala bolag: ansvarar för att programmet tillämpas och följs "
                     "upp i respektive verksamhet och tar vid behov fram handlingsplaner, "
                     "vägledningar och rutiner för att mer konkret beskriva hur arbetet ska "
                     "utföras inom respektive organisatorisk enhet",
                 ),
                 (
-                    R.EXECUTIVE_BOARD,
+                    RoleKind.EXECUTIVE_BOARD,
                     "Kommunstyrelsen (KS): ansvarar för implementering, samordning, efterlevnad "
                     "och uppföljning av kommunens trygghets-, säkerhets- och "
                     "krisberedskapsarbete enligt reglementet",
                 ),
                 (
-                    R.MUNICIPAL_DIRECTOR,
+                    RoleKind.MUNICIPAL_DIRECTOR,
                     "Kommunchefen (KC): ansvarar för att det finns en organisation med "
                     "befogenheter och resurser för arbetet med trygghet, säkerhet och "
                     "krisberedskap",
                 ),
                 (
-                    R.MANAGEMENT_TEAM,
+                    RoleKind.MANAGEMENT_TEAM,
                     "Förvaltningsledningen (FL): samordnar och utvecklar processen för kommunens "
                     "samlade trygghets-, säkerhets- och krisberedskapsarbete",
                 ),
                 (
-                    R.SECTOR_CHIEF,
+                    RoleKind.SECTOR_CHIEF,
                     "Sektorchefer: har ansvar för säkerheten i sin verksamhet/enhet liksom att "
                     "arbetet kan fungera utan störningar och att beslutade rutiner och "
                     "arbetssätt efterlevs inklusive att tjänsterna säkerhetshandläggare samt "
                     "säkerhetsombud är bemannade",
                 ),
                 (
-                    R.SECURITY_CHIEF,
+                    RoleKind.SECURITY_CHIEF,
                     "Säkerhetschefen har kommunchefens mandat att driva alla processer internt i "
                     "kommunen och vara kommunens representant i trygghets-, säkerhets- och "
                     "krisberedskapsfrågor gentemot andra myndigheter och intressenter",
                 ),
                 (
-                    R.MANAGER,
+                    RoleKind.MANAGER,
                     "Chefer: ansvarar för att beslutade rutiner och arbetssätt efterlevs, att "
                     "uppmärksamma risker och säkerhetsproblem samt initiera att åtgärder vidtas "
                     "inom sina verksamhetsområden samt bidrar till att utveckla arbetet med "
                     "interna och externa aktörer",
                 ),
                 (
-                    R.EMPLOYEE,
+                    RoleKind.EMPLOYEE,
                     "Alla förtroendevalda och medarbetare: har ett personligt ansvar för att "
                     "uppmärksamma och rapportera risker och säkerhetsproblem samt att följa "
                     "givna säkerhetsbestämmelser och styrdokument",
@@ -144,7 +142,7 @@ ALE = {
             "",
         ),
         (
-            S.FOLLOW_UP,
+            Section.Kind.FOLLOW_UP,
             "Uppföljning",
             p(
                 "Uppföljning av trygghets-, säkerhets- och beredskapsarbetet ska genomföras "
@@ -177,7 +175,7 @@ KALIX = {
     "adopting_body": "Kommunfullmäktige",
     "sections": [
         (
-            S.BACKGROUND,
+            Section.Kind.BACKGROUND,
             "Bakgrund",
             p(
                 "Kalix kommun har ett stort ansvar gentemot kommuninnevånarna, besökare, "
@@ -197,7 +195,7 @@ KALIX = {
             "",
         ),
         (
-            S.GOALS,
+            Section.Kind.GOALS,
             "Mål",
             p("Målen med Kalix kommuns förebyggande säkerhets- och trygghetsarbetet ska vara att:"),
             [
@@ -216,7 +214,7 @@ KALIX = {
             ),
         ),
         (
-            S.RESPONSIBILITIES,
+            Section.Kind.RESPONSIBILITIES,
             "Ansvar",
             p(
                 "Nämndernas och bolagens ansvar för säkerhetsarbetet ska skrivas in i "
@@ -224,28 +222,28 @@ KALIX = {
             ),
             [
                 (
-                    R.EXECUTIVE_BOARD,
+                    RoleKind.EXECUTIVE_BOARD,
                     "Kommunstyrelsen är ytterst ansvarig för god säkerhet och för att "
                     "säkerhetspolicyn efterlevs.",
                 ),
                 (
-                    R.COMMITTEE,
+                    RoleKind.COMMITTEE,
                     "Nämnden är ansvarig för säkerheten i respektive verksamhet och "
                     "bolagsstyrelsen för säkerheten i de kommunala bolagen.",
                 ),
                 (
-                    R.MANAGEMENT_TEAM,
+                    RoleKind.MANAGEMENT_TEAM,
                     "Förvaltnings- och bolagsledningarna ansvarar för att politiska säkerhetsmål "
                     "och riktlinjer förankras och efterlevs i verksamheten.",
                 ),
                 (
-                    R.SECURITY_GROUP,
+                    RoleKind.SECURITY_GROUP,
                     "Säkerhetsgruppen är en samarbetsgrupp i de säkerhetsfrågor som berör "
                     "kommunen, men ska även arbeta med förebyggande säkerhetsarbete för alla "
                     "kommuninvånare.",
                 ),
                 (
-                    R.SECURITY_CHIEF,
+                    RoleKind.SECURITY_CHIEF,
                     "Krisberedskaps- och säkerhetssamordnaren arbetar med övergripande "
                     "planering, samordning och uppföljning av arbetet med säkerhet och trygghet.",
                 ),
@@ -253,7 +251,7 @@ KALIX = {
             "",
         ),
         (
-            S.APPLICATION,
+            Section.Kind.APPLICATION,
             "Tillämpning",
             p(
                 "Säkerhetsarbetet ska på förvaltnings- och bolagsnivå integreras i den "
@@ -270,7 +268,7 @@ KALIX = {
             "",
         ),
         (
-            S.VALIDITY,
+            Section.Kind.VALIDITY,
             "Giltighet",
             p(
                 "Kommunfullmäktige ska fatta beslut om säkerhetspolicy. Revidering görs vid "

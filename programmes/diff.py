@@ -13,6 +13,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from programmes.markup import plain_text
+from programmes.models import Section
 
 TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
 
@@ -87,7 +88,9 @@ def _pair_sections(old_sections, new_sections):
     for new in new_sections:
         match = next(
             (o for o in remaining if o.kind == new.kind and o.heading == new.heading), None
-        ) or next((o for o in remaining if o.kind == new.kind and o.kind != "free"), None)
+        ) or next(
+            (o for o in remaining if o.kind == new.kind and o.kind != Section.Kind.FREE), None
+        )
         if match is not None:
             remaining.remove(match)
             pairs[new] = match

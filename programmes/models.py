@@ -1,10 +1,12 @@
 """Governing documents (styrdokument), their versions and their ordered content."""
 
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +26,7 @@ from programmes.references import (
 from responsibilities.audit import AuditEvent
 from responsibilities.audit import record as audit
 from responsibilities.models import Municipality, OrganisationUnit, Role
-from responsibilities.notifications import Notification, resolve_notifications
+from responsibilities.notifications import resolve_notifications
 
 # A document "revised when needed" is still reviewed: by default once per council term.
 DEFAULT_REVIEW_INTERVAL_YEARS = 4
@@ -157,13 +159,18 @@ class Programme(models.Model):
         return draft
 
 
+class VersionStatus(models.TextChoices):
+    """Draft, adopted or superseded."""
+
+    DRAFT = "draft", _("Draft")
+    ADOPTED = "adopted", _("Adopted")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
 class ProgrammeVersion(CountsSaves, models.Model):
     """One version of a governing document: a draft, the adopted text, or a superseded one."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        ADOPTED = "adopted", _("Adopted")
-        SUPERSEDED = "superseded", _("Superseded")
+    Status = VersionStatus
 
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="versions", verbose_name=_("document")
@@ -234,16 +241,16 @@ class ProgrammeVersion(CountsSaves, models.Model):
             ),
             models.UniqueConstraint(
                 fields=["programme"],
-                condition=Q(status="adopted"),
+                condition=Q(status=VersionStatus.ADOPTED),
                 name="one_adopted_version_per_programme",
             ),
             models.UniqueConstraint(
                 fields=["programme"],
-                condition=Q(status="draft"),
+                condition=Q(status=VersionStatus.DRAFT),
                 name="one_draft_per_programme",
             ),
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(adopting_body__isnull=False),
+                condition=Q(status=VersionStatus.DRAFT) | Q(adopting_body__isnull=False),
                 name="adopted_version_has_decision",
             ),
             models.CheckConstraint(
@@ -354,6 +361,43 @@ class ProgrammeVersion(CountsSaves, models.Model):
         if status != self.Status.DRAFT:
             raise FrozenVersionError(_("This version is no longer a draft and cannot change."))
 
+    @contextmanager
+    def changing(self):
+        """The one way to change a draft's content: a transaction holding the draft's row
+        lock, refused (FrozenVersionError) once the version is no longer a draft."""
+        with transaction.atomic():
+            self.lock_draft()
+            yield self
+
+    def add_section(self, **fields) -> "Section":
+        """A new section at the end of the draft."""
+        with self.changing():
+            last = self.sections.aggregate(last=Max("position"))["last"] or 0
+            return Section.objects.create(version=self, position=last + 1, **fields)
+
+    def add_item(self, section: "Section", *, text: str, role=None) -> "SectionItem":
+        """A new list item at the end of one of the draft's sections."""
+        with self.changing():
+            last = section.items.aggregate(last=Max("position"))["last"] or 0
+            return SectionItem.objects.create(
+                section=section, position=last + 1, text=text, role=role
+            )
+
+    def add_related_document(self, document: "RelatedDocument") -> "RelatedDocument":
+        """An unsaved related document, saved at the end of the draft's list."""
+        with self.changing():
+            last = self.related_documents.aggregate(last=Max("position"))["last"] or 0
+            document.version = self
+            document.position = last + 1
+            document.save()
+            return document
+
+    def remove_part(self, part) -> None:
+        """Delete a section (with its items), an item or a related document of this draft
+        (fetched through the draft, as the editor's lookups do)."""
+        with self.changing():
+            part.delete()
+
     @transaction.atomic
     def delete_draft(self, *, by=None):
         """Remove a draft with its content; adopted and superseded versions stay for good."""
@@ -361,6 +405,13 @@ class ProgrammeVersion(CountsSaves, models.Model):
         label, municipality_id = self.label, self.programme.municipality_id
         self.delete()
         audit(AuditEvent.Action.DRAFT_DELETED, actor=by, municipality=municipality_id, target=label)
+
+    @staticmethod
+    def _resolve_revision_notices(version_id):
+        """The revision (or review) is no longer owed: its notices are resolved, not deleted."""
+        from programmes.revision import Notice
+
+        resolve_notifications(f"version:{version_id}", Notice.REVISION_DUE, Notice.REVISION_OVERDUE)
 
     def _review_due_from(self, day):
         """Reviews are owed only by a document without a fixed revision date."""
@@ -380,9 +431,7 @@ class ProgrammeVersion(CountsSaves, models.Model):
         ProgrammeVersion.objects.filter(pk=self.pk).update(
             reviewed_at=self.reviewed_at, review_due=self.review_due
         )
-        resolve_notifications(
-            f"version:{self.pk}", Notification.Kind.REVISION_DUE, Notification.Kind.REVISION_OVERDUE
-        )
+        self._resolve_revision_notices(self.pk)
         audit(
             AuditEvent.Action.REVIEW_CONFIRMED,
             actor=by,
@@ -477,9 +526,7 @@ class ProgrammeVersion(CountsSaves, models.Model):
         self.save()
         # The superseded version's revision is no longer owed: its notices are resolved.
         for pk in previous:
-            resolve_notifications(
-                f"version:{pk}", Notification.Kind.REVISION_DUE, Notification.Kind.REVISION_OVERDUE
-            )
+            self._resolve_revision_notices(pk)
         audit(
             AuditEvent.Action.ADOPTED,
             actor=by,
@@ -502,9 +549,8 @@ def save_part(instance, *, based_on: int, **changes):
     when the version is no longer a draft.
     """
     model = type(instance)
-    with transaction.atomic():
-        version = instance if model is ProgrammeVersion else instance.draft_version
-        version.lock_draft()
+    version = instance if model is ProgrammeVersion else instance.draft_version
+    with version.changing():
         current = model.objects.select_for_update().get(pk=instance.pk)
         if current.revision != based_on:
             raise ConflictError(current)
@@ -522,8 +568,7 @@ def swap_positions(instance, siblings, *, up: bool):
     moves happen in one transaction with the draft locked.
     """
     model = type(instance)
-    with transaction.atomic():
-        instance.draft_version.lock_draft()
+    with instance.draft_version.changing():
         rows = list(siblings.select_for_update().order_by("position"))
         index = next(i for i, row in enumerate(rows) if row.pk == instance.pk)
         other_index = index - 1 if up else index + 1

@@ -137,6 +137,7 @@ class RenderedPDF:
 
 
 def cache_dir() -> Path:
+    """Where the programme PDFs are kept (render_html_pdf's default folder)."""
     return Path(settings.MEDIA_ROOT) / "pdf"
 
 
@@ -169,16 +170,17 @@ def write_pdf(html: str) -> bytes:
     )
 
 
-def target_for(html: str) -> RenderedPDF:
-    """Where the PDF of this HTML is (or will be) kept; it may not exist yet."""
+def target_for(html: str, folder: str = "pdf") -> RenderedPDF:
+    """Where the PDF of this HTML is (or will be) kept, as `<folder>/<content key>.pdf` under
+    MEDIA_ROOT; it may not exist yet."""
     key = content_key(html)
-    return RenderedPDF(key=key, path=cache_dir() / f"{key}.pdf")
+    return RenderedPDF(key=key, path=Path(settings.MEDIA_ROOT) / folder / f"{key}.pdf")
 
 
-def render_html_pdf(html: str) -> RenderedPDF:
+def render_html_pdf(html: str, folder: str = "pdf") -> RenderedPDF:
     """The PDF for this HTML, rendered only if no PDF of the same content exists yet. A lock per
     content makes concurrent callers (workers on several hosts) wait for one render."""
-    target = target_for(html)
+    target = target_for(html, folder)
     if target.exists:
         return target
     with content_lock(target.key):

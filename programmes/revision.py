@@ -3,14 +3,23 @@
 import datetime
 
 from django.conf import settings
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from programmes.models import ProgrammeVersion
 from responsibilities.capabilities import Capability
 from responsibilities.deadlines import recipients_by_municipality
-from responsibilities.notifications import Notification, notify_many
+from responsibilities.notifications import notify_many
+
+
+class Notice(models.TextChoices):
+    """The notification kinds of the revision deadline (registered in ProgrammesConfig)."""
+
+    REVISION_DUE = "revision_due", _("Revision due")
+    REVISION_OVERDUE = "revision_overdue", _("Revision overdue")
 
 
 def warning_months() -> int:
@@ -70,9 +79,7 @@ def scan_revisions(today=None) -> int:
             rows.append(
                 {
                     "recipient_id": user_id,
-                    "kind": Notification.Kind.REVISION_OVERDUE
-                    if overdue
-                    else Notification.Kind.REVISION_DUE,
+                    "kind": Notice.REVISION_OVERDUE if overdue else Notice.REVISION_DUE,
                     "subject": f"version:{version.pk}",
                     "period": period,
                     "text": texts[overdue],

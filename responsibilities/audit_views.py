@@ -2,20 +2,16 @@
 
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
-from responsibilities.access import access_for
+from responsibilities.access import municipality_for
 from responsibilities.audit import AuditEvent
 from responsibilities.capabilities import Capability
 from responsibilities.models import Assignment, Municipality
 
 
 def municipality_for_audit(request, slug) -> Municipality:
-    municipality = get_object_or_404(Municipality, slug=slug)
-    if not access_for(request).in_municipality(Capability.ADMINISTER_PEOPLE, municipality):
-        raise Http404
-    return municipality
+    return municipality_for(request, slug, Capability.ADMINISTER_PEOPLE)
 
 
 def audit_log(request, municipality):

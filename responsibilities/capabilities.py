@@ -33,33 +33,38 @@ class RoleKind(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
-C = Capability
 CAPABILITIES: dict[str, frozenset[str]] = {
     RoleKind.SECURITY_CHIEF: frozenset(
         {
-            C.EDIT_PROGRAMME,
-            C.ADOPT_PROGRAMME,
-            C.MANAGE_CYCLES,
-            C.REVIEW_FOLLOWUP,
-            C.READ_REPORTS,
-            C.ADMINISTER_PEOPLE,
-            C.READ_INTERNAL,
+            Capability.EDIT_PROGRAMME,
+            Capability.ADOPT_PROGRAMME,
+            Capability.MANAGE_CYCLES,
+            Capability.REVIEW_FOLLOWUP,
+            Capability.READ_REPORTS,
+            Capability.ADMINISTER_PEOPLE,
+            Capability.READ_INTERNAL,
         }
     ),
-    RoleKind.ADMINISTRATOR: frozenset({C.ADMINISTER_PEOPLE, C.READ_INTERNAL}),
-    RoleKind.SECTOR_CHIEF: frozenset({C.SUBMIT_FOLLOWUP, C.READ_REPORTS, C.READ_INTERNAL}),
-    RoleKind.COMPANY_CEO: frozenset({C.SUBMIT_FOLLOWUP, C.READ_REPORTS, C.READ_INTERNAL}),
-    RoleKind.SECURITY_OFFICER: frozenset({C.SUBMIT_FOLLOWUP, C.READ_REPORTS, C.READ_INTERNAL}),
-    RoleKind.MANAGER: frozenset({C.READ_INTERNAL}),
-    RoleKind.SECURITY_REPRESENTATIVE: frozenset({C.READ_INTERNAL}),
-    RoleKind.SECURITY_GROUP: frozenset({C.READ_REPORTS, C.READ_INTERNAL}),
-    RoleKind.MUNICIPAL_DIRECTOR: frozenset({C.READ_REPORTS, C.READ_INTERNAL}),
-    RoleKind.MANAGEMENT_TEAM: frozenset({C.READ_REPORTS, C.READ_INTERNAL}),
-    RoleKind.COUNCIL: frozenset({C.READ_REPORTS, C.READ_INTERNAL}),
-    RoleKind.EXECUTIVE_BOARD: frozenset({C.READ_REPORTS, C.READ_INTERNAL}),
-    RoleKind.COMMITTEE: frozenset({C.READ_REPORTS, C.READ_INTERNAL}),
-    RoleKind.ELECTED_REPRESENTATIVE: frozenset({C.READ_REPORTS, C.READ_INTERNAL}),
-    RoleKind.EMPLOYEE: frozenset({C.READ_INTERNAL}),
+    RoleKind.ADMINISTRATOR: frozenset({Capability.ADMINISTER_PEOPLE, Capability.READ_INTERNAL}),
+    RoleKind.SECTOR_CHIEF: frozenset(
+        {Capability.SUBMIT_FOLLOWUP, Capability.READ_REPORTS, Capability.READ_INTERNAL}
+    ),
+    RoleKind.COMPANY_CEO: frozenset(
+        {Capability.SUBMIT_FOLLOWUP, Capability.READ_REPORTS, Capability.READ_INTERNAL}
+    ),
+    RoleKind.SECURITY_OFFICER: frozenset(
+        {Capability.SUBMIT_FOLLOWUP, Capability.READ_REPORTS, Capability.READ_INTERNAL}
+    ),
+    RoleKind.MANAGER: frozenset({Capability.READ_INTERNAL}),
+    RoleKind.SECURITY_REPRESENTATIVE: frozenset({Capability.READ_INTERNAL}),
+    RoleKind.SECURITY_GROUP: frozenset({Capability.READ_REPORTS, Capability.READ_INTERNAL}),
+    RoleKind.MUNICIPAL_DIRECTOR: frozenset({Capability.READ_REPORTS, Capability.READ_INTERNAL}),
+    RoleKind.MANAGEMENT_TEAM: frozenset({Capability.READ_REPORTS, Capability.READ_INTERNAL}),
+    RoleKind.COUNCIL: frozenset({Capability.READ_REPORTS, Capability.READ_INTERNAL}),
+    RoleKind.EXECUTIVE_BOARD: frozenset({Capability.READ_REPORTS, Capability.READ_INTERNAL}),
+    RoleKind.COMMITTEE: frozenset({Capability.READ_REPORTS, Capability.READ_INTERNAL}),
+    RoleKind.ELECTED_REPRESENTATIVE: frozenset({Capability.READ_REPORTS, Capability.READ_INTERNAL}),
+    RoleKind.EMPLOYEE: frozenset({Capability.READ_INTERNAL}),
 }
 
 # Roles held for the whole municipality; every other kind is scoped to its unit and sub-units.

@@ -10,11 +10,15 @@ from responsibilities.notifications import Notification, YearlyDeadline, notify_
 
 def recipients_by_municipality(capability: str, municipality_ids) -> dict[int, list[int]]:
     """Person ids holding the capability municipality-wide, per municipality (one query)."""
-    rows = MunicipalityPermission.objects.filter(
-        permission__codename=capability,
-        content_object_id__in=municipality_ids,
-        user__is_active=True,
-    ).values_list("content_object_id", "user_id")
+    rows = (
+        MunicipalityPermission.objects.in_force()
+        .filter(
+            permission__codename=capability,
+            content_object_id__in=municipality_ids,
+            user__is_active=True,
+        )
+        .values_list("content_object_id", "user_id")
+    )
     result: dict[int, list[int]] = {}
     for municipality_id, user_id in rows:
         result.setdefault(municipality_id, []).append(user_id)

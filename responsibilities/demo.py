@@ -16,7 +16,6 @@ from responsibilities.models import (
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - documented demo credential, refused in production
 DEMO_START = datetime.date(2023, 1, 1)
-K = OrganisationUnit.Kind
 
 MUNICIPALITIES = {
     "ale": {
@@ -35,165 +34,251 @@ MUNICIPALITIES = {
 # (name, short name, kind, parent name, is_demo). KF and KS exist in every municipality.
 UNITS = {
     "ale": [
-        ("Kommunfullmäktige", "KF", K.COUNCIL, None, False),
-        ("Kommunstyrelsen", "KS", K.EXECUTIVE_BOARD, "Kommunfullmäktige", False),
-        ("Utbildningsnämnden", "UN", K.COMMITTEE, "Kommunfullmäktige", True),
-        ("Omsorgs- och arbetsmarknadsnämnden", "OAN", K.COMMITTEE, "Kommunfullmäktige", True),
-        ("Samhällsbyggnadsnämnden", "SBN", K.COMMITTEE, "Kommunfullmäktige", True),
-        ("Sektor kommunstyrelsen", "SKS", K.SECTOR, "Kommunstyrelsen", True),
-        ("Sektor utbildning", "SU", K.SECTOR, "Utbildningsnämnden", True),
-        ("Sektor arbetsliv och stöd", "SAS", K.SECTOR, "Omsorgs- och arbetsmarknadsnämnden", True),
-        ("Sektor samhällsbyggnad", "SSB", K.SECTOR, "Samhällsbyggnadsnämnden", True),
-        ("Förskoleenheten Nödinge", "", K.UNIT, "Sektor utbildning", True),
-        ("Ale bostadsbolag AB", "", K.COMPANY, "Kommunfullmäktige", True),
-        ("Ale energibolag AB", "", K.COMPANY, "Kommunfullmäktige", True),
+        ("Kommunfullmäktige", "KF", OrganisationUnit.Kind.COUNCIL, None, False),
+        (
+            "Kommunstyrelsen",
+            "KS",
+            OrganisationUnit.Kind.EXECUTIVE_BOARD,
+            "Kommunfullmäktige",
+            False,
+        ),
+        ("Utbildningsnämnden", "UN", OrganisationUnit.Kind.COMMITTEE, "Kommunfullmäktige", True),
+        (
+            "Omsorgs- och arbetsmarknadsnämnden",
+            "OAN",
+            OrganisationUnit.Kind.COMMITTEE,
+            "Kommunfullmäktige",
+            True,
+        ),
+        (
+            "Samhällsbyggnadsnämnden",
+            "SBN",
+            OrganisationUnit.Kind.COMMITTEE,
+            "Kommunfullmäktige",
+            True,
+        ),
+        ("Sektor kommunstyrelsen", "SKS", OrganisationUnit.Kind.SECTOR, "Kommunstyrelsen", True),
+        ("Sektor utbildning", "SU", OrganisationUnit.Kind.SECTOR, "Utbildningsnämnden", True),
+        (
+            "Sektor arbetsliv och stöd",
+            "SAS",
+            OrganisationUnit.Kind.SECTOR,
+            "Omsorgs- och arbetsmarknadsnämnden",
+            True,
+        ),
+        (
+            "Sektor samhällsbyggnad",
+            "SSB",
+            OrganisationUnit.Kind.SECTOR,
+            "Samhällsbyggnadsnämnden",
+            True,
+        ),
+        ("Förskoleenheten Nödinge", "", OrganisationUnit.Kind.UNIT, "Sektor utbildning", True),
+        ("Ale bostadsbolag AB", "", OrganisationUnit.Kind.COMPANY, "Kommunfullmäktige", True),
+        ("Ale energibolag AB", "", OrganisationUnit.Kind.COMPANY, "Kommunfullmäktige", True),
     ],
     "kalix": [
-        ("Kommunfullmäktige", "KF", K.COUNCIL, None, False),
-        ("Kommunstyrelsen", "KS", K.EXECUTIVE_BOARD, "Kommunfullmäktige", False),
-        ("Tekniska nämnden", "TN", K.COMMITTEE, "Kommunfullmäktige", True),
-        ("Socialnämnden", "SN", K.COMMITTEE, "Kommunfullmäktige", True),
-        ("Teknisk förvaltning", "", K.SECTOR, "Tekniska nämnden", True),
-        ("Socialförvaltningen", "", K.SECTOR, "Socialnämnden", True),
-        ("Kalix kommunföretag AB", "", K.COMPANY, "Kommunfullmäktige", True),
+        ("Kommunfullmäktige", "KF", OrganisationUnit.Kind.COUNCIL, None, False),
+        (
+            "Kommunstyrelsen",
+            "KS",
+            OrganisationUnit.Kind.EXECUTIVE_BOARD,
+            "Kommunfullmäktige",
+            False,
+        ),
+        ("Tekniska nämnden", "TN", OrganisationUnit.Kind.COMMITTEE, "Kommunfullmäktige", True),
+        ("Socialnämnden", "SN", OrganisationUnit.Kind.COMMITTEE, "Kommunfullmäktige", True),
+        ("Teknisk förvaltning", "", OrganisationUnit.Kind.SECTOR, "Tekniska nämnden", True),
+        ("Socialförvaltningen", "", OrganisationUnit.Kind.SECTOR, "Socialnämnden", True),
+        ("Kalix kommunföretag AB", "", OrganisationUnit.Kind.COMPANY, "Kommunfullmäktige", True),
     ],
 }
 
-R = RoleKind
 # Role names and responsibility texts, from the programme's own responsibility clauses.
 ROLES = {
     "ale": {
-        R.COUNCIL: ("Kommunfullmäktige", "Fastställer programmet."),
-        R.COMMITTEE: (
+        RoleKind.COUNCIL: ("Kommunfullmäktige", "Fastställer programmet."),
+        RoleKind.COMMITTEE: (
             "Nämnd",
             "Ansvarar för att programmet tillämpas och följs upp i respektive verksamhet och tar "
             "vid behov fram handlingsplaner, vägledningar och rutiner.",
         ),
-        R.EXECUTIVE_BOARD: (
+        RoleKind.EXECUTIVE_BOARD: (
             "Kommunstyrelsen",
             "Ansvarar för implementering, samordning, efterlevnad och uppföljning av kommunens "
             "trygghets-, säkerhets- och krisberedskapsarbete enligt reglementet.",
         ),
-        R.MUNICIPAL_DIRECTOR: (
+        RoleKind.MUNICIPAL_DIRECTOR: (
             "Kommunchef",
             "Ansvarar för att det finns en organisation med befogenheter och resurser för "
             "arbetet med trygghet, säkerhet och krisberedskap.",
         ),
-        R.MANAGEMENT_TEAM: (
+        RoleKind.MANAGEMENT_TEAM: (
             "Förvaltningsledning",
             "Samordnar och utvecklar processen för kommunens samlade trygghets-, säkerhets- och "
             "krisberedskapsarbete.",
         ),
-        R.SECTOR_CHIEF: (
+        RoleKind.SECTOR_CHIEF: (
             "Sektorchef",
             "Har ansvar för säkerheten i sin verksamhet/enhet och för att tjänsterna "
             "säkerhetshandläggare samt säkerhetsombud är bemannade.",
         ),
-        R.SECURITY_CHIEF: (
+        RoleKind.SECURITY_CHIEF: (
             "Säkerhetschef",
             "Har kommunchefens mandat att driva alla processer internt i kommunen och vara "
             "kommunens representant i trygghets-, säkerhets- och krisberedskapsfrågor.",
         ),
-        R.MANAGER: (
+        RoleKind.MANAGER: (
             "Chef",
             "Ansvarar för att beslutade rutiner och arbetssätt efterlevs och för att "
             "uppmärksamma risker och säkerhetsproblem.",
         ),
-        R.ELECTED_REPRESENTATIVE: (
+        RoleKind.ELECTED_REPRESENTATIVE: (
             "Förtroendevald",
             "Har ett personligt ansvar för att uppmärksamma och rapportera risker och "
             "säkerhetsproblem.",
         ),
-        R.EMPLOYEE: (
+        RoleKind.EMPLOYEE: (
             "Medarbetare",
             "Har ett personligt ansvar för att uppmärksamma och rapportera risker och "
             "säkerhetsproblem samt att följa givna säkerhetsbestämmelser och styrdokument.",
         ),
-        R.COMPANY_CEO: (
+        RoleKind.COMPANY_CEO: (
             "Bolags-VD",
             "Ansvarar för att programmet tillämpas och följs upp i bolaget.",
         ),
-        R.SECURITY_OFFICER: (
+        RoleKind.SECURITY_OFFICER: (
             "Säkerhetshandläggare",
             "Stödjer sektorn i det systematiska säkerhetsarbetet.",
         ),
-        R.SECURITY_REPRESENTATIVE: (
+        RoleKind.SECURITY_REPRESENTATIVE: (
             "Säkerhetsombud",
             "Är sektorns kontaktperson i säkerhetsfrågor på arbetsplatsen.",
         ),
-        R.ADMINISTRATOR: ("Administratör", "Administrerar organisation, personer och roller."),
+        RoleKind.ADMINISTRATOR: (
+            "Administratör",
+            "Administrerar organisation, personer och roller.",
+        ),
     },
     "kalix": {
-        R.COUNCIL: ("Kommunfullmäktige", "Fattar beslut om säkerhetspolicy."),
-        R.EXECUTIVE_BOARD: (
+        RoleKind.COUNCIL: ("Kommunfullmäktige", "Fattar beslut om säkerhetspolicy."),
+        RoleKind.EXECUTIVE_BOARD: (
             "Kommunstyrelsen",
             "Är ytterst ansvarig för god säkerhet och för att säkerhetspolicyn efterlevs.",
         ),
-        R.COMMITTEE: (
+        RoleKind.COMMITTEE: (
             "Nämnd",
             "Är ansvarig för säkerheten i respektive verksamhet; bolagsstyrelsen för säkerheten "
             "i de kommunala bolagen.",
         ),
-        R.MANAGEMENT_TEAM: (
+        RoleKind.MANAGEMENT_TEAM: (
             "Förvaltnings- och bolagsledning",
             "Ansvarar för att politiska säkerhetsmål och riktlinjer förankras och efterlevs i "
             "verksamheten.",
         ),
-        R.SECURITY_GROUP: (
+        RoleKind.SECURITY_GROUP: (
             "Säkerhetsgruppen",
             "Samarbetsgrupp i de säkerhetsfrågor som berör kommunen.",
         ),
-        R.SECURITY_CHIEF: (
+        RoleKind.SECURITY_CHIEF: (
             "Krisberedskaps- och säkerhetssamordnare",
             "Arbetar med övergripande planering, samordning och uppföljning av arbetet med "
             "säkerhet och trygghet.",
         ),
-        R.SECTOR_CHIEF: ("Förvaltningschef", "Ansvarar för säkerheten i förvaltningen."),
-        R.COMPANY_CEO: ("Bolags-VD", "Ansvarar för säkerheten i bolaget."),
-        R.ELECTED_REPRESENTATIVE: ("Förtroendevald", "Läser och följer upp säkerhetsarbetet."),
-        R.EMPLOYEE: (
+        RoleKind.SECTOR_CHIEF: ("Förvaltningschef", "Ansvarar för säkerheten i förvaltningen."),
+        RoleKind.COMPANY_CEO: ("Bolags-VD", "Ansvarar för säkerheten i bolaget."),
+        RoleKind.ELECTED_REPRESENTATIVE: (
+            "Förtroendevald",
+            "Läser och följer upp säkerhetsarbetet.",
+        ),
+        RoleKind.EMPLOYEE: (
             "Medarbetare",
             "Ska aktivt arbeta för ökad säkerhet och är skyldig att påpeka säkerhetsbrister "
             "till närmaste arbetsledare.",
         ),
-        R.ADMINISTRATOR: ("Administratör", "Administrerar organisation, personer och roller."),
+        RoleKind.ADMINISTRATOR: (
+            "Administratör",
+            "Administrerar organisation, personer och roller.",
+        ),
     },
 }
 
 # (username, first name, last name, municipality, role kind, unit name or None)
 PEOPLE = [
-    ("ale-sakerhetschef", "Sara", "Säkerhetschef", "ale", R.SECURITY_CHIEF, None),
-    ("ale-sektorchef", "Sven", "Sektorchef", "ale", R.SECTOR_CHIEF, "Sektor utbildning"),
-    ("ale-sektorchef-2", "Siri", "Sektorchef", "ale", R.SECTOR_CHIEF, "Sektor samhällsbyggnad"),
-    ("ale-fortroendevald", "Frida", "Förtroendevald", "ale", R.ELECTED_REPRESENTATIVE, None),
-    ("ale-medarbetare", "Maja", "Medarbetare", "ale", R.EMPLOYEE, None),
-    ("ale-administrator", "Adam", "Administratör", "ale", R.ADMINISTRATOR, None),
-    ("ale-bolags-vd", "Bo", "Bolagschef", "ale", R.COMPANY_CEO, "Ale bostadsbolag AB"),
-    ("ale-sektorchef-3", "Stina", "Sektorchef", "ale", R.SECTOR_CHIEF, "Sektor arbetsliv och stöd"),
-    ("ale-sektorchef-4", "Sam", "Sektorchef", "ale", R.SECTOR_CHIEF, "Sektor kommunstyrelsen"),
-    ("ale-kommunchef", "Karin", "Kommunchef", "ale", R.MUNICIPAL_DIRECTOR, None),
-    ("ale-handlaggare-utb", "Hanna", "Handläggare", "ale", R.SECURITY_OFFICER, "Sektor utbildning"),
-    ("ale-ombud-utb", "Olle", "Ombud", "ale", R.SECURITY_REPRESENTATIVE, "Sektor utbildning"),
+    ("ale-sakerhetschef", "Sara", "Säkerhetschef", "ale", RoleKind.SECURITY_CHIEF, None),
+    ("ale-sektorchef", "Sven", "Sektorchef", "ale", RoleKind.SECTOR_CHIEF, "Sektor utbildning"),
+    (
+        "ale-sektorchef-2",
+        "Siri",
+        "Sektorchef",
+        "ale",
+        RoleKind.SECTOR_CHIEF,
+        "Sektor samhällsbyggnad",
+    ),
+    ("ale-fortroendevald", "Frida", "Förtroendevald", "ale", RoleKind.ELECTED_REPRESENTATIVE, None),
+    ("ale-medarbetare", "Maja", "Medarbetare", "ale", RoleKind.EMPLOYEE, None),
+    ("ale-administrator", "Adam", "Administratör", "ale", RoleKind.ADMINISTRATOR, None),
+    ("ale-bolags-vd", "Bo", "Bolagschef", "ale", RoleKind.COMPANY_CEO, "Ale bostadsbolag AB"),
+    (
+        "ale-sektorchef-3",
+        "Stina",
+        "Sektorchef",
+        "ale",
+        RoleKind.SECTOR_CHIEF,
+        "Sektor arbetsliv och stöd",
+    ),
+    (
+        "ale-sektorchef-4",
+        "Sam",
+        "Sektorchef",
+        "ale",
+        RoleKind.SECTOR_CHIEF,
+        "Sektor kommunstyrelsen",
+    ),
+    ("ale-kommunchef", "Karin", "Kommunchef", "ale", RoleKind.MUNICIPAL_DIRECTOR, None),
+    (
+        "ale-handlaggare-utb",
+        "Hanna",
+        "Handläggare",
+        "ale",
+        RoleKind.SECURITY_OFFICER,
+        "Sektor utbildning",
+    ),
+    (
+        "ale-ombud-utb",
+        "Olle",
+        "Ombud",
+        "ale",
+        RoleKind.SECURITY_REPRESENTATIVE,
+        "Sektor utbildning",
+    ),
     (
         "ale-handlaggare-sam",
         "Henrik",
         "Handläggare",
         "ale",
-        R.SECURITY_OFFICER,
+        RoleKind.SECURITY_OFFICER,
         "Sektor samhällsbyggnad",
     ),
     # Sektor samhällsbyggnad has no säkerhetsombud: the demo's staffing gap.
-    ("kalix-sakerhetschef", "Kalle", "Samordnare", "kalix", R.SECURITY_CHIEF, None),
+    ("kalix-sakerhetschef", "Kalle", "Samordnare", "kalix", RoleKind.SECURITY_CHIEF, None),
     (
         "kalix-sektorchef",
         "Karl",
         "Förvaltningschef",
         "kalix",
-        R.SECTOR_CHIEF,
+        RoleKind.SECTOR_CHIEF,
         "Teknisk förvaltning",
     ),
-    ("kalix-fortroendevald", "Klara", "Förtroendevald", "kalix", R.ELECTED_REPRESENTATIVE, None),
-    ("kalix-medarbetare", "Kim", "Medarbetare", "kalix", R.EMPLOYEE, None),
+    (
+        "kalix-fortroendevald",
+        "Klara",
+        "Förtroendevald",
+        "kalix",
+        RoleKind.ELECTED_REPRESENTATIVE,
+        None,
+    ),
+    ("kalix-medarbetare", "Kim", "Medarbetare", "kalix", RoleKind.EMPLOYEE, None),
 ]
 
 

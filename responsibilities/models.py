@@ -227,17 +227,40 @@ class Role(models.Model):
         return is_municipality_wide(self.kind)
 
 
+def not_ended(on=None, prefix: str = "") -> Q:
+    """An assignment not ended by the date (today by default): in force or yet to start.
+    `prefix` reaches the assignment through a relation ("assignments__")."""
+    on = on or timezone.localdate()
+    return Q(**{f"{prefix}ended_at": None}) & (
+        Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gte": on})
+    )
+
+
+def in_force(on=None, prefix: str = "") -> Q:
+    """The rule for an active assignment: started, not ended, on the date (today by default)."""
+    on = on or timezone.localdate()
+    return not_ended(on, prefix) & Q(**{f"{prefix}starts_on__lte": on})
+
+
 class AssignmentQuerySet(models.QuerySet):
+    def current_or_upcoming(self, on=None):
+        """Assignments in force on the date (today by default) or yet to start."""
+        return self.filter(not_ended(on))
+
     def active(self, on=None):
         """Assignments in force on a date (today by default)."""
-        on = on or timezone.localdate()
-        return self.filter(
-            Q(starts_on__lte=on), Q(ends_on__isnull=True) | Q(ends_on__gte=on), ended_at=None
-        )
+        return self.filter(in_force(on))
 
 
 class Assignment(models.Model):
     """A person holding a role in a unit for a period."""
+
+    class State(models.TextChoices):
+        """Where the assignment stands today, for lists (computed, not stored)."""
+
+        ACTIVE = "active", _("Active")
+        ENDED = "ended", _("Ended")
+        UPCOMING = "upcoming", _("Not started")
 
     person = models.ForeignKey(
         User,
@@ -302,13 +325,12 @@ class Assignment(models.Model):
         )
 
     @property
-    def state(self) -> str:
-        """ "active", "ended" or "upcoming", for lists."""
+    def state(self) -> "Assignment.State":
         if self.is_active:
-            return "active"
+            return self.State.ACTIVE
         if self.ended_at or (self.ends_on and self.ends_on < timezone.localdate()):
-            return "ended"
-        return "upcoming"
+            return self.State.ENDED
+        return self.State.UPCOMING
 
     def end(self, on=None):
         """End the assignment now (or on a later date); access follows at once when ended."""
@@ -321,7 +343,27 @@ class Assignment(models.Model):
         self.save(update_fields=["ends_on", "ended_at"])
 
 
-class MunicipalityPermission(UserObjectPermissionBase):
+class GrantQuerySet(models.QuerySet):
+    def in_force(self, on=None):
+        """Grants whose period covers the date (today by default): access follows the
+        calendar at request time, whether or not anything was saved that day."""
+        on = on or timezone.localdate()
+        return self.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on), valid_from__lte=on)
+
+
+class GrantPeriod(models.Model):
+    """The period of the assignments a permission row comes from (written by sync_permissions)."""
+
+    valid_from = models.DateField(_("valid from"), default=timezone.localdate)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    objects = GrantQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class MunicipalityPermission(GrantPeriod, UserObjectPermissionBase):
     """A capability a person holds for a whole municipality (guardian, direct foreign key)."""
 
     content_object = models.ForeignKey(Municipality, on_delete=models.CASCADE)
@@ -334,7 +376,7 @@ class MunicipalityPermission(UserObjectPermissionBase):
         return f"{self.user} {self.permission.codename} {self.content_object}"
 
 
-class UnitPermission(UserObjectPermissionBase):
+class UnitPermission(GrantPeriod, UserObjectPermissionBase):
     """A capability a person holds for one unit (granted on the unit and each sub-unit)."""
 
     content_object = models.ForeignKey(OrganisationUnit, on_delete=models.CASCADE)

@@ -14,22 +14,25 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+_kinds: dict[str, object] = {}
+
+
+def register_kinds(kinds: type[models.TextChoices]) -> None:
+    """An app that sends notifications registers its kinds, in its AppConfig.ready()."""
+    _kinds.update(kinds.choices)
+
+
+def notification_kinds() -> list[tuple[str, object]]:
+    """(value, label) of every registered kind (the field's choices)."""
+    return sorted(_kinds.items())
+
 
 class Notification(models.Model):
     """Something a person should know or do, shown in the bell and sent in the daily digest."""
 
     class Kind(models.TextChoices):
-        CYCLE_OPENED = "cycle_opened", _("Follow-up opened")
-        REPORT_DUE = "report_due", _("Follow-up report due")
-        REPORT_OVERDUE = "report_overdue", _("Follow-up report overdue")
-        REPORT_ESCALATED = "report_escalated", _("Overdue follow-up report escalated")
-        REPORT_RETURNED = "report_returned", _("Follow-up report returned")
-        REPORT_SUBMITTED = "report_submitted", _("Follow-up report submitted")
-        REPORT_APPROVED = "report_approved", _("Follow-up report approved")
-        ACTION_DUE = "action_due", _("Action due")
-        ACTION_OVERDUE = "action_overdue", _("Action overdue")
-        REVISION_DUE = "revision_due", _("Revision due")
-        REVISION_OVERDUE = "revision_overdue", _("Revision overdue")
+        """The kinds this app sends; followup and programmes register their own."""
+
         YEARLY_DATE = "yearly_date", _("Yearly deadline")
 
     recipient = models.ForeignKey(
@@ -38,7 +41,7 @@ class Notification(models.Model):
         related_name="notifications",
         verbose_name=_("recipient"),
     )
-    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=30, choices=notification_kinds)
     # What it is about ("version:12", "report:40") and which occasion ("30d", "2026-w48").
     subject = models.CharField(_("subject"), max_length=100)
     period = models.CharField(_("period"), max_length=40)

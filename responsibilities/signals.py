@@ -2,12 +2,20 @@
 transaction as the change that caused them."""
 
 from axes.signals import user_locked_out
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from responsibilities.access import sync_permissions
 from responsibilities.audit import AuditEvent, record
-from responsibilities.models import Assignment, OrganisationUnit, Role, User
+from responsibilities.models import (
+    Assignment,
+    OrganisationUnit,
+    Role,
+    UnitPermission,
+    User,
+    not_ended,
+)
 
 
 def _resync(person, *, cause, municipality=None):
@@ -57,12 +65,14 @@ def locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
 
 @receiver(post_save, sender=OrganisationUnit)
 def unit_changed(sender, instance, created, raw=False, **kwargs):
-    # A sub-unit added or moved: people holding a role above it gain or lose it.
+    # A sub-unit added or moved: people holding a role above it gain it, people holding it
+    # through its old place lose it.
     if raw or not instance.path:
         return
     ancestor_ids = [int(part) for part in instance.path.strip("/").split("/") if part]
     people = User.objects.filter(
-        assignments__unit_id__in=ancestor_ids, assignments__ended_at=None
+        (Q(assignments__unit_id__in=ancestor_ids) & not_ended(prefix="assignments__"))
+        | Q(pk__in=UnitPermission.objects.filter(content_object=instance).values("user_id"))
     ).distinct()
     for person in people:
         _resync(person, cause="unit_changed", municipality=instance.municipality)

@@ -73,6 +73,11 @@ def send_digest(digest_id: int) -> bool:
     return True
 
 
+def send_digests_now() -> int:
+    """Send every undelivered digest now, in this process (run_daily_scan)."""
+    return sum(1 for digest_id in n.collect_digests() if send_digest(digest_id))
+
+
 def build_digest_email(digest, items) -> EmailMultiAlternatives:
     """The digest e-mail in the recipient's language: plain text and HTML."""
     recipient = digest.recipient

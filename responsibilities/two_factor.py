@@ -92,8 +92,8 @@ def login_code(request):
     """The code step of a login. Failures count for django-axes like wrong passwords."""
     from axes.handlers.proxy import AxesProxyHandler
 
-    from ale_safety.views import locked_out
     from responsibilities.models import User
+    from responsibilities.views.account import locked_out
 
     pending = request.session.get(PENDING)
     user = User.objects.filter(pk=(pending or {}).get("user"), is_active=True).first()

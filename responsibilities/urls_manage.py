@@ -1,14 +1,13 @@
-"""/hantera/<municipality>/…: managing units, people and assignments, and the matrix."""
+"""/hantera/<municipality>/…: managing units, people and assignments. The project's urls.py
+adds the responsibility matrix, which the programmes app serves, to this namespace."""
 
 from django.urls import path
 
 from responsibilities.views import manage
-from responsibilities.views.matrix import matrix
 
 app_name = "manage"
 urlpatterns = [
     path("<slug:municipality>/", manage.overview, name="overview"),
-    path("<slug:municipality>/ansvar/", matrix, name="matrix"),
     path("<slug:municipality>/enheter/", manage.unit_list, name="unit_list"),
     path("<slug:municipality>/enheter/ny/", manage.unit_edit, name="unit_create"),
     path("<slug:municipality>/enheter/<int:pk>/", manage.unit_edit, name="unit_edit"),

@@ -33,9 +33,9 @@ def test_it_is_idempotent(demo):
 
 
 def test_it_refuses_to_run_in_production_unless_forced(db, settings):
-    settings.DEBUG = False
+    settings.DEBUG = settings.LOCAL = False
     User.objects.all().delete()
-    with pytest.raises(CommandError, match="DJANGO_DEBUG=false"):
+    with pytest.raises(CommandError, match="in production"):
         call_command("load_demo", verbosity=0)
     assert not User.objects.exists()
 

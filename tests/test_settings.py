@@ -66,22 +66,63 @@ def test_email_urls():
         email_settings("pigeon://coop")
 
 
-def test_unset_means_the_embedded_local_defaults():
+def settings_with(expression, **env):
+    """Print `expression` over the settings loaded with only these variables set."""
     code = (
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='ale_safety.settings';"
-        "from django.conf import settings as s;"
-        "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL, s.EMAIL_BACKEND)"
+        f"from django.conf import settings as s; print({expression})"
     )
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL"} and not k.startswith("DJANGO_")
+        if k not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "EMAIL_BACKEND"}
+        and not k.startswith("DJANGO_")
     }
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", code], cwd=BASE, env=clean, capture_output=True, text=True
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code],
+        cwd=BASE,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_local_mode_allows_the_embedded_defaults_with_debug_off():
+    result = settings_with(
+        "s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL, s.EMAIL_BACKEND, s.DEBUG",
+        DJANGO_ENV="local",
     )
     assert result.stdout.split() == [
         "django.db.backends.sqlite3",
         "filesystem://",
         "django.core.mail.backends.filebased.EmailBackend",
+        "False",
+    ], result.stderr
+
+
+@pytest.mark.parametrize("missing", ["DATABASE_URL", "REDIS_URL", "EMAIL_URL"])
+def test_production_refuses_a_half_configuration(missing):
+    env = {k: v for k, v in PRODUCTION.items() if k != missing and k != "DJANGO_DEBUG"}
+    result = settings_with("s.DEBUG", **env)
+    assert result.returncode != 0
+    assert f"{missing} must be set in production" in result.stderr
+    assert result.stdout == ""
+
+
+def test_production_is_the_default_and_debug_is_off_unless_asked_for():
+    env = {k: v for k, v in PRODUCTION.items() if k != "DJANGO_DEBUG"}
+    assert settings_with("s.DEBUG, s.LOCAL, s.SESSION_COOKIE_SECURE", **env).stdout.split() == [
+        "False",
+        "False",
+        "True",
     ]
+    assert settings_with("s.DEBUG", **env, DJANGO_DEBUG="true").stdout.split() == ["True"]
+
+
+def test_an_email_backend_stands_in_for_the_email_url():
+    env = {k: v for k, v in PRODUCTION.items() if k != "EMAIL_URL"}
+    result = settings_with(
+        "s.EMAIL_BACKEND", **env, EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend"
+    )
+    assert result.stdout.strip() == "django.core.mail.backends.smtp.EmailBackend", result.stderr

@@ -16,6 +16,7 @@ from followup.models.reports import (
     Report,
     ReportEvent,
     ReportQuerySet,
+    StaleRevision,
 )
 
 __all__ = [
@@ -32,4 +33,5 @@ __all__ = [
     "ReportEvent",
     "ReportFile",
     "ReportQuerySet",
+    "StaleRevision",
 ]

@@ -36,13 +36,18 @@ class CycleQuerySet(models.QuerySet):
         return self.select_related("version__programme__municipality")
 
 
+class CycleStatus(models.TextChoices):
+    """Where a follow-up cycle stands."""
+
+    DRAFT = "draft", _("Being prepared")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
 class Cycle(models.Model):
     """One year's follow-up of an adopted programme version."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Being prepared")
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+    Status = CycleStatus
 
     version = models.ForeignKey(
         ProgrammeVersion,
@@ -132,7 +137,7 @@ class Cycle(models.Model):
                 condition=Q(due_on__gte=models.F("opens_on")), name="cycle_due_after_opening"
             ),
             models.CheckConstraint(
-                condition=Q(board_date__isnull=True) | ~Q(status="draft"),
+                condition=Q(board_date__isnull=True) | ~Q(status=CycleStatus.DRAFT),
                 name="cycle_board_report_after_opening",
             ),
             paragraph_without_sign("board_paragraph", "cycle_board_paragraph_without_sign"),
@@ -435,20 +440,19 @@ class Question(models.Model):
         self._audit_change("moved")
 
 
-T = Question.AnswerType
 # The programme's own follow-up questions (Swedish data, like the programme text itself).
 DEFAULT_AREA_QUESTIONS = [
-    ("Måluppfyllelse inom området", T.SCALE, True),
-    ("Vad har genomförts under året?", T.TEXT, True),
-    ("Vilka risker och sårbarheter har identifierats?", T.TEXT, False),
-    ("Vilka händelser har inträffat, och har de utvärderats?", T.TEXT, False),
-    ("Vilka utbildningar och övningar har genomförts?", T.TEXT, False),
+    ("Måluppfyllelse inom området", Question.AnswerType.SCALE, True),
+    ("Vad har genomförts under året?", Question.AnswerType.TEXT, True),
+    ("Vilka risker och sårbarheter har identifierats?", Question.AnswerType.TEXT, False),
+    ("Vilka händelser har inträffat, och har de utvärderats?", Question.AnswerType.TEXT, False),
+    ("Vilka utbildningar och övningar har genomförts?", Question.AnswerType.TEXT, False),
 ]
 DEFAULT_GENERAL_QUESTIONS = [
-    ("Är rutiner och handlingsplaner aktuella?", T.YES_NO, True),
-    ("Är tjänsten som säkerhetshandläggare bemannad?", T.YES_NO, True),
-    ("Är tjänsten som säkerhetsombud bemannad?", T.YES_NO, True),
-    ("Samlad bedömning av trygghets- och säkerhetsarbetet", T.SCALE, True),
-    ("Motivera den samlade bedömningen", T.TEXT, False),
-    ("Behöver programmet revideras?", T.YES_NO, True),
+    ("Är rutiner och handlingsplaner aktuella?", Question.AnswerType.YES_NO, True),
+    ("Är tjänsten som säkerhetshandläggare bemannad?", Question.AnswerType.YES_NO, True),
+    ("Är tjänsten som säkerhetsombud bemannad?", Question.AnswerType.YES_NO, True),
+    ("Samlad bedömning av trygghets- och säkerhetsarbetet", Question.AnswerType.SCALE, True),
+    ("Motivera den samlade bedömningen", Question.AnswerType.TEXT, False),
+    ("Behöver programmet revideras?", Question.AnswerType.YES_NO, True),
 ]

@@ -34,19 +34,29 @@ class ReportFileQuerySet(models.QuerySet):
         )
 
 
+class ReportFileStatus(models.TextChoices):
+    """Where the rendering of a report PDF stands."""
+
+    QUEUED = "queued", _("Waiting to be generated")
+    RUNNING = "running", _("Being generated")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class ReportFileKind(models.TextChoices):
+    """Whose report a PDF holds."""
+
+    UNIT = "unit", _("Unit report")
+    COMMITTEE = "committee", _("Consolidated report for a committee")
+    BOARD = "board", _("Consolidated report for the executive board")
+
+
 class ReportFile(models.Model):
     """A PDF of a follow-up report: one unit's, a committee's or the executive board's."""
 
-    class Kind(models.TextChoices):
-        UNIT = "unit", _("Unit report")
-        COMMITTEE = "committee", _("Consolidated report for a committee")
-        BOARD = "board", _("Consolidated report for the executive board")
+    Kind = ReportFileKind
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Waiting to be generated")
-        RUNNING = "running", _("Being generated")
-        READY = "ready", _("Ready")
-        FAILED = "failed", _("Failed")
+    Status = ReportFileStatus
 
     IN_PROGRESS = (Status.QUEUED, Status.RUNNING)
 
@@ -102,12 +112,12 @@ class ReportFile(models.Model):
                 name="report_file_unique_for_board",
             ),
             models.CheckConstraint(
-                condition=Q(kind="board", unit__isnull=True)
-                | (~Q(kind="board") & Q(unit__isnull=False)),
+                condition=Q(kind=ReportFileKind.BOARD, unit__isnull=True)
+                | (~Q(kind=ReportFileKind.BOARD) & Q(unit__isnull=False)),
                 name="report_file_unit_matches_kind",
             ),
             models.CheckConstraint(
-                condition=~Q(status="ready") | ~Q(content_key=""),
+                condition=~Q(status=ReportFileStatus.READY) | ~Q(content_key=""),
                 name="report_file_ready_has_content",
             ),
         ]

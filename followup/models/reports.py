@@ -6,10 +6,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from followup.models.cycles import Cycle, InvalidTransition, Question
 from programmes.references import (
@@ -18,15 +19,11 @@ from programmes.references import (
     paragraph_without_sign,
     validate_not_future,
 )
+from responsibilities.access import in_units_with, municipality_grants
 from responsibilities.audit import AuditEvent
 from responsibilities.audit import record as audit
 from responsibilities.capabilities import Capability
-from responsibilities.models import (
-    MunicipalityPermission,
-    OrganisationUnit,
-    Role,
-    UnitPermission,
-)
+from responsibilities.models import OrganisationUnit, Role
 
 
 class Attainment(models.TextChoices):
@@ -36,21 +33,8 @@ class Attainment(models.TextChoices):
     NOT_ASSESSED = "not_assessed", _("Not assessed")
 
 
-def _municipalities_with(user, capability):
-    return MunicipalityPermission.objects.filter(user=user, permission__codename=capability).values(
-        "content_object_id"
-    )
-
-
-def _unit_with(user, capability) -> Q:
-    """The report's unit is one where the person holds the capability, for the unit or the
-    whole municipality (what units_with() lists). Shaped as two small per-person subqueries
-    tested on the reports at hand: `unit__in=units_with(...)` made the database list every
-    unit of the installation (a scan of all 13 000 units at 290 municipalities)."""
-    units = UnitPermission.objects.filter(user=user, permission__codename=capability)
-    return Q(unit__in=units.values("content_object_id")) | Q(
-        unit__municipality__in=_municipalities_with(user, capability)
-    )
+class StaleRevision(InvalidTransition):
+    """Raised when an edit is based on an older revision than the one saved."""
 
 
 class ReportQuerySet(models.QuerySet):
@@ -59,18 +43,46 @@ class ReportQuerySet(models.QuerySet):
         non-drafts for reviewers, approved ones for readers. Never another unit's draft."""
         if not user.is_authenticated:
             return self.none()
-        reviewed = _municipalities_with(user, Capability.REVIEW_FOLLOWUP)
+        reviewed = municipality_grants(user, Capability.REVIEW_FOLLOWUP)
         return self.filter(
-            _unit_with(user, Capability.SUBMIT_FOLLOWUP)
+            in_units_with(user, Capability.SUBMIT_FOLLOWUP)
             | (
-                Q(cycle__version__programme__municipality__in=reviewed)
+                Q(cycle__version__programme__municipality__in=reviewed.values("content_object_id"))
                 & ~Q(status=Report.Status.DRAFT)
             )
-            | (_unit_with(user, Capability.READ_REPORTS) & Q(status__in=Report.APPROVED_STATES))
+            | (in_units_with(user, Capability.READ_REPORTS) & Q(status__in=Report.APPROVED_STATES))
         )
 
     def for_municipality(self, municipality):
         return self.filter(cycle__version__programme__municipality=municipality)
+
+    def with_contents(self):
+        """Reports with everything the report pages and PDFs show, in a fixed number of
+        queries."""
+        return self.select_related(
+            "unit", "cycle__version__programme__municipality"
+        ).prefetch_related(
+            Prefetch(
+                "cycle__questions",
+                queryset=Question.objects.select_related("area").order_by("position"),
+            ),
+            Prefetch(
+                "answers",
+                queryset=Answer.objects.select_related("question__area").order_by(
+                    "question__position"
+                ),
+            ),
+            Prefetch(
+                "actions",
+                queryset=Action.objects.select_related("responsible_role").order_by(
+                    "position", "pk"
+                ),
+            ),
+            Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "pk")),
+            Prefetch(
+                "events", queryset=ReportEvent.objects.select_related("by").order_by("at", "pk")
+            ),
+        )
 
     def not_submitted(self):
         """Reports still waiting for their unit (drafts and returned ones)."""
@@ -121,15 +133,20 @@ class ReportQuerySet(models.QuerySet):
         return list(reports.values())
 
 
+class ReportStatus(models.TextChoices):
+    """Where a report stands in its review chain."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved")
+    REPORTED = "reported", _("Reported to committee")
+
+
 class Report(models.Model):
     """One unit's follow-up report for one cycle."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        RETURNED = "returned", _("Returned")
-        APPROVED = "approved", _("Approved")
-        REPORTED = "reported", _("Reported to committee")
+    Status = ReportStatus
 
     OPEN_STATES = (Status.DRAFT, Status.RETURNED)
     APPROVED_STATES = (Status.APPROVED, Status.REPORTED)
@@ -166,7 +183,7 @@ class Report(models.Model):
                 fields=["cycle", "unit"], name="report_unique_per_unit_and_cycle"
             ),
             models.CheckConstraint(
-                condition=Q(committee_date__isnull=True) | Q(status="reported"),
+                condition=Q(committee_date__isnull=True) | Q(status=ReportStatus.REPORTED),
                 name="report_committee_date_only_when_reported",
             ),
             paragraph_without_sign(
@@ -300,9 +317,10 @@ class Report(models.Model):
 
     def _resolve_submitted(self):
         """The "submitted for review" notices end with the review."""
-        from responsibilities.notifications import Notification, resolve_notifications
+        from followup.reminders import Notice
+        from responsibilities.notifications import resolve_notifications
 
-        resolve_notifications(f"report:{self.pk}", Notification.Kind.REPORT_SUBMITTED)
+        resolve_notifications(f"report:{self.pk}", Notice.REPORT_SUBMITTED)
 
     def record_committee(self, *, by, date, paragraph=""):
         """Record that the approved report was reported to the unit's committee (date, §)."""
@@ -317,11 +335,87 @@ class Report(models.Model):
             committee_paragraph=normalise_paragraph(paragraph),
         )
 
-    def bump_revision(self):
-        Report.objects.filter(pk=self.pk).update(
-            revision=F("revision") + 1, updated_at=timezone.now()
-        )
+    def save_draft(
+        self,
+        *,
+        by,
+        based_on: int,
+        answers=(),
+        actions=(),
+        deleted_actions=(),
+        upload=None,
+        description="",
+        remove_attachments=(),
+    ):
+        """Save the unit's changes to its open report in one transaction, under a row lock:
+        refused when the report is not open, or when someone saved it after revision
+        `based_on` (the edit is then not saved: never overwrite another person's work).
+
+        `answers` are (question, value) pairs, `actions` new or changed rows of this report's
+        action plan, `upload` a checked file to attach, `remove_attachments` attachment ids."""
+        with transaction.atomic():
+            current = Report.objects.select_for_update().select_related("cycle").get(pk=self.pk)
+            if not current.is_editable:
+                raise InvalidTransition(_("This report cannot be changed in its current state."))
+            if current.revision != based_on:
+                raise StaleRevision(
+                    _(
+                        "Someone else saved this report after you opened it. Your input is "
+                        "shown below but not saved: compare with the saved report and save again."
+                    )
+                )
+            self._store_answers(answers, by=by)
+            self._store_actions(actions, deleted_actions)
+            if upload:
+                Attachment.objects.create(
+                    report=self,
+                    file=upload,
+                    original_name=Path(upload.name).name[:200],
+                    content_type=upload.detected_content_type,
+                    size=upload.size,
+                    description=description,
+                    uploaded_by=by,
+                )
+            for item in self.attachments.filter(pk__in=remove_attachments):
+                item.remove()
+            Report.objects.filter(pk=self.pk).update(
+                revision=F("revision") + 1, updated_at=timezone.now()
+            )
         self.refresh_from_db(fields=["revision", "updated_at"])
+
+    def _store_answers(self, answers, *, by):
+        saved = {answer.question_id: answer for answer in self.answers.all()}
+        new, changed = [], []
+        for question, value in answers:
+            column = Answer.FIELD_FOR_TYPE[question.answer_type]
+            answer = saved.get(question.pk)
+            if answer is None:
+                if value in (None, ""):
+                    continue
+                answer = Answer(report=self, question=question)
+                setattr(answer, column, value)
+                new.append(answer)
+            elif getattr(answer, column) != value:
+                setattr(answer, column, value)
+                changed.append(answer)
+        # With their history rows: the report's history says which answer changed, by whom.
+        bulk_create_with_history(new, Answer, default_user=by)
+        bulk_update_with_history(
+            changed, Answer, ["attainment", "text", "yes_no", "number", "date"], default_user=by
+        )
+
+    def _store_actions(self, actions, deleted):
+        if any(action.report_id not in (None, self.pk) for action in [*actions, *deleted]):
+            raise InvalidTransition(_("This report cannot be changed in its current state."))
+        next_position = len(self.actions.all())
+        for action in actions:
+            if action.pk is None:
+                action.position = next_position
+                next_position += 1
+            action.report = self
+            action.save()
+        for action in deleted:
+            action.delete()
 
 
 class ReportEvent(models.Model):

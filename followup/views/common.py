@@ -11,21 +11,14 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from followup.models import Cycle, Report
-from responsibilities.access import access_for
-from responsibilities.capabilities import Capability as C
-from responsibilities.models import Municipality
+from responsibilities.access import access_for, municipality_for
+from responsibilities.capabilities import Capability
 
 # Municipality-wide capabilities that open the dashboard and the exports.
-OVERSEEING = (C.READ_REPORTS, C.REVIEW_FOLLOWUP, C.MANAGE_CYCLES)
+OVERSEEING = (Capability.READ_REPORTS, Capability.REVIEW_FOLLOWUP, Capability.MANAGE_CYCLES)
 PENDING_INPUT = "followup_pending_input"
 
-
-def municipality_for(request, slug) -> Municipality:
-    """The municipality, if the person holds any role in it."""
-    municipality = get_object_or_404(Municipality, slug=slug)
-    if not access_for(request).member_of(municipality):
-        raise Http404
-    return municipality
+__all__ = ["municipality_for"]  # the one lookup, re-exported for the follow-up views
 
 
 def oversees(request, municipality) -> bool:

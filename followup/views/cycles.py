@@ -20,7 +20,7 @@ from followup.forms import (
 from followup.models import Cycle, Question, Report
 from followup.views.common import cycle_for, municipality_for, oversees
 from responsibilities.access import access_for, units_with
-from responsibilities.capabilities import Capability as C
+from responsibilities.capabilities import Capability
 from responsibilities.models import OrganisationUnit
 
 
@@ -30,7 +30,9 @@ def index(request, municipality):
     reports over the years."""
     municipality = municipality_for(request, municipality)
     overseer = oversees(request, municipality)
-    own_units = units_with(request.user, C.SUBMIT_FOLLOWUP).filter(municipality=municipality)
+    own_units = units_with(request.user, Capability.SUBMIT_FOLLOWUP).filter(
+        municipality=municipality
+    )
     own_reports = list(
         Report.objects.visible_to(request.user)
         .filter(unit__in=own_units)
@@ -51,8 +53,12 @@ def index(request, municipality):
             "municipality": municipality,
             "cycles": cycles,
             "own_reports": own_reports,
-            "can_manage": access_for(request).in_municipality(C.MANAGE_CYCLES, municipality),
-            "can_read_reports": access_for(request).in_municipality(C.READ_REPORTS, municipality),
+            "can_manage": access_for(request).in_municipality(
+                Capability.MANAGE_CYCLES, municipality
+            ),
+            "can_read_reports": access_for(request).in_municipality(
+                Capability.READ_REPORTS, municipality
+            ),
         },
     )
 
@@ -60,7 +66,7 @@ def index(request, municipality):
 @login_required
 def cycle_create(request, municipality):
     municipality = municipality_for(request, municipality)
-    if not access_for(request).in_municipality(C.MANAGE_CYCLES, municipality):
+    if not access_for(request).in_municipality(Capability.MANAGE_CYCLES, municipality):
         raise Http404
     form = CycleCreateForm(request.POST or None, municipality=municipality)
     if request.method == "POST" and form.is_valid():
@@ -100,7 +106,7 @@ def _manage_context(request, cycle, settings_form=None, question_form=None):
 
 @login_required
 def cycle_manage(request, municipality, pk):
-    cycle = cycle_for(request, municipality, pk, C.MANAGE_CYCLES)
+    cycle = cycle_for(request, municipality, pk, Capability.MANAGE_CYCLES)
     if request.method == "POST":
         units = OrganisationUnit.objects.filter(municipality=cycle.municipality).order_by("path")
         form = CycleSettingsForm(request.POST, instance=cycle, units=units)
@@ -129,7 +135,7 @@ def _refuse_frozen(request, cycle) -> bool:
 @login_required
 @require_POST
 def question_add(request, municipality, pk):
-    cycle = cycle_for(request, municipality, pk, C.MANAGE_CYCLES)
+    cycle = cycle_for(request, municipality, pk, Capability.MANAGE_CYCLES)
     if _refuse_frozen(request, cycle):
         return redirect("followup:cycle_manage", municipality=municipality, pk=cycle.pk)
     form = QuestionForm(request.POST, cycle=cycle, areas=list(cycle.application_areas()))
@@ -146,7 +152,7 @@ def question_add(request, municipality, pk):
 
 
 def _question(request, municipality, pk, question) -> tuple[Cycle, Question]:
-    cycle = cycle_for(request, municipality, pk, C.MANAGE_CYCLES)
+    cycle = cycle_for(request, municipality, pk, Capability.MANAGE_CYCLES)
     return cycle, get_object_or_404(
         Question.objects.select_related("area"), pk=question, cycle=cycle
     )
@@ -196,7 +202,7 @@ def question_move(request, municipality, pk, question):
 @require_POST
 def cycle_status(request, municipality, pk):
     """Open or close the cycle."""
-    cycle = cycle_for(request, municipality, pk, C.MANAGE_CYCLES)
+    cycle = cycle_for(request, municipality, pk, Capability.MANAGE_CYCLES)
     try:
         with transaction.atomic():
             if request.POST.get("intent") == "close":
@@ -216,7 +222,7 @@ def cycle_status(request, municipality, pk):
 @require_POST
 def cycle_board(request, municipality, pk):
     """Record that the cycle was reported to the executive board (date, §)."""
-    cycle = cycle_for(request, municipality, pk, C.REVIEW_FOLLOWUP)
+    cycle = cycle_for(request, municipality, pk, Capability.REVIEW_FOLLOWUP)
     form = ExecutiveBoardForm(
         request.POST, prefix="board", missing=cycle.units_without_approved_report()
     )

@@ -17,7 +17,7 @@ from followup.spreadsheets import safe_row
 from followup.views.common import cycle_for
 from responsibilities.access import access_for
 from responsibilities.audit import AuditEvent, record
-from responsibilities.capabilities import Capability as C
+from responsibilities.capabilities import Capability
 
 
 @login_required
@@ -26,8 +26,8 @@ def dashboard(request, municipality, pk):
     access = access_for(request)
     # Reviewers and managers follow every unit's progress; readers see approved reports only.
     sees_progress = access.in_municipality(
-        C.REVIEW_FOLLOWUP, cycle.municipality
-    ) or access.in_municipality(C.MANAGE_CYCLES, cycle.municipality)
+        Capability.REVIEW_FOLLOWUP, cycle.municipality
+    ) or access.in_municipality(Capability.MANAGE_CYCLES, cycle.municipality)
     visible = Report.objects.visible_to(request.user)
     listed = (Report.objects if sees_progress else visible).filter(cycle=cycle)
     reports = list(listed.select_related("unit").order_by("unit__path"))
@@ -36,7 +36,7 @@ def dashboard(request, municipality, pk):
     today = timezone.localdate()
     # The board report is recorded once; until then the form lists the units still missing.
     can_record_board = (
-        access.in_municipality(C.REVIEW_FOLLOWUP, cycle.municipality)
+        access.in_municipality(Capability.REVIEW_FOLLOWUP, cycle.municipality)
         and not cycle.is_draft
         and cycle.board_date is None
     )

@@ -3,8 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,7 +16,12 @@ from followup.forms import (
     ReturnForm,
 )
 from followup.history import changes_of
-from followup.models import Action, Answer, Attachment, Question, Report, ReportEvent
+from followup.models import (
+    Attachment,
+    InvalidTransition,
+    Report,
+    StaleRevision,
+)
 from followup.views.common import (
     login_required_keeping_input,
     pending_input,
@@ -26,26 +29,11 @@ from followup.views.common import (
     require,
 )
 from responsibilities.access import access_for
-from responsibilities.capabilities import Capability as C
-from responsibilities.fields import parse_int, query_int
+from responsibilities.capabilities import Capability
+from responsibilities.fields import query_int
 from responsibilities.models import Role
 
 MAX_EXTRA_ROWS = 20
-
-
-def with_contents(queryset=None):
-    """Reports with everything the report pages show, in a fixed number of queries."""
-    queryset = queryset if queryset is not None else Report.objects.all()
-    return queryset.prefetch_related(
-        Prefetch(
-            "cycle__questions",
-            queryset=Question.objects.select_related("area").order_by("position"),
-        ),
-        Prefetch("answers", queryset=Answer.objects.select_related("question")),
-        Prefetch("actions", queryset=Action.objects.select_related("responsible_role")),
-        Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at")),
-        Prefetch("events", queryset=ReportEvent.objects.select_related("by").order_by("at", "pk")),
-    )
 
 
 def answers_by_area(report):
@@ -59,14 +47,14 @@ def answers_by_area(report):
 
 @login_required
 def report_detail(request, municipality, pk):
-    report = report_for(request, municipality, pk, with_contents())
+    report = report_for(request, municipality, pk, Report.objects.with_contents())
     access = access_for(request)
-    reviewer = access.in_municipality(C.REVIEW_FOLLOWUP, report.cycle.municipality)
+    reviewer = access.in_municipality(Capability.REVIEW_FOLLOWUP, report.cycle.municipality)
     context = {
         "report": report,
         "municipality": report.cycle.municipality,
         "groups": answers_by_area(report),
-        "can_edit": report.is_editable and access.in_unit(C.SUBMIT_FOLLOWUP, report.unit),
+        "can_edit": report.is_editable and access.in_unit(Capability.SUBMIT_FOLLOWUP, report.unit),
         "can_review": reviewer and report.status == Report.Status.SUBMITTED,
         "can_record_committee": reviewer and report.status == Report.Status.APPROVED,
         "return_form": ReturnForm(),
@@ -112,10 +100,14 @@ def _render_form(request, report, answers, actions, attachment, status=200):
     return render(request, "followup/report_form.html", context, status=status)
 
 
+def _int(value) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
 @login_required_keeping_input
 def report_edit(request, municipality, pk):
-    report = report_for(request, municipality, pk, with_contents())
-    require(request, C.SUBMIT_FOLLOWUP, unit=report.unit)
+    report = report_for(request, municipality, pk, Report.objects.with_contents())
+    require(request, Capability.SUBMIT_FOLLOWUP, unit=report.unit)
     if not report.is_editable:
         messages.info(request, _("This report cannot be changed in its current state."))
         return redirect("followup:report", municipality=municipality, pk=report.pk)
@@ -133,36 +125,28 @@ def report_edit(request, municipality, pk):
         return _render_form(request, report, *_forms(request, report))
 
     answers, actions, attachment = _forms(request, report, request.POST, request.FILES)
-    if request.POST.get("revision") != str(report.revision):
-        messages.error(
-            request,
-            _(
-                "Someone else saved this report after you opened it. Your input is shown below "
-                "but not saved: compare with the saved report and save again."
-            ),
-        )
-        for form in (answers, actions, attachment):
-            form.is_valid()
-        return _render_form(request, report, answers, actions, attachment, status=409)
-    if not (answers.is_valid() and actions.is_valid() and attachment.is_valid()):
+    if not all([answers.is_valid(), actions.is_valid(), attachment.is_valid()]):
         messages.error(request, _("The report was not saved. Correct the marked fields."))
         return _render_form(request, report, answers, actions, attachment, status=400)
-
-    with transaction.atomic():
-        answers.save(report, by=request.user)
-        saved = actions.save(commit=False)
-        for position, action in enumerate(saved, start=len(report.actions.all())):
-            action.report = report
-            if action.pk is None:
-                action.position = position
-            action.save()
-        for action in actions.deleted_objects:
-            action.delete()
-        attachment.save(report, by=request.user)
-        removed = request.POST.getlist("remove_attachment")
-        for item in report.attachments.filter(pk__in=[parse_int(v) for v in removed]):
-            item.remove()
-        report.bump_revision()
+    try:
+        report.save_draft(
+            by=request.user,
+            based_on=_int(request.POST.get("revision")),
+            answers=answers.values(),
+            actions=actions.save(commit=False),
+            deleted_actions=actions.deleted_objects,
+            upload=attachment.cleaned_data.get("file"),
+            description=attachment.cleaned_data.get("description", ""),
+            remove_attachments=[
+                v for v in request.POST.getlist("remove_attachment") if v.isdigit()
+            ],
+        )
+    except StaleRevision as error:
+        messages.error(request, " ".join(error.messages))
+        return _render_form(request, report, answers, actions, attachment, status=409)
+    except InvalidTransition as error:
+        messages.info(request, " ".join(error.messages))
+        return redirect("followup:report", municipality=municipality, pk=report.pk)
 
     intent = request.POST.get("intent", "save")
     here = redirect("followup:report_edit", municipality=municipality, pk=report.pk)
@@ -172,7 +156,7 @@ def report_edit(request, municipality, pk):
         here["Location"] += f"?rader={rows}#actions"
         return here
     if intent == "submit":
-        report = report_for(request, municipality, pk, with_contents())
+        report = report_for(request, municipality, pk, Report.objects.with_contents())
         try:
             report.submit(by=request.user)
         except ValidationError as error:
@@ -189,7 +173,7 @@ def report_edit(request, municipality, pk):
 def report_review(request, municipality, pk):
     """Return the report to the unit with a comment, or approve it."""
     report = report_for(request, municipality, pk)
-    require(request, C.REVIEW_FOLLOWUP, municipality=report.cycle.municipality)
+    require(request, Capability.REVIEW_FOLLOWUP, municipality=report.cycle.municipality)
     form = ReturnForm(request.POST)
     form.is_valid()
     try:
@@ -209,7 +193,7 @@ def report_review(request, municipality, pk):
 def report_committee(request, municipality, pk):
     """Record that the approved report was reported to the unit's committee."""
     report = report_for(request, municipality, pk)
-    require(request, C.REVIEW_FOLLOWUP, municipality=report.cycle.municipality)
+    require(request, Capability.REVIEW_FOLLOWUP, municipality=report.cycle.municipality)
     form = BoardReportForm(request.POST, prefix="committee")
     if not form.is_valid():
         messages.error(request, _("Enter the date of the committee meeting."))

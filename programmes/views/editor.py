@@ -6,8 +6,6 @@ with a conflict view that keeps what the editor typed next to what is stored now
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
-from django.db.models import Max
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -28,7 +26,6 @@ from programmes.models import (
     ConflictError,
     FrozenVersionError,
     Section,
-    SectionItem,
     save_part,
     swap_positions,
 )
@@ -226,15 +223,9 @@ def add_item(request, municipality, slug, pk):
     form = NewItemForm(request.POST or None, roles=roles, with_role=with_role)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                draft.lock_draft()
-                last = section.items.aggregate(last=Max("position"))["last"] or 0
-                SectionItem.objects.create(
-                    section=section,
-                    position=last + 1,
-                    text=form.cleaned_data["text"],
-                    role=form.cleaned_data.get("role"),
-                )
+            draft.add_item(
+                section, text=form.cleaned_data["text"], role=form.cleaned_data.get("role")
+            )
         except FrozenVersionError:
             return _no_longer_draft(request, draft)
         if not request.htmx:
@@ -272,9 +263,7 @@ def delete_item(request, municipality, slug, pk):
     draft = draft_for(request, municipality, slug)
     item = item_of(draft, pk)
     try:
-        with transaction.atomic():
-            draft.lock_draft()
-            item.delete()
+        draft.remove_part(item)
     except FrozenVersionError:
         return _no_longer_draft(request, draft)
     if not request.htmx:
@@ -288,12 +277,7 @@ def add_section(request, municipality, slug):
     form = NewSectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                draft.lock_draft()
-                last = draft.sections.aggregate(last=Max("position"))["last"] or 0
-                section = Section.objects.create(
-                    version=draft, position=last + 1, **form.cleaned_data
-                )
+            section = draft.add_section(**form.cleaned_data)
         except FrozenVersionError:
             return _no_longer_draft(request, draft)
         messages.success(request, _("The section was added."))
@@ -327,9 +311,7 @@ def delete_section(request, municipality, slug, pk):
     section = section_of(draft, pk)
     if request.method == "POST":
         try:
-            with transaction.atomic():
-                draft.lock_draft()
-                section.delete()
+            draft.remove_part(section)
         except FrozenVersionError:
             return _no_longer_draft(request, draft)
         messages.success(request, _("The section was removed."))
@@ -352,13 +334,7 @@ def add_related(request, municipality, slug):
     form = RelatedDocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                draft.lock_draft()
-                last = draft.related_documents.aggregate(last=Max("position"))["last"] or 0
-                document = form.save(commit=False)
-                document.version = draft
-                document.position = last + 1
-                document.save()
+            draft.add_related_document(form.save(commit=False))
         except FrozenVersionError:
             return _no_longer_draft(request, draft)
         messages.success(request, _("The related document was added."))
@@ -381,9 +357,7 @@ def delete_related(request, municipality, slug, pk):
     draft = draft_for(request, municipality, slug)
     document = related_of(draft, pk)
     try:
-        with transaction.atomic():
-            draft.lock_draft()
-            document.delete()
+        draft.remove_part(document)
     except FrozenVersionError:
         return _no_longer_draft(request, draft)
     messages.success(request, _("The related document was removed."))

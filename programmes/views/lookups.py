@@ -5,16 +5,13 @@ from django.shortcuts import get_object_or_404
 
 from programmes.models import Programme, ProgrammeVersion, RelatedDocument, Section, SectionItem
 from programmes.views.public import with_content
-from responsibilities.access import access_for
+from responsibilities.access import access_for, municipality_for
 from responsibilities.capabilities import Capability
 from responsibilities.models import Municipality
 
 
-def municipality_for(request, slug, capability=Capability.EDIT_PROGRAMME) -> Municipality:
-    municipality = get_object_or_404(Municipality, slug=slug)
-    if not access_for(request).in_municipality(capability, municipality):
-        raise Http404
-    return municipality
+def editable_municipality(request, slug, capability=Capability.EDIT_PROGRAMME) -> Municipality:
+    return municipality_for(request, slug, capability)
 
 
 def programme_for(request, municipality, slug, capability=Capability.EDIT_PROGRAMME):

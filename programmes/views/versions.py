@@ -14,7 +14,7 @@ from programmes.forms import HistoryFilterForm, NewDocumentForm
 from programmes.history import editors, filtered, saves_of
 from programmes.models import DraftExistsError, Programme, ProgrammeVersion
 from programmes.services import create_document
-from programmes.views.lookups import draft_for, municipality_for, programme_for, version_for
+from programmes.views.lookups import draft_for, editable_municipality, programme_for, version_for
 from responsibilities.access import access_for, municipalities_with
 from responsibilities.capabilities import Capability
 from responsibilities.fields import parse_int
@@ -70,7 +70,7 @@ def document(request, municipality, slug):
 
 @login_required
 def create(request, municipality):
-    municipality = municipality_for(request, municipality)
+    municipality = editable_municipality(request, municipality)
     form = NewDocumentForm(request.POST or None, municipality=municipality)
     if request.method == "POST" and form.is_valid():
         draft = create_document(municipality=municipality, **form.cleaned_data)

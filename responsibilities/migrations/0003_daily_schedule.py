@@ -1,24 +1,7 @@
-"""Store the daily expiry run in django-celery-beat's tables, where an administrator can move it."""
+"""Formerly stored a daily job in django-celery-beat's tables. The daily jobs are now
+registered by their apps (responsibilities/daily.py) and scheduled after every migrate."""
 
 from django.db import migrations
-
-TASK = "responsibilities.end_expired_assignments"
-
-
-def create(apps, schema_editor):
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    crontab, _ = CrontabSchedule.objects.get_or_create(
-        minute="15", hour="0", day_of_week="*", day_of_month="*", month_of_year="*",
-        timezone="Europe/Stockholm",
-    )
-    PeriodicTask.objects.get_or_create(
-        name="End expired assignments", defaults={"task": TASK, "crontab": crontab}
-    )
-
-
-def remove(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(task=TASK).delete()
 
 
 class Migration(migrations.Migration):
@@ -26,4 +9,4 @@ class Migration(migrations.Migration):
         ("responsibilities", "0002_capability_permissions"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
-    operations = [migrations.RunPython(create, remove)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

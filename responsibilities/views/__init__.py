@@ -1,1 +1,1 @@
-"""Views of the responsibilities app: account pages, management pages and the matrix."""
+"""Views of the responsibilities app: account pages and management pages."""

@@ -12,28 +12,31 @@ from django.db import transaction
 from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from responsibilities import personal_data
-from responsibilities.access import access_for, people_of
+from responsibilities.access import municipality_for, people_of
 from responsibilities.audit import AuditEvent, record
 from responsibilities.capabilities import Capability
 from responsibilities.fields import parse_int, query_text
 from responsibilities.forms import AssignmentForm, PersonForm, UnitForm
-from responsibilities.models import Assignment, Municipality, OrganisationUnit, Role, User
+from responsibilities.models import (
+    Assignment,
+    Municipality,
+    OrganisationUnit,
+    Role,
+    User,
+    in_force,
+)
 
 PAGE_SIZE = 50
 
 
 def managed_municipality(request, slug: str) -> Municipality:
     """The municipality in the address, if the user may administer its people; else 404."""
-    municipality = get_object_or_404(Municipality, slug=slug)
-    if not access_for(request).in_municipality(Capability.ADMINISTER_PEOPLE, municipality):
-        raise Http404
-    return municipality
+    return municipality_for(request, slug, Capability.ADMINISTER_PEOPLE)
 
 
 def unit_for(municipality: Municipality, pk: int) -> OrganisationUnit:
@@ -82,13 +85,6 @@ def _search(queryset, query: str, fields: list[str]):
     return queryset
 
 
-def _active_condition(prefix: str = "") -> Q:
-    today = timezone.localdate()
-    return Q(
-        **{f"{prefix}ended_at": None, f"{prefix}starts_on__lte": today},
-    ) & (Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gte": today}))
-
-
 @login_required
 def overview(request, municipality):
     municipality = managed_municipality(request, municipality)
@@ -121,7 +117,7 @@ def unit_list(request, municipality):
     units = (
         OrganisationUnit.objects.filter(municipality=municipality)
         .select_related("parent")
-        .annotate(holders=Count("assignments", filter=_active_condition("assignments__")))
+        .annotate(holders=Count("assignments", filter=in_force(prefix="assignments__")))
     )
     return render(
         request,
@@ -160,7 +156,7 @@ def person_list(request, municipality):
     ).order_by("first_name", "last_name", "username")
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     current = (
-        Assignment.objects.filter(_active_condition(), role__municipality=municipality)
+        Assignment.objects.filter(in_force(), role__municipality=municipality)
         .select_related("role", "unit")
         .order_by("role__name")
     )
@@ -245,8 +241,8 @@ def person_edit(request, municipality, pk=None):
 # Assignments
 
 STATES = {
-    "active": _active_condition,
-    "ended": lambda: ~_active_condition(),
+    "active": in_force,
+    "ended": lambda: ~in_force(),
     "all": Q,
 }
 

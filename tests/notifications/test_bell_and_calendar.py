@@ -1,5 +1,6 @@
 import pytest
 
+from followup.reminders import Notice as FollowupNotice
 from responsibilities.models import User
 from responsibilities.notifications import CalendarFeed, Notification, notify
 
@@ -14,8 +15,8 @@ def sara(demo, client):
 
 
 def test_the_bell_shows_the_unread_count_and_marks_read(client, sara):
-    notify(sara, Notification.Kind.REPORT_DUE, "a", "1", "Follow-up report due")
-    notify(sara, Notification.Kind.REPORT_DUE, "b", "1", "Follow-up report due")
+    notify(sara, FollowupNotice.REPORT_DUE, "a", "1", "Follow-up report due")
+    notify(sara, FollowupNotice.REPORT_DUE, "b", "1", "Follow-up report due")
     assert "(2 olästa)" in client.get("/start/").content.decode()
     page = client.get("/konto/notiser/").content.decode()
     assert "Uppföljningsrapport ska lämnas in" in page
@@ -28,7 +29,7 @@ def test_the_bell_shows_the_unread_count_and_marks_read(client, sara):
 
 def test_nobody_marks_another_persons_notifications(client, sara):
     other = User.objects.get(username="ale-sektorchef")
-    notify(other, Notification.Kind.REPORT_DUE, "a", "1", "Follow-up report due")
+    notify(other, FollowupNotice.REPORT_DUE, "a", "1", "Follow-up report due")
     note = Notification.objects.get(recipient=other)
     client.post("/konto/notiser/las/", {"notification": note.pk})
     note.refresh_from_db()

@@ -10,13 +10,14 @@ from django.utils import timezone
 
 from followup import reminders
 from followup.models import Action, Cycle, Report
+from followup.reminders import Notice as FollowupNotice
 from responsibilities.models import OrganisationUnit, Role, User
 from responsibilities.notifications import Notification
 from tests.factories import AssignmentFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
 TZ = timezone.get_current_timezone()
-K = Notification.Kind
+K = FollowupNotice
 
 
 def at(date):

@@ -11,7 +11,9 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
+from followup.reminders import Notice as FollowupNotice
 from programmes.models import ProgrammeVersion
+from programmes.revision import Notice as RevisionNotice
 from programmes.revision import scan_revisions
 from responsibilities import outbox
 from responsibilities.deadlines import notify_yearly_deadlines
@@ -33,9 +35,9 @@ def chief():
 
 
 def test_notify_is_once_and_only_once(demo):
-    assert notify(chief(), Notification.Kind.REPORT_DUE, "report:1", "30d", "Hej")
-    assert not notify(chief(), Notification.Kind.REPORT_DUE, "report:1", "30d", "Hej")
-    assert notify(chief(), Notification.Kind.REPORT_DUE, "report:1", "7d", "Hej")
+    assert notify(chief(), FollowupNotice.REPORT_DUE, "report:1", "30d", "Hej")
+    assert not notify(chief(), FollowupNotice.REPORT_DUE, "report:1", "30d", "Hej")
+    assert notify(chief(), FollowupNotice.REPORT_DUE, "report:1", "7d", "Hej")
     assert Notification.objects.count() == 2
 
 
@@ -43,7 +45,7 @@ def test_the_revision_scan_flags_ale_once_per_threshold(demo):
     with at(2026, 11, 21):
         assert scan_revisions() == 1
         scan_revisions()
-    notes = Notification.objects.filter(kind=Notification.Kind.REVISION_OVERDUE)
+    notes = Notification.objects.filter(kind=RevisionNotice.REVISION_OVERDUE)
     assert [n.recipient.username for n in notes] == ["ale-sakerhetschef"]
     assert "2024-12-31" in notes.get().text
     assert not Notification.objects.filter(recipient__username="kalix-sakerhetschef").exists()
@@ -100,17 +102,17 @@ def test_one_digest_per_person_in_their_language(demo):
     sara.save()
     notify(
         sara,
-        Notification.Kind.REPORT_DUE,
+        FollowupNotice.REPORT_DUE,
         "a",
         "1",
         "“%(name)s” is due on %(date)s.",
         {"name": "RSA", "date": "2027-10-31"},
     )
-    notify(sara, Notification.Kind.REPORT_DUE, "b", "1", "Follow-up report due")
+    notify(sara, FollowupNotice.REPORT_DUE, "b", "1", "Follow-up report due")
     sven = User.objects.get(username="ale-sektorchef")
     notify(
         sven,
-        Notification.Kind.REPORT_DUE,
+        FollowupNotice.REPORT_DUE,
         "c",
         "1",
         "“%(name)s” is due on %(date)s.",
@@ -131,9 +133,9 @@ def test_one_digest_per_person_in_their_language(demo):
 
 
 def test_a_notification_after_todays_digest_waits_for_tomorrow(demo):
-    notify(chief(), Notification.Kind.REPORT_DUE, "a", "1", "Follow-up report due")
+    notify(chief(), FollowupNotice.REPORT_DUE, "a", "1", "Follow-up report due")
     send_digests()
-    notify(chief(), Notification.Kind.REPORT_DUE, "b", "1", "Follow-up report due")
+    notify(chief(), FollowupNotice.REPORT_DUE, "b", "1", "Follow-up report due")
     send_digests()
     assert len(mail.outbox) == 1
     with time_machine.travel(timezone.now() + datetime.timedelta(days=1)):
@@ -142,7 +144,7 @@ def test_a_notification_after_todays_digest_waits_for_tomorrow(demo):
 
 
 def test_running_the_digest_twice_sends_once(demo):
-    notify(chief(), Notification.Kind.REPORT_DUE, "a", "1", "Follow-up report due")
+    notify(chief(), FollowupNotice.REPORT_DUE, "a", "1", "Follow-up report due")
     digest_id = collect_digests()[0]
     assert send_digest(digest_id) is True
     assert send_digest(digest_id) is False
@@ -150,7 +152,7 @@ def test_running_the_digest_twice_sends_once(demo):
 
 
 def test_an_smtp_failure_is_retried_later_and_sent_once(demo, monkeypatch):
-    notify(chief(), Notification.Kind.REPORT_DUE, "a", "1", "Follow-up report due")
+    notify(chief(), FollowupNotice.REPORT_DUE, "a", "1", "Follow-up report due")
     calls = []
     real_send = mail.EmailMultiAlternatives.send
 
@@ -180,7 +182,7 @@ def test_an_smtp_failure_is_retried_later_and_sent_once(demo, monkeypatch):
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_at_once_send_one_email(demo):
     require_postgresql()
-    notify(chief(), Notification.Kind.REPORT_DUE, "a", "1", "Follow-up report due")
+    notify(chief(), FollowupNotice.REPORT_DUE, "a", "1", "Follow-up report due")
     digest_id = collect_digests()[0]
     barrier = threading.Barrier(2)
     results = []
@@ -210,11 +212,11 @@ def test_collecting_digests_takes_the_same_queries_for_many_people(demo):
             collect_digests()
         return len(queries)
 
-    notify(chief(), Notification.Kind.REPORT_DUE, "a", "1", "Follow-up report due")
+    notify(chief(), FollowupNotice.REPORT_DUE, "a", "1", "Follow-up report due")
     few = count()
     Digest.objects.all().delete()
     for person in User.objects.all():
-        notify(person, Notification.Kind.REPORT_DUE, "b", "1", "Follow-up report due")
+        notify(person, FollowupNotice.REPORT_DUE, "b", "1", "Follow-up report due")
     assert count() == few
     assert Digest.objects.count() == User.objects.filter(is_active=True).count()
     assert not Notification.objects.filter(digest=None).exists()

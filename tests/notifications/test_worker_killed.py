@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import connection
 
 from ale_safety.celery import app as celery_app
+from followup.reminders import Notice as FollowupNotice
 from responsibilities.models import User
 from responsibilities.notifications import Digest, Notification, collect_digests, notify
 from tests.services import require_postgresql, require_redis
@@ -97,7 +98,7 @@ def test_a_killed_worker_neither_loses_nor_duplicates_a_digest(demo, tmp_path):
     for username in PEOPLE:
         notify(
             User.objects.get(username=username),
-            Notification.Kind.REPORT_DUE,
+            FollowupNotice.REPORT_DUE,
             "r:1",
             "7d",
             "Follow-up report due",

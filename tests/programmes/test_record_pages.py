@@ -11,8 +11,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from followup.models import Cycle
+from followup.reminders import Notice as FollowupNotice
 from followup.spreadsheets import safe_cell
 from programmes.models import Programme, ProgrammeVersion, Section
+from programmes.revision import Notice as RevisionNotice
 from programmes.revision import scan_revisions
 from responsibilities.audit import AuditEvent
 from responsibilities.models import OrganisationUnit, User
@@ -106,7 +108,7 @@ def test_a_revision_notice_resolves_when_the_new_version_is_adopted(chief_client
     notice = Notification.objects.get(
         recipient__username="ale-sakerhetschef", subject=f"version:{old.pk}"
     )
-    assert notice.kind == Notification.Kind.REVISION_OVERDUE
+    assert notice.kind == RevisionNotice.REVISION_OVERDUE
     assert chief_client.get("/konto/notiser/").context["unread_notifications"]() >= 1
     adopt_new_version(user("ale-sakerhetschef"))
     notice.refresh_from_db()
@@ -124,12 +126,12 @@ def test_submitted_notices_resolve_on_approval_and_the_unit_is_told(
     answer_everything(report)
     with django_capture_on_commit_callbacks(execute=True):
         report.submit(by=user("ale-sektorchef"))
-    submitted = Notification.objects.filter(kind=Notification.Kind.REPORT_SUBMITTED)
+    submitted = Notification.objects.filter(kind=FollowupNotice.REPORT_SUBMITTED)
     assert submitted.filter(resolved_at=None).exists()
     report.approve(by=chief, comment="Tack, godkänd.")
     assert not submitted.filter(resolved_at=None).exists()
     told = Notification.objects.get(
-        recipient__username="ale-sektorchef", kind=Notification.Kind.REPORT_APPROVED
+        recipient__username="ale-sektorchef", kind=FollowupNotice.REPORT_APPROVED
     )
     assert "Tack, godkänd." in told.text
 

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from followup.models import Report, ReportFile
+from followup.reminders import Notice as FollowupNotice
 from programmes import pdf
 from programmes.models import ProgrammeVersion
 from responsibilities.models import Notification, QueuedTask, User
@@ -59,7 +60,7 @@ def test_what_was_asked_while_redis_was_down_arrives_when_it_is_back(
     )
     assert response.status_code == 302
     assert Report.objects.get(pk=report.pk).status == Report.Status.RETURNED
-    assert Notification.objects.filter(kind=Notification.Kind.REPORT_RETURNED).exists()
+    assert Notification.objects.filter(kind=FollowupNotice.REPORT_RETURNED).exists()
     client.force_login(User.objects.get(username="ale-fortroendevald"))
     response = client.post(
         reverse("followup:reports_request", kwargs={"municipality": "ale"}),

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from followup import reminders
 from followup.models import Report, ReportEvent
+from followup.reminders import Notice as FollowupNotice
 from responsibilities import outbox
 from responsibilities.models import Notification, QueuedTask, User
 from tests.followup.conftest import answer_everything, demo_report
@@ -111,11 +112,11 @@ def test_a_database_connection_killed_mid_request_loses_nothing_and_shows_a_clea
     # The step was one transaction: the report is still a draft, with no event and no notice.
     assert Report.objects.get(pk=report.pk).status == Report.Status.DRAFT
     assert not ReportEvent.objects.filter(report=report, to_status="submitted").exists()
-    assert not Notification.objects.filter(kind=Notification.Kind.REPORT_SUBMITTED).exists()
+    assert not Notification.objects.filter(kind=FollowupNotice.REPORT_SUBMITTED).exists()
 
     # The person sends it again: it goes through, and the reviewers are told.
     report.refresh_from_db()
     response = client.post(edit_url(report), form_data(report, intent="submit"))
     assert response.status_code == 302
     assert Report.objects.get(pk=report.pk).status == Report.Status.SUBMITTED
-    assert Notification.objects.filter(kind=Notification.Kind.REPORT_SUBMITTED).exists()
+    assert Notification.objects.filter(kind=FollowupNotice.REPORT_SUBMITTED).exists()

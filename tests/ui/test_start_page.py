@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from followup.models import Cycle, Report
+from followup.reminders import Notice as FollowupNotice
 from responsibilities.models import User
 from responsibilities.notifications import Notification
 
@@ -54,7 +55,7 @@ def test_it_keeps_the_count_with_more_data(client, as_user, django_assert_num_qu
     Notification.objects.bulk_create(
         [
             Notification(
-                recipient=user, kind=Notification.Kind.ACTION_DUE, subject="s", period=f"p{i}"
+                recipient=user, kind=FollowupNotice.ACTION_DUE, subject="s", period=f"p{i}"
             )
             for i in range(5)
         ]
@@ -129,7 +130,7 @@ def test_it_counts_unread_notifications(client, as_user):
     Notification.objects.filter(recipient=user).update(read_at=timezone.now())
     assert "unread notification" not in html(client.get(reverse("start")))
     Notification.objects.create(
-        recipient=user, kind=Notification.Kind.ACTION_DUE, subject="s", period="p"
+        recipient=user, kind=FollowupNotice.ACTION_DUE, subject="s", period="p"
     )
     assert "You have 1 unread notification." in html(client.get(reverse("start")))
 

@@ -16,14 +16,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force",
             action="store_true",
-            help="Load even when DJANGO_DEBUG is false (demo users have the password 'demo').",
+            help="Load even in production (demo users have the password 'demo').",
         )
 
     def handle(self, *args, force=False, **options):
-        if not settings.DEBUG and not force:
+        if not (settings.LOCAL or settings.DEBUG) and not force:
             raise CommandError(
-                "Refusing to load demo data with DJANGO_DEBUG=false: its users have the "
-                "password 'demo'. Pass --force if this really is a demo installation."
+                "Refusing to load demo data in production (DJANGO_ENV is not local): its users "
+                "have the password 'demo'. Pass --force if this really is a demo installation."
             )
         with transaction.atomic():
             municipalities = responsibility_demo.load()

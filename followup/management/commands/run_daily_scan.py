@@ -1,48 +1,26 @@
-"""Run every daily scan now, as beat would at night, send the digests and run whatever the
-outbox still owes (for demonstration and for operators catching up after downtime). Safe to
-run repeatedly."""
+"""Run every registered daily job now, in the order of the day, as beat would at night, then
+whatever the outbox still owes (for demonstration and for operators catching up after
+downtime). Safe to run repeatedly."""
 
 from django.core.management.base import BaseCommand
 
-from followup import reminders
-from followup.models import Cycle
-from programmes.revision import scan_revisions
-from responsibilities import outbox
-from responsibilities.access import end_expired_assignments
-from responsibilities.deadlines import notify_yearly_deadlines
-from responsibilities.tasks import send_digests
+from responsibilities import daily, outbox
 
 
 class Command(BaseCommand):
-    help = "Runs the daily scans (assignments, revisions, yearly dates, follow-up) and digests."
+    help = "Runs the daily jobs every app registers (assignments, revisions, follow-up, digests)."
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--no-email",
-            action="store_true",
-            help="Create notifications but send no digest and run no queued task.",
+            "--no-email", action="store_true", help="Create notifications but send no digest."
         )
 
     def handle(self, *args, no_email=False, **options):
-        steps = [
-            ("Open cycles announced", self.announce_open_cycles),
-            ("Expired assignments ended", end_expired_assignments),
-            ("Documents due for revision", scan_revisions),
-            ("Yearly-date reminders", notify_yearly_deadlines),
-            ("Follow-up reports checked", reminders.scan_reports),
-            ("Actions checked", reminders.scan_actions),
-        ]
-        for label, step in steps:
-            self.stdout.write(f"{label}: {step()}")
+        for job in daily.jobs():
+            if no_email and job.sends_email:
+                continue
+            self.stdout.write(f"{job.name}: {job.run()}")
         if no_email:
             return
-        self.stdout.write(f"Digest e-mails queued: {send_digests()}")
         # Everything owed and not picked up (e-mails, PDFs, digests), run here and now.
-        done = outbox.sweep(inline=True)
-        self.stdout.write(self.style.SUCCESS(f"Queued tasks run: {done}"))
-
-    @staticmethod
-    def announce_open_cycles() -> int:
-        """Catch up on "cycle opened" notices a lost task would have created (idempotent)."""
-        open_cycles = Cycle.objects.filter(status=Cycle.Status.OPEN).values_list("pk", flat=True)
-        return sum(reminders.cycle_opened(pk) for pk in open_cycles)
+        self.stdout.write(self.style.SUCCESS(f"Queued tasks run: {outbox.sweep(inline=True)}"))

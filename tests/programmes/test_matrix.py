@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from responsibilities.matrix import responsibility_matrix
+from programmes.matrix import responsibility_matrix
 from responsibilities.models import Assignment, Municipality, OrganisationUnit, Role, User
 from tests.factories import AssignmentFactory
 

@@ -1,25 +1,24 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
-from responsibilities.access import access_for
+from programmes.matrix import responsibility_matrix
+from responsibilities.access import access_for, municipality_for
 from responsibilities.capabilities import Capability
-from responsibilities.matrix import responsibility_matrix
-from responsibilities.models import Municipality
 
 
 @login_required
 def matrix(request, municipality):
     """Readable by everyone holding a role in the municipality (read_internal, which every role
     kind grants, for the whole municipality or a unit of it)."""
-    municipality = get_object_or_404(Municipality, slug=municipality)
+    municipality = municipality_for(request, municipality)
     access = access_for(request)
     if not access.within(Capability.READ_INTERNAL, municipality):
         raise Http404
     documents, gaps = responsibility_matrix(municipality)
     return render(
         request,
-        "responsibilities/matrix.html",
+        "programmes/matrix.html",
         {
             "municipality": municipality,
             "documents": documents,

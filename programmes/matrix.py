@@ -1,15 +1,13 @@
 """The responsibility matrix: each responsibility clause of the adopted programme with the people
-who hold its role today, and the posts that nobody holds (the gaps).
-
-Programme content is reached through `Role.clauses`, the reverse relation the programmes app
-declares, so this module reads it without importing programmes (imports run the other way).
-"""
+who hold its role today, and the posts that nobody holds (the gaps). It lives with the
+programmes, which know the clauses, and reads the organisation below them."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from programmes.models import ProgrammeVersion, Section, SectionItem
 from responsibilities.capabilities import RoleKind
 from responsibilities.models import Assignment, Municipality, OrganisationUnit, Role
 
@@ -54,19 +52,12 @@ class Gap:
     missing: list[str]
 
 
-def _clause_model():
-    return Role._meta.get_field("clauses").related_model
-
-
 def adopted_clauses(municipality: Municipality):
     """Responsibility clauses of the municipality's adopted versions, in document order."""
-    item = _clause_model()
-    section = item._meta.get_field("section").related_model
-    version = section._meta.get_field("version").related_model
     return (
-        item.objects.filter(
-            section__kind=section.Kind.RESPONSIBILITIES,
-            section__version__status=version.Status.ADOPTED,
+        SectionItem.objects.filter(
+            section__kind=Section.Kind.RESPONSIBILITIES,
+            section__version__status=ProgrammeVersion.Status.ADOPTED,
             section__version__programme__municipality=municipality,
         )
         .select_related("role", "section__version")
