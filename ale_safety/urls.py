@@ -17,14 +17,15 @@ urlpatterns = [
     # Internal follow-up pages under a fixed prefix, before the public catch-all.
     path("uppfoljning/<slug:municipality>/", include("followup.urls")),
     path("hantera/", include("responsibilities.urls_manage")),
+    path("risker/<slug:municipality>/", include("risks.urls")),
     # Public pages last: /<municipality>/ catches every other first path segment.
     path("", include("programmes.urls")),
 ]
 if settings.DEBUG:
-    # Follow-up evidence (media/followup/) is served only by its access-checked view.
+    # Follow-up evidence and risk report files are served only by their access-checked views.
     urlpatterns += [
         re_path(
-            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?!followup/)(?P<path>.*)$",
+            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?!followup/|risks/)(?P<path>.*)$",
             serve,
             {"document_root": settings.MEDIA_ROOT},
         )

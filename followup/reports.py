@@ -20,6 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from followup import stats
+from followup.insets import insets_for
 from followup.models import (
     Action,
     Answer,
@@ -86,6 +87,7 @@ class UnitDocument:
     report: Report
     areas: list  # [(label, [(question, answer or None)])]
     events: list  # [(event, who)]
+    insets: list = field(default_factory=list)  # from apps above (followup.insets)
 
     @property
     def source_updated_at(self):
@@ -100,7 +102,9 @@ def unit_document(report: Report) -> UnitDocument:
         for label, questions in group_by_area(cycle_questions(report.cycle))
     ]
     events = [(event, person_name(event.by)) for event in report.events.all()]
-    return UnitDocument(report=report, areas=areas, events=events)
+    return UnitDocument(
+        report=report, areas=areas, events=events, insets=insets_for("report", report=report)
+    )
 
 
 @dataclass
@@ -176,6 +180,7 @@ class Consolidated:
     attainment_chart: Chart
     previous: Cycle | None
     source_updated_at: object
+    insets: list = field(default_factory=list)  # from apps above (followup.insets)
 
     @property
     def municipality(self):
@@ -294,6 +299,7 @@ def consolidated(cycle: Cycle, committee: OrganisationUnit | None = None) -> Con
         attainment_chart=attainment_chart,
         previous=previous,
         source_updated_at=source,
+        insets=insets_for("cycle", cycle=cycle, committee=committee),
     )
 
 

@@ -30,6 +30,12 @@ class Notification(models.Model):
         REVISION_DUE = "revision_due", _("Revision due")
         REVISION_OVERDUE = "revision_overdue", _("Revision overdue")
         YEARLY_DATE = "yearly_date", _("Yearly deadline")
+        RISK_REPORTED = "risk_reported", _("Risk report received")
+        RISK_UPDATED = "risk_updated", _("Risk report handled")
+        RISK_COMMENT = "risk_comment", _("Comment on a risk report")
+        RISK_REMINDER = "risk_reminder", _("Risk report not acknowledged")
+        RISK_ESCALATED = "risk_escalated", _("Unacknowledged risk report escalated")
+        RISK_REVIEW_DUE = "risk_review_due", _("Risk register review due")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from followup import stats
 from followup.forms import BoardReportForm
+from followup.insets import insets_for
 from followup.models import Action, Answer, Report
 from followup.views.common import cycle_for
 from responsibilities.access import access_for
@@ -60,6 +61,7 @@ def dashboard(request, municipality, pk):
             else [],
             "matrix": stats.attainment_matrix(cycle, visible, previous),
             "sees_progress": sees_progress,
+            "insets": insets_for("cycle", cycle=cycle),
             "can_record_board": access.in_municipality(C.REVIEW_FOLLOWUP, cycle.municipality),
             "board_form": BoardReportForm(
                 prefix="board",

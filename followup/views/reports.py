@@ -17,6 +17,7 @@ from followup.forms import (
     ReportAnswersForm,
     ReturnForm,
 )
+from followup.insets import insets_for
 from followup.models import Action, Answer, Attachment, Question, Report, ReportEvent
 from followup.views.common import (
     login_required_keeping_input,
@@ -70,6 +71,7 @@ def report_detail(request, municipality, pk):
         "return_form": ReturnForm(),
         "committee_form": BoardReportForm(prefix="committee"),
         "missing": report.missing_answers() if report.is_editable else [],
+        "insets": insets_for("report", report=report),
     }
     return render(request, "followup/report_detail.html", context)
 

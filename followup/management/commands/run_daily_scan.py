@@ -11,6 +11,9 @@ from responsibilities.deadlines import notify_yearly_deadlines
 from responsibilities.notifications import collect_digests
 from responsibilities.tasks import send_digest
 
+# (label, function) steps of apps above this one, added in their AppConfig.ready().
+EXTRA_STEPS: list = []
+
 
 class Command(BaseCommand):
     help = "Runs the daily scans (assignments, revisions, yearly dates, follow-up) and digests."
@@ -28,6 +31,7 @@ class Command(BaseCommand):
             ("Yearly-date reminders", notify_yearly_deadlines),
             ("Follow-up reports checked", reminders.scan_reports),
             ("Actions checked", reminders.scan_actions),
+            *EXTRA_STEPS,
         ]
         for label, step in steps:
             self.stdout.write(f"{label}: {step()}")
