@@ -17,3 +17,8 @@ class RisksConfig(AppConfig):
         step = ("Risk reports checked", scan_risks)
         if step not in EXTRA_STEPS:
             EXTRA_STEPS.append(step)
+        from followup.management.commands.load_demo import EXTRA_LOADERS
+        from risks import demo
+
+        if demo.load not in EXTRA_LOADERS:
+            EXTRA_LOADERS.append(demo.load)
