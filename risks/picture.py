@@ -5,7 +5,7 @@ number of aggregate queries however many reports there are."""
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from risks.models import Level, RiskEntry, RiskReport, RiskSettings
@@ -117,19 +117,17 @@ def _area_label(text) -> str:
 
 
 def unit_picture(unit, year: int) -> UnitPicture:
-    """Three queries: counts per area and kind, open/closed, the register's highest risks."""
+    """Three queries: counts per area, kind and state, the scale, the register's entries."""
     reports = RiskReport.objects.filter(
         municipality_id=unit.municipality_id, unit__path__startswith=unit.path, year=year
     )
     by_area: dict = defaultdict(Counter)
-    for area, kind, n in (
-        reports.values_list("area__text", "kind").annotate(n=Count("pk")).order_by()
+    state: Counter = Counter()
+    for area, kind, status, n in (
+        reports.values_list("area__text", "kind", "status").annotate(n=Count("pk")).order_by()
     ):
         by_area[area][kind] += n
-    state = reports.aggregate(
-        open=Count("pk", filter=Q(status__in=RiskReport.OPEN_STATES)),
-        closed=Count("pk", filter=Q(status__in=RiskReport.CLOSED_STATES)),
-    )
+        state["open" if status in RiskReport.OPEN_STATES else "closed"] += n
     scale = RiskSettings.for_municipality(unit.municipality_id)
     entries = list(
         RiskEntry.objects.active()
@@ -174,7 +172,7 @@ class AreaYears:
 
 
 def area_years(municipality_id, year: int, under=None) -> AreaYears:
-    """Three queries: per area and year, the year's matrix and kinds, the register size."""
+    """Three queries: the counts (per area, year, kind and cell), the scale, the register."""
     reports = RiskReport.objects.filter(
         municipality_id=municipality_id, year__gt=year - YEARS_SHOWN, year__lte=year
     )
@@ -182,19 +180,19 @@ def area_years(municipality_id, year: int, under=None) -> AreaYears:
     if under is not None:
         reports = reports.filter(unit__path__startswith=under.path)
         entries = entries.filter(unit__path__startswith=under.path)
-    rows = list(reports.values_list("area__text", "year").annotate(n=Count("pk")).order_by())
-    years = sorted({y for _a, y, _n in rows} | {year})
-    table: dict = defaultdict(Counter)
-    for area, y, n in rows:
-        table[_area_label(area)][y] += n
-    cells: Counter = Counter()
-    by_kind: Counter = Counter()
-    for likelihood, consequence, kind, n in (
-        reports.filter(year=year)
-        .values_list("likelihood", "consequence", "kind")
+    rows = list(
+        reports.values_list("area__text", "year", "likelihood", "consequence", "kind")
         .annotate(n=Count("pk"))
         .order_by()
-    ):
+    )
+    years = sorted({row[1] for row in rows} | {year})
+    table: dict = defaultdict(Counter)
+    cells: Counter = Counter()
+    by_kind: Counter = Counter()
+    for area, y, likelihood, consequence, kind, n in rows:
+        table[_area_label(area)][y] += n
+        if y != year:
+            continue
         by_kind[kind] += n
         if likelihood and consequence:
             cells[(likelihood, consequence)] += n

@@ -101,12 +101,14 @@ def test_the_board_report_is_recorded_for_the_cycle(client, demo):
 PAGES = [
     # (who, URL name, its arguments, queries: session, user, access ×2, the bell's unread
     # count on HTML pages, and the page's own)
-    ("chief", "followup:cycle", lambda w: {"pk": w["cycle"].pk}, 13),
+    # The risk picture (risks app, through followup.insets): three more on the dashboard
+    # and on the report page.
+    ("chief", "followup:cycle", lambda w: {"pk": w["cycle"].pk}, 16),
     ("chief", "followup:index", lambda w: {}, 8),
     ("chief", "followup:cycle_manage", lambda w: {"pk": w["cycle"].pk}, 12),
     ("chief", "followup:export", lambda w: {"pk": w["cycle"].pk, "fmt": "csv"}, 9),
     ("sector_chief", "followup:report_edit", lambda w: {"pk": w["report"].pk}, 12),
-    ("sector_chief", "followup:report", lambda w: {"pk": w["report"].pk}, 11),
+    ("sector_chief", "followup:report", lambda w: {"pk": w["report"].pk}, 14),
 ]
 
 
