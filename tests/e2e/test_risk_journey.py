@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from followup.models import Cycle, Report, ReportFile
+from followup.tasks import render_report_file
 from risks.models import RiskReport
 from tests.e2e.conftest import assert_accessible, log_in, screenshot
 from tests.programmes.pdf_support import document_text
@@ -16,8 +17,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PHONE = 390
 
 
-def test_a_security_flaw_from_report_to_the_consolidated_pdf(new_page, demo, settings, tmp_path):
+def test_a_security_flaw_from_report_to_the_consolidated_pdf(
+    new_page, demo, settings, tmp_path, monkeypatch
+):
     settings.MEDIA_ROOT = tmp_path / "media"
+    queued = []
+    monkeypatch.setattr(render_report_file, "delay_on_commit", queued.append)
     # The employee, on a phone: start page → "Rapportera en risk" → fill in → send.
     phone = new_page(width=PHONE)
     log_in(phone, "ale-medarbetare")
@@ -47,10 +52,10 @@ def test_a_security_flaw_from_report_to_the_consolidated_pdf(new_page, demo, set
     chief = new_page()
     log_in(chief, "ale-sektorchef")
     chief.get_by_role("link", name=re.compile("Notiser")).first.click()
-    expect(
-        chief.get_by_text(f"Ny riskrapport {report.reference} i Sektor utbildning.")
-    ).to_be_visible()
-    chief.goto(f"/risker/ale/rapport/{report.pk}/")
+    chief.get_by_role(
+        "link", name=f"Ny riskrapport {report.reference} i Sektor utbildning."
+    ).click()
+    expect(chief.get_by_role("heading", level=1)).to_have_text(f"Riskrapport {report.reference}")
     assert_accessible(chief)
     chief.get_by_role("button", name="Påbörja bedömningen").click()
     chief.get_by_label("Sannolikhet").select_option("3")
@@ -58,7 +63,7 @@ def test_a_security_flaw_from_report_to_the_consolidated_pdf(new_page, demo, set
     chief.get_by_role("button", name="Spara bedömningen").click()
     expect(chief.get_by_text("Bedömningen har sparats.")).to_be_visible()
     chief.get_by_label("Beslutad åtgärd").fill("Lås serverskåpet och byt kod")
-    chief.get_by_label("Slutdatum").fill("2027-01-15")
+    chief.get_by_label("Klart senast").fill("2027-01-15")
     chief.get_by_role("button", name="Besluta åtgärden").click()
     expect(chief.get_by_text("lagts in i enhetens handlingsplan")).to_be_visible()
     assert_accessible(chief)
@@ -68,7 +73,7 @@ def test_a_security_flaw_from_report_to_the_consolidated_pdf(new_page, demo, set
     log_in(security, "ale-sakerhetschef")
     security.get_by_role("link", name=re.compile("Notiser")).first.click()
     expect(
-        security.get_by_text(f"Ny riskrapport {report.reference} i Sektor utbildning.")
+        security.get_by_role("link", name=f"Ny riskrapport {report.reference} i Sektor utbildning.")
     ).to_be_visible()
     security.goto("/risker/ale/")
     assert_accessible(security)
@@ -96,8 +101,10 @@ def test_a_security_flaw_from_report_to_the_consolidated_pdf(new_page, demo, set
     security.locator(f"#file-board-{cycle.pk}-0").get_by_role(
         "button", name=re.compile("Skapa PDF")
     ).click()
-    expect(security.locator(f"#file-board-{cycle.pk}-0")).to_contain_text("Klar", timeout=60_000)
+    expect(security.get_by_text("PDF-filen är beställd")).to_be_visible()
+    render_report_file(queued[-1])  # as the worker would
     row = ReportFile.objects.get(kind="board", cycle=cycle)
+    assert row.status == ReportFile.Status.READY
     pdf = security.request.get(f"/uppfoljning/ale/rapporter/fil/{row.pk}/").body()
     text = document_text(pdf)
     assert "Riskbild" in text
