@@ -50,7 +50,11 @@ class RiskReportForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
             "immediate_action": forms.Textarea(attrs={"rows": 3}),
         }
-        labels = {"occurred_on": _("When (from)"), "occurred_until": _("Until (if longer)")}
+        labels = {
+            "occurred_on": _("When (from)"),
+            "occurred_until": _("Until (if longer)"),
+            "description": _("Describe what you noticed"),
+        }
         help_texts = {
             "place": _("In words, e.g. “the back entrance of Nödinge school”."),
             "occurred_until": _("Leave empty for a single day."),

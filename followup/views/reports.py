@@ -108,6 +108,8 @@ def _render_form(request, report, answers, actions, attachment, status=200):
         "actions": actions,
         "attachment_form": attachment,
         "missing": report.missing_answers(),
+        # What apps above know about the unit's year (e.g. its risk reports), to answer from.
+        "insets": insets_for("report", report=report),
         "has_errors": bound
         and bool(answers.errors or actions.total_error_count() or attachment.errors),
     }

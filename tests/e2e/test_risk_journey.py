@@ -38,7 +38,7 @@ def test_a_security_flaw_from_report_to_the_consolidated_pdf(
     phone.get_by_label("Plats").fill("Nödingeskolan, bakre entrén")
     phone.get_by_label("När (från)").fill("2026-11-30")
     phone.get_by_label("Tillämpningsområde").select_option(label="Informationssäkerhet")
-    phone.get_by_label("Vad som upptäcktes").fill("Serverskåpet i källaren står olåst.")
+    phone.get_by_label("Beskriv vad du upptäckte").fill("Serverskåpet i källaren står olåst.")
     phone.get_by_role("button", name="Skicka rapporten").click()
     expect(phone.get_by_text(re.compile(r"referensnumret ALE-2026-\d{4}"))).to_be_visible()
     report = RiskReport.objects.get(description="Serverskåpet i källaren står olåst.")

@@ -107,7 +107,7 @@ PAGES = [
     ("chief", "followup:index", lambda w: {}, 8),
     ("chief", "followup:cycle_manage", lambda w: {"pk": w["cycle"].pk}, 12),
     ("chief", "followup:export", lambda w: {"pk": w["cycle"].pk, "fmt": "csv"}, 9),
-    ("sector_chief", "followup:report_edit", lambda w: {"pk": w["report"].pk}, 12),
+    ("sector_chief", "followup:report_edit", lambda w: {"pk": w["report"].pk}, 15),
     ("sector_chief", "followup:report", lambda w: {"pk": w["report"].pk}, 14),
 ]
 

@@ -475,3 +475,49 @@ def test_pages_keep_their_query_count_with_more_data(
         report.add_comment(by=user("ale-sakerhetschef"), text="Mer data")
     with django_assert_num_queries(queries):
         assert client.get(url).status_code == 200
+
+
+# --- Demo data and the programme page ------------------------------------------------------
+
+
+def test_the_demo_holds_a_year_of_reports_for_ale(demo):
+    reports = RiskReport.objects.filter(municipality__slug="ale", year=2026)
+    assert reports.count() >= 20
+    assert {r.reported_at.month for r in reports} >= set(range(1, 12)) - {7}
+    assert set(reports.values_list("status", flat=True)) == set(RiskReport.Status.values)
+    assert RiskEntry.objects.filter(municipality__slug="ale").count() >= 5
+    assert not RiskReport.objects.filter(municipality__slug="kalix").exists()
+
+
+def test_the_programme_page_links_to_the_report_form_for_people_with_a_role(client, demo):
+    url = reverse("programmes:public_detail", args=["ale", "trygghet-och-sakerhet"])
+    form = reverse("risks:report_new", kwargs={"municipality": "ale"})
+    anonymous = page(client.get(url))
+    assert form not in anonymous
+    client.force_login(user("ale-medarbetare"))
+    assert f'href="{form}"' in page(client.get(url))
+    client.force_login(user("kalix-sakerhetschef"))
+    assert form not in page(client.get(url))
+
+
+def test_closed_reports_are_deleted_after_the_retention_period(new_report, settings):
+    from risks import retention
+
+    settings.RISK_REPORT_RETENTION_DAYS = 30
+    new_report.dismiss(by=user("ale-sakerhetschef"), note="Ingen risk.")
+    open_one = make_report()
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=29)):
+        retention.purge_expired()
+    assert RiskReport.objects.filter(pk=new_report.pk).exists()
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=31)):
+        retention.purge_expired()
+    assert not RiskReport.objects.filter(pk=new_report.pk).exists()
+    assert RiskReport.objects.filter(pk=open_one.pk).exists()
+
+
+def test_the_daily_scan_command_runs_the_risk_scan(demo):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("run_daily_scan", "--no-email", stdout=out)
+    assert "Risk reports checked" in out.getvalue()
