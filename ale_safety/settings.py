@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "responsibilities",
     "programmes",
     "followup",
+    "risks",
 ]
 
 MIDDLEWARE = [
@@ -318,3 +319,7 @@ PROGRAMME_PDF_WAIT_SECONDS = env_int("PROGRAMME_PDF_WAIT_SECONDS", 4)
 # People whose roles give edit_programme, adopt_programme or administer_people must set it up.
 OTP_REQUIRED_FOR_PRIVILEGED = env_bool("DJANGO_OTP_REQUIRED_FOR_PRIVILEGED", False)
 OTP_TOTP_ISSUER = "Trygghet och säkerhet"
+
+# --- Risk reports (risks app, issue 19) ---
+# Closed risk reports are deleted this many days after closing (0 keeps them).
+RISK_REPORT_RETENTION_DAYS = env_int("RISK_REPORT_RETENTION_DAYS", 5 * 365)

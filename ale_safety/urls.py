@@ -28,14 +28,15 @@ urlpatterns = [
             )
         ),
     ),
+    path("risker/<slug:municipality>/", include("risks.urls")),
     # Public pages last: /<municipality>/ catches every other first path segment.
     path("", include("programmes.urls")),
 ]
 if settings.DEBUG or settings.LOCAL:
-    # Follow-up evidence (media/followup/) is served only by its access-checked view.
+    # Follow-up evidence and risk report files are served only by their access-checked views.
     urlpatterns += [
         re_path(
-            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?!followup/)(?P<path>.*)$",
+            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?!followup/|risks/)(?P<path>.*)$",
             serve,
             {"document_root": settings.MEDIA_ROOT},
         )

@@ -250,6 +250,31 @@ ActionFormSet = forms.modelformset_factory(
 )
 
 
+def check_upload(upload):
+    """An evidence file's checks (size, content by its first bytes, a name that matches);
+    sets `detected_content_type` on the upload. Also used for files sent with risk reports."""
+    if not upload:
+        return upload
+    limit = settings.FOLLOWUP_ATTACHMENT_MAX_BYTES
+    if upload.size > limit:
+        raise forms.ValidationError(
+            _("The file is too large (%(size)s). The limit is %(limit)s."),
+            params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+        )
+    extension = Path(upload.name).suffix.lower()
+    kind = filetypes.sniff(upload)
+    if kind is None or extension not in filetypes.KINDS[kind][0]:
+        raise forms.ValidationError(
+            _(
+                "“%(name)s” is not a PDF, Office document or image, or its content does not "
+                "match its name. Choose another file."
+            ),
+            params={"name": upload.name},
+        )
+    upload.detected_content_type = filetypes.content_type_for(kind, extension)
+    return upload
+
+
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("Attach a file"), required=False)
     description = forms.CharField(
@@ -263,24 +288,4 @@ class AttachmentForm(forms.Form):
         ) % {"size": filesizeformat(settings.FOLLOWUP_ATTACHMENT_MAX_BYTES)}
 
     def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        if not upload:
-            return upload
-        limit = settings.FOLLOWUP_ATTACHMENT_MAX_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is too large (%(size)s). The limit is %(limit)s."),
-                params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
-            )
-        extension = Path(upload.name).suffix.lower()
-        kind = filetypes.sniff(upload)
-        if kind is None or extension not in filetypes.KINDS[kind][0]:
-            raise forms.ValidationError(
-                _(
-                    "“%(name)s” is not a PDF, Office document or image, or its content does not "
-                    "match its name. Choose another file."
-                ),
-                params={"name": upload.name},
-            )
-        upload.detected_content_type = filetypes.content_type_for(kind, extension)
-        return upload
+        return check_upload(self.cleaned_data.get("file"))

@@ -18,6 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from followup import stats
+from followup.insets import insets_for
 from followup.models import (
     Action,
     Answer,
@@ -63,6 +64,7 @@ class UnitDocument:
     report: Report
     areas: list  # [(label, [(question, answer or None)])]
     events: list  # [(event, who)]
+    insets: list = field(default_factory=list)  # from apps above (followup.insets)
 
     @property
     def source_updated_at(self):
@@ -77,7 +79,9 @@ def unit_document(report: Report) -> UnitDocument:
         for label, questions in group_by_area(report.cycle.questions.all())
     ]
     events = [(event, person_name(event.by)) for event in report.events.all()]
-    return UnitDocument(report=report, areas=areas, events=events)
+    return UnitDocument(
+        report=report, areas=areas, events=events, insets=insets_for("report", report=report)
+    )
 
 
 @dataclass
@@ -154,6 +158,7 @@ class Consolidated:
     previous: Cycle | None
     source_updated_at: object
     board_missing: list  # unit names reported to the board without an approved report
+    insets: list = field(default_factory=list)  # from apps above (followup.insets)
 
     @property
     def municipality(self):
@@ -277,6 +282,7 @@ def consolidated(cycle: Cycle, committee: OrganisationUnit | None = None) -> Con
         )
         if cycle.board_date
         else [],
+        insets=insets_for("cycle", cycle=cycle, committee=committee),
     )
 
 

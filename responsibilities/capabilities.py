@@ -13,6 +13,8 @@ class Capability(models.TextChoices):
     READ_REPORTS = "read_reports", _("Read follow-up reports")
     ADMINISTER_PEOPLE = "administer_people", _("Administer units, people and assignments")
     READ_INTERNAL = "read_internal", _("Read internal pages of the municipality")
+    REPORT_RISKS = "report_risks", _("Report risks and security problems")
+    HANDLE_RISKS = "handle_risks", _("Handle risk reports and keep the risk register")
 
 
 class RoleKind(models.TextChoices):
@@ -81,6 +83,19 @@ MUNICIPALITY_WIDE = frozenset(
         RoleKind.EMPLOYEE,
     }
 )
+
+
+# Every employee and elected member reports risks (both programmes make it a personal duty);
+# the security chief and the managers of units handle them.
+RISK_HANDLERS = frozenset(
+    {RoleKind.SECURITY_CHIEF, RoleKind.SECTOR_CHIEF, RoleKind.MANAGER, RoleKind.COMPANY_CEO}
+)
+CAPABILITIES = {
+    kind: capabilities
+    | {Capability.REPORT_RISKS}
+    | ({Capability.HANDLE_RISKS} if kind in RISK_HANDLERS else frozenset())
+    for kind, capabilities in CAPABILITIES.items()
+}
 
 
 def capabilities_of(kind: str) -> frozenset[str]:

@@ -29,6 +29,7 @@ RESERVED_SLUGS = frozenset(
         "kalender",
         "konto",
         "media",
+        "risker",
         "sakerhetslogg",
         "start",
         "static",

@@ -21,7 +21,7 @@ def snapshot() -> str:
     models = [
         m
         for m in apps.get_models()
-        if m._meta.app_label in {"responsibilities", "programmes", "followup", "guardian"}
+        if m._meta.app_label in {"responsibilities", "programmes", "followup", "risks", "guardian"}
     ]
     return serializers.serialize("json", [o for m in models for o in m._default_manager.all()])
 

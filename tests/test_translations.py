@@ -23,7 +23,14 @@ def test_the_catalogue_holds_every_message_in_the_code(tmp_path, settings, monke
     # makemessages over a copy of the code: a string added without updating the catalogue
     # fails here. (makemessages writes next to the files it reads, so it must be a copy.)
     base = Path(settings.BASE_DIR)
-    for folder in ("ale_safety", "responsibilities", "programmes", "followup", "templates"):
+    for folder in (
+        "ale_safety",
+        "responsibilities",
+        "programmes",
+        "followup",
+        "risks",
+        "templates",
+    ):
         shutil.copytree(base / folder, tmp_path / folder)
     shutil.copytree(LOCALE, tmp_path / "locale")
     settings.LOCALE_PATHS = [tmp_path / "locale"]

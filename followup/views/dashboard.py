@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from followup import stats
 from followup.forms import ExecutiveBoardForm
+from followup.insets import insets_for
 from followup.models import Action, Answer, Report
 from followup.spreadsheets import safe_row
 from followup.views.common import cycle_for
@@ -69,6 +70,7 @@ def dashboard(request, municipality, pk):
             else [],
             "matrix": stats.attainment_matrix(cycle, visible, previous),
             "sees_progress": sees_progress,
+            "insets": insets_for("cycle", cycle=cycle),
             "can_record_board": can_record_board,
             "board_form": ExecutiveBoardForm(prefix="board", missing=missing)
             if can_record_board

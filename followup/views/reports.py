@@ -16,6 +16,7 @@ from followup.forms import (
     ReturnForm,
 )
 from followup.history import changes_of
+from followup.insets import insets_for
 from followup.models import (
     Attachment,
     InvalidTransition,
@@ -61,6 +62,7 @@ def report_detail(request, municipality, pk):
         "committee_form": BoardReportForm(prefix="committee"),
         "missing": report.missing_answers() if report.is_editable else [],
         "changes": changes_of(report),
+        "insets": insets_for("report", report=report),
     }
     return render(request, "followup/report_detail.html", context)
 
@@ -94,6 +96,8 @@ def _render_form(request, report, answers, actions, attachment, status=200):
         "actions": actions,
         "attachment_form": attachment,
         "missing": report.missing_answers(),
+        # What apps above know about the unit's year (e.g. its risk reports), to answer from.
+        "insets": insets_for("report", report=report),
         "has_errors": bound
         and bool(answers.errors or actions.total_error_count() or attachment.errors),
     }

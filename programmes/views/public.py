@@ -4,6 +4,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
+from programmes import page_links
 from programmes.models import ProgrammeVersion, RelatedDocument, Section, SectionItem
 from responsibilities.access import access_for
 from responsibilities.capabilities import Capability
@@ -77,6 +78,7 @@ def public_detail(request, municipality, slug):
             "version": version,
             "municipality": version.programme.municipality,
             "earlier_versions": earlier_versions(version),
+            "page_links": page_links.links_for(request, version.programme.municipality),
         },
     )
 

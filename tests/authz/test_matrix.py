@@ -37,7 +37,7 @@ def all_cases():
 
 
 CASES = all_cases()
-DOMAIN_APPS = {"responsibilities", "programmes", "followup", "guardian"}
+DOMAIN_APPS = {"responsibilities", "programmes", "followup", "risks", "guardian"}
 
 
 def snapshot() -> str:

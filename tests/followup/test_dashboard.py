@@ -133,7 +133,9 @@ def test_the_board_report_date_cannot_be_in_the_future(client, demo):
 PAGES = [
     # (who, URL name, its arguments, queries: session, user, access ×2, the bell's unread
     # count on HTML pages, and the page's own)
-    ("chief", "followup:cycle", lambda w: {"pk": w["cycle"].pk}, 13),
+    # The risk picture (risks app, through followup.insets): three more on the dashboard
+    # and on the report page.
+    ("chief", "followup:cycle", lambda w: {"pk": w["cycle"].pk}, 16),
     ("chief", "followup:index", lambda w: {}, 8),
     ("chief", "followup:cycle_manage", lambda w: {"pk": w["cycle"].pk}, 12),
     # The export also writes its audit event.

@@ -17,8 +17,8 @@ from responsibilities.notifications import Notification
 QUERIES = {
     "ale-medarbetare": 8,  # + adopted programme
     "ale-fortroendevald": 9,  # + latest approved reports
-    "ale-sektorchef": 10,  # + own reports, actions due
-    "ale-sakerhetschef": 12,  # + revisions, drafts, to review, overdue
+    "ale-sektorchef": 11,  # + own reports, actions due, risk reports waiting
+    "ale-sakerhetschef": 13,  # + revisions, drafts, to review, overdue, risk reports waiting
     "ale-administrator": 8,
 }
 

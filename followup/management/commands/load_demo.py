@@ -8,6 +8,9 @@ from followup import demo as followup_demo
 from programmes import demo as programme_demo
 from responsibilities import demo as responsibility_demo
 
+# Loaders (municipalities -> None) of apps above this one, added in their AppConfig.ready().
+EXTRA_LOADERS: list = []
+
 
 class Command(BaseCommand):
     help = "Loads Ale and Kalix with demo units, people and documents (idempotent)."
@@ -29,4 +32,6 @@ class Command(BaseCommand):
             municipalities = responsibility_demo.load()
             programme_demo.load(municipalities)
             followup_demo.load(municipalities)
+            for load in EXTRA_LOADERS:
+                load(municipalities)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))

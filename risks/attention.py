@@ -1,0 +1,46 @@
+"""The start page's risk panel (report in one click, follow one's own reports, the reports
+waiting for a manager) and the "Report a risk" link on the programme page."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from programmes import page_links
+from responsibilities.access import access_for
+from responsibilities.attention import Panel, register
+from responsibilities.capabilities import Capability as C
+from risks.models import RiskReport
+
+WAITING_SHOWN = 10
+
+
+@register
+def risk_panels(user, access):
+    # From the rows Access has loaded: no query of its own.
+    places = access.municipalities_within({C.REPORT_RISKS})
+    if not places:
+        return
+    handled = {slug for slug, _name in access.municipalities_within({C.HANDLE_RISKS})}
+    items = [(slug, name, slug in handled) for slug, name in places]
+    yield Panel("risks/_attention_report.html", items, order=1)
+    if access.anywhere(C.HANDLE_RISKS):
+        waiting = list(
+            RiskReport.objects.visible_to(user)
+            .filter(status=RiskReport.Status.RECEIVED)
+            .exclude(reported_by=user)
+            .select_related("municipality", "unit")
+            .order_by("reported_at")[:WAITING_SHOWN]
+        )
+        if waiting:
+            yield Panel("risks/_attention_waiting.html", waiting, order=4)
+
+
+@page_links.register
+def report_link(request, municipality):
+    if not access_for(request).within(C.REPORT_RISKS, municipality):
+        return []
+    return [
+        (
+            _("Report a risk"),
+            reverse("risks:report_new", kwargs={"municipality": municipality.slug}),
+        )
+    ]

@@ -1,0 +1,214 @@
+"""Forms of risk reports: the report itself, the handling steps, the register."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from followup.forms import AttachmentForm, DateInput, check_upload
+from programmes.models import SectionItem
+from responsibilities.models import OrganisationUnit, Role
+from risks.models import RiskEntry, RiskReport
+
+EARLIEST = datetime.date(1900, 1, 1)
+LATEST = datetime.date(2100, 12, 31)
+
+
+def date_in_range(value, *, future=False):
+    if value is None:
+        return value
+    if value < EARLIEST or value > LATEST:
+        raise forms.ValidationError(_("Enter a date between 1900 and 2100."))
+    if not future and value > timezone.localdate():
+        raise forms.ValidationError(_("The date cannot be in the future."))
+    return value
+
+
+class RiskReportForm(forms.ModelForm):
+    """What an employee fills in: the unit preselected, the programme's areas to choose."""
+
+    file = forms.FileField(label=_("Photo or file (optional)"), required=False)
+
+    class Meta:
+        model = RiskReport
+        fields = [
+            "kind",
+            "unit",
+            "place",
+            "occurred_on",
+            "occurred_until",
+            "area",
+            "description",
+            "immediate_action",
+            "confidential",
+        ]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "occurred_on": DateInput(),
+            "occurred_until": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "immediate_action": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {
+            "occurred_on": _("When (from)"),
+            "occurred_until": _("Until (if longer)"),
+            "description": _("Describe what you noticed"),
+        }
+        help_texts = {
+            "place": _("In words, e.g. “the back entrance of Nödinge school”."),
+            "occurred_until": _("Leave empty for a single day."),
+        }
+
+    def __init__(self, *args, units, areas, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = RiskReport.Kind.choices
+        unit_field = self.fields["unit"]
+        unit_field.queryset = OrganisationUnit.objects.filter(pk__in=[u.pk for u in units])
+        unit_field.choices = [("", "---------")] + [(u.pk, u.name) for u in units]
+        area_field = self.fields["area"]
+        area_field.queryset = SectionItem.objects.filter(pk__in=[a.pk for a in areas])
+        area_field.choices = [("", _("Not sure / other"))] + [(a.pk, a.text) for a in areas]
+        self.fields["description"].max_length = 5000
+        self.fields["immediate_action"].max_length = 5000
+        self.fields["file"].help_text = AttachmentForm().fields["file"].help_text
+
+    def clean_description(self):
+        text = self.cleaned_data["description"].strip()
+        if len(text) > 5000:
+            raise forms.ValidationError(_("At most 5,000 characters."))
+        return text
+
+    def clean_occurred_on(self):
+        return date_in_range(self.cleaned_data.get("occurred_on"))
+
+    def clean_occurred_until(self):
+        return date_in_range(self.cleaned_data.get("occurred_until"))
+
+    def clean_file(self):
+        # The same checks as evidence files of follow-up reports (size, content, name).
+        return check_upload(self.cleaned_data.get("file"))
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("occurred_on"), data.get("occurred_until")
+        if start and end and end < start:
+            self.add_error("occurred_until", _("The end cannot be before the start."))
+        return data
+
+
+class AssessForm(forms.Form):
+    likelihood = forms.TypedChoiceField(label=_("Likelihood"), coerce=int)
+    consequence = forms.TypedChoiceField(label=_("Consequence"), coerce=int)
+
+    def __init__(self, *args, scale, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["likelihood"].choices = [
+            (n, str(n)) for n in range(1, scale.likelihood_levels + 1)
+        ]
+        self.fields["consequence"].choices = [
+            (n, str(n)) for n in range(1, scale.consequence_levels + 1)
+        ]
+        self.fields["likelihood"].help_text = _("1 = very unlikely, %(top)s = very likely.") % {
+            "top": scale.likelihood_levels
+        }
+        self.fields["consequence"].help_text = _("1 = small, %(top)s = very serious.") % {
+            "top": scale.consequence_levels
+        }
+
+
+class MeasureForm(forms.Form):
+    measure = forms.CharField(
+        label=_("Decided measure"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    owner_role = forms.ModelChoiceField(
+        label=_("Responsible role"), queryset=Role.objects.none(), required=False
+    )
+    due_on = forms.DateField(label=_("Due"), widget=DateInput())
+
+    def __init__(self, *args, roles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_role"].queryset = Role.objects.filter(pk__in=[r.pk for r in roles])
+        self.fields["owner_role"].choices = [("", "---------")] + [(r.pk, r.name) for r in roles]
+
+    def clean_due_on(self):
+        value = date_in_range(self.cleaned_data.get("due_on"), future=True)
+        if value and value < timezone.localdate():
+            raise forms.ValidationError(_("The due date cannot be in the past."))
+        return value
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+
+
+class DismissForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why this is not a risk"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+
+
+class RegisterForm(forms.Form):
+    entry = forms.ModelChoiceField(
+        label=_("Add to an existing risk"), queryset=RiskEntry.objects.none(), required=False
+    )
+    title = forms.CharField(
+        label=_("Or a new risk in the register, titled"), max_length=200, required=False
+    )
+
+    def __init__(self, *args, entries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entry"].queryset = RiskEntry.objects.filter(pk__in=[e.pk for e in entries])
+        self.fields["entry"].choices = [("", "---------")] + [(e.pk, e.title) for e in entries]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("entry") and not (data.get("title") or "").strip():
+            raise forms.ValidationError(_("Choose an entry or give a title for a new one."))
+        return data
+
+
+class EntryForm(forms.ModelForm):
+    class Meta:
+        model = RiskEntry
+        fields = ["title", "description", "likelihood", "consequence", "owner", "review_on"]
+        widgets = {"review_on": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, scale, owners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["likelihood"] = forms.TypedChoiceField(
+            label=_("Likelihood"),
+            coerce=int,
+            choices=[(n, str(n)) for n in range(1, scale.likelihood_levels + 1)],
+        )
+        self.fields["consequence"] = forms.TypedChoiceField(
+            label=_("Consequence"),
+            coerce=int,
+            choices=[(n, str(n)) for n in range(1, scale.consequence_levels + 1)],
+        )
+        self.fields["owner"].queryset = owners
+        self.fields["owner"].choices = [("", "---------")] + [
+            (o.pk, o.get_full_name() or o.username) for o in owners
+        ]
+
+    def clean_review_on(self):
+        return date_in_range(self.cleaned_data.get("review_on"), future=True)
+
+
+class MergeForm(forms.Form):
+    into = forms.ModelChoiceField(label=_("Merge into"), queryset=RiskEntry.objects.none())
+
+    def __init__(self, *args, entries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = RiskEntry.objects.filter(pk__in=[e.pk for e in entries])
+        self.fields["into"].choices = [("", "---------")] + [(e.pk, e.title) for e in entries]

@@ -1,0 +1,215 @@
+"""The risk picture in figures: counts per area, type and year, open and closed, the highest
+risks of the register, and a likelihood × consequence matrix. Each function runs a fixed
+number of aggregate queries however many reports there are."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.utils.translation import gettext as _
+
+from risks.models import Level, RiskEntry, RiskReport, RiskSettings
+
+HIGHEST = 5
+YEARS_SHOWN = 5
+CELL = 56
+LEFT = 96
+TOP = 8
+BOTTOM = 64
+
+
+@dataclass
+class Cell:
+    likelihood: int
+    consequence: int
+    count: int
+    level: str
+    level_label: str
+    x: int = 0
+    y: int = 0
+
+
+@dataclass
+class Matrix:
+    """A likelihood × consequence grid, drawn as SVG by `risks/_matrix.html` (every cell
+    carries its number and level as text) and given as a table beside it."""
+
+    likelihood_levels: int
+    consequence_levels: int
+    rows: list = field(default_factory=list)  # [(likelihood, [Cell])], highest first
+    total: int = 0
+    cell: int = CELL
+    left: int = LEFT
+
+    @property
+    def width(self) -> int:
+        return LEFT + self.consequence_levels * CELL + 8
+
+    @property
+    def height(self) -> int:
+        return TOP + self.likelihood_levels * CELL + BOTTOM
+
+    @property
+    def axis_y(self) -> int:
+        return TOP + self.likelihood_levels * CELL
+
+    @property
+    def columns(self) -> list:
+        return [
+            (c, LEFT + (c - 1) * CELL + CELL // 2) for c in range(1, self.consequence_levels + 1)
+        ]
+
+    @property
+    def description(self) -> str:
+        parts = [
+            _("likelihood %(l)s, consequence %(c)s: %(n)s")
+            % {"l": cell.likelihood, "c": cell.consequence, "n": cell.count}
+            for _l, cells in self.rows
+            for cell in cells
+            if cell.count
+        ]
+        return "; ".join(parts) or _("No assessed risks.")
+
+
+def matrix(counts: Counter, scale: RiskSettings) -> Matrix:
+    grid = Matrix(scale.likelihood_levels, scale.consequence_levels, total=sum(counts.values()))
+    labels = dict(Level.choices)
+    for row, likelihood in enumerate(range(scale.likelihood_levels, 0, -1)):
+        cells = []
+        for consequence in range(1, scale.consequence_levels + 1):
+            level = scale.level(likelihood, consequence)
+            cells.append(
+                Cell(
+                    likelihood,
+                    consequence,
+                    counts.get((likelihood, consequence), 0),
+                    level,
+                    str(labels[level]),
+                    x=LEFT + (consequence - 1) * CELL,
+                    y=TOP + row * CELL,
+                )
+            )
+        grid.rows.append((likelihood, cells))
+    return grid
+
+
+def kinds() -> list[tuple[str, str]]:
+    return list(RiskReport.Kind.choices)
+
+
+@dataclass
+class UnitPicture:
+    """One unit's (and its sub-units') year: for the unit's yearly report."""
+
+    year: int
+    unit_name: str
+    areas: list  # [(area label, [count per kind], total)]
+    kinds: list
+    open: int
+    closed: int
+    total: int
+    highest: list  # [(entry, level label)]
+    register_count: int
+
+
+def _area_label(text) -> str:
+    return text or _("No application area")
+
+
+def unit_picture(unit, year: int) -> UnitPicture:
+    """Three queries: counts per area, kind and state, the scale, the register's entries."""
+    reports = RiskReport.objects.filter(
+        municipality_id=unit.municipality_id, unit__path__startswith=unit.path, year=year
+    )
+    by_area: dict = defaultdict(Counter)
+    state: Counter = Counter()
+    for area, kind, status, n in (
+        reports.values_list("area__text", "kind", "status").annotate(n=Count("pk")).order_by()
+    ):
+        by_area[area][kind] += n
+        state["open" if status in RiskReport.OPEN_STATES else "closed"] += n
+    scale = RiskSettings.for_municipality(unit.municipality_id)
+    entries = list(
+        RiskEntry.objects.active()
+        .filter(municipality_id=unit.municipality_id, unit__path__startswith=unit.path)
+        .select_related("unit")
+        .order_by("-likelihood", "-consequence", "title")
+    )
+    entries.sort(key=lambda e: (-e.score, e.title))
+    labels = dict(Level.choices)
+    codes = [code for code, _label in RiskReport.Kind.choices]
+    areas = sorted(
+        (
+            (_area_label(area), [counts.get(code, 0) for code in codes], sum(counts.values()))
+            for area, counts in by_area.items()
+        ),
+        key=lambda row: row[0],
+    )
+    return UnitPicture(
+        year=year,
+        unit_name=unit.name,
+        areas=areas,
+        kinds=kinds(),
+        open=state["open"],
+        closed=state["closed"],
+        total=state["open"] + state["closed"],
+        highest=[(e, str(labels[e.level(scale)])) for e in entries[:HIGHEST]],
+        register_count=len(entries),
+    )
+
+
+@dataclass
+class AreaYears:
+    """Counts per area and year, the year's matrix, for a municipality or under a unit."""
+
+    years: list
+    areas: list  # [(area label, [count per year])]
+    totals: list  # [count per year]
+    matrix: Matrix
+    year: int
+    kinds: list  # [(label, count this year)]
+    register_count: int
+
+
+def area_years(municipality_id, year: int, under=None) -> AreaYears:
+    """Three queries: the counts (per area, year, kind and cell), the scale, the register."""
+    reports = RiskReport.objects.filter(
+        municipality_id=municipality_id, year__gt=year - YEARS_SHOWN, year__lte=year
+    )
+    entries = RiskEntry.objects.active().filter(municipality_id=municipality_id)
+    if under is not None:
+        reports = reports.filter(unit__path__startswith=under.path)
+        entries = entries.filter(unit__path__startswith=under.path)
+    rows = list(
+        reports.values_list("area__text", "year", "likelihood", "consequence", "kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    years = sorted({row[1] for row in rows} | {year})
+    table: dict = defaultdict(Counter)
+    cells: Counter = Counter()
+    by_kind: Counter = Counter()
+    for area, y, likelihood, consequence, kind, n in rows:
+        table[_area_label(area)][y] += n
+        if y != year:
+            continue
+        by_kind[kind] += n
+        if likelihood and consequence:
+            cells[(likelihood, consequence)] += n
+    scale = RiskSettings.for_municipality(municipality_id)
+    return AreaYears(
+        years=years,
+        areas=[(label, [table[label].get(y, 0) for y in years]) for label in sorted(table)],
+        totals=[sum(table[label].get(y, 0) for label in table) for y in years],
+        matrix=matrix(cells, scale),
+        year=year,
+        kinds=[(label, by_kind.get(code, 0)) for code, label in RiskReport.Kind.choices],
+        register_count=entries.count(),
+    )
+
+
+def municipality_picture(municipality):
+    """For the risk-picture page: the latest year with reports (or this year)."""
+    from django.utils import timezone
+
+    return area_years(municipality.pk, timezone.localdate().year)
