@@ -4,16 +4,13 @@ annual report for the executive board (all units) or a committee (the units unde
 The consolidated reports show the content (answers, attainment, actions) of approved reports
 only, i.e. approved or reported to committee; every other unit is listed with its status.
 PDFs are rendered with programmes.pdf (same fetcher, stylesheet and PDF/A-2a variant) and kept
-under MEDIA_ROOT/followup/pdf/<content hash>.pdf, which is never served as plain media.
+in the file storage as followup/pdf/<content hash>.pdf, served only by the access-checked view.
 """
 
-import os
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db.models import Count, Max, Prefetch
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -334,24 +331,14 @@ def consolidated_html(document: Consolidated, *, language: str) -> str:
     )
 
 
-def pdf_path(relative: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / relative
-
-
 def store_pdf(html: str) -> tuple[str, str]:
-    """(content key, path under MEDIA_ROOT) of the PDF of this HTML, rendered only if no file
-    of the same content exists yet."""
+    """(content key, name in the file storage) of the PDF of this HTML, rendered only if no
+    file of the same content exists yet."""
     key = pdf.content_key(html)
-    relative = f"{FOLDER}/{key}.pdf"
-    path = pdf_path(relative)
-    if not path.is_file():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = pdf.write_pdf(html)
-        # Write then rename, so a concurrent reader never sees half a file.
-        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".part", delete=False) as tmp:
-            tmp.write(data)
-        os.replace(tmp.name, path)
-    return key, relative
+    name = f"{FOLDER}/{key}.pdf"
+    if not default_storage.exists(name):
+        pdf.save_once(name, pdf.write_pdf(html))
+    return key, name
 
 
 def file_html(row: ReportFile) -> tuple[str, object]:

@@ -1,12 +1,10 @@
 """PDF renderings: WeasyPrint from templates in templates/pdf/, archived as PDF/A-2a, cached by
-content under MEDIA_ROOT/pdf/<hash>.pdf so an unchanged document is rendered once."""
+content in the file storage as pdf/<hash>.pdf so an unchanged document is rendered once."""
 
 import hashlib
 import mimetypes
-import os
 import posixpath
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -14,6 +12,9 @@ from urllib.parse import unquote, urlsplit
 import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -44,20 +45,27 @@ class AssetFetcher(weasyprint.URLFetcher):
         super().__init__(allowed_protocols=["https"], allow_redirects=False)
 
     def fetch(self, url, headers=None):
-        path = self.resolve(url)
-        content_type, _encoding = mimetypes.guess_type(path.name)
+        found = self.resolve(url)
+        if isinstance(found, Path):
+            data = found.read_bytes()
+        else:  # a stored (media) file, by its name in the file storage
+            try:
+                with default_storage.open(found, "rb") as handle:
+                    data = handle.read()
+            except (FileNotFoundError, IsADirectoryError, SuspiciousFileOperation):
+                raise RefusedURL(f"no such file: {url[:200]}") from None
+        content_type, _encoding = mimetypes.guess_type(posixpath.basename(str(found)))
         return weasyprint.urls.URLFetcherResponse(
-            url,
-            path.read_bytes(),
-            {"Content-Type": content_type or "application/octet-stream"},
+            url, data, {"Content-Type": content_type or "application/octet-stream"}
         )
 
     def open(self, url, data=None, timeout=None):
         raise RefusedURL("the PDF fetcher opens no connections")
 
     @staticmethod
-    def resolve(url: str) -> Path:
-        """The file behind one of our static or media URLs, or RefusedURL."""
+    def resolve(url: str) -> Path | str:
+        """The file behind one of our static URLs (a path on disk) or media URLs (a name in the
+        file storage), or RefusedURL."""
         parts = urlsplit(url)
         if f"{parts.scheme}://{parts.netloc}" != ASSET_ORIGIN or parts.query or parts.fragment:
             raise RefusedURL(f"not one of our files: {url[:200]}")
@@ -66,7 +74,7 @@ class AssetFetcher(weasyprint.URLFetcher):
             raise RefusedURL(f"not a plain path: {url[:200]}")
         for prefix, roots in (
             (settings.STATIC_URL, _static_roots),
-            (settings.MEDIA_URL, lambda name: [Path(settings.MEDIA_ROOT)]),
+            (settings.MEDIA_URL, None),
         ):
             prefix = "/" + prefix.strip("/") + "/"
             if not path.startswith(prefix):
@@ -74,6 +82,11 @@ class AssetFetcher(weasyprint.URLFetcher):
             name = posixpath.normpath(path.removeprefix(prefix))
             if name.startswith(("/", ".")):
                 raise RefusedURL(f"not a plain path: {url[:200]}")
+            if roots is None:
+                # Follow-up evidence is private: it never goes into a (possibly public) PDF.
+                if name.startswith("followup/"):
+                    raise RefusedURL(f"not a public media file: {url[:200]}")
+                return name
             for root in roots(name):
                 root = root.resolve()
                 candidate = (root / name).resolve()
@@ -116,21 +129,35 @@ def page_counter_css(pattern: str) -> str:
 
 @dataclass(frozen=True)
 class RenderedPDF:
-    """A PDF on disk, named by the hash of what it was rendered from."""
+    """A PDF in the file storage, named by the hash of what it was rendered from."""
 
     key: str
-    path: Path
+    name: str
 
     @property
     def etag(self) -> str:
         return f'"{self.key}"'
 
+    def open(self):
+        return default_storage.open(self.name, "rb")
+
     def read(self) -> bytes:
-        return self.path.read_bytes()
+        with self.open() as handle:
+            return handle.read()
 
 
-def cache_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "pdf"
+# Programme PDFs in the file storage: FOLDER/<content key>.pdf.
+FOLDER = "pdf"
+
+
+def save_once(name: str, data: bytes) -> None:
+    """Store content-addressed bytes under `name` unless they are there already; when another
+    process stored the same content meanwhile, the copy under a second name is dropped."""
+    if default_storage.exists(name):
+        return
+    saved = default_storage.save(name, ContentFile(data))
+    if saved != name:
+        default_storage.delete(saved)
 
 
 def content_key(html: str) -> str:
@@ -165,15 +192,10 @@ def write_pdf(html: str) -> bytes:
 def render_html_pdf(html: str) -> RenderedPDF:
     """The PDF for this HTML, rendered only if no PDF of the same content exists yet."""
     key = content_key(html)
-    path = cache_dir() / f"{key}.pdf"
-    if not path.is_file():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = write_pdf(html)
-        # Write then rename, so a concurrent reader never sees half a file.
-        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".part", delete=False) as tmp:
-            tmp.write(data)
-        os.replace(tmp.name, path)
-    return RenderedPDF(key=key, path=path)
+    name = f"{FOLDER}/{key}.pdf"
+    if not default_storage.exists(name):
+        save_once(name, write_pdf(html))
+    return RenderedPDF(key=key, name=name)
 
 
 def versions_for_pdf():
