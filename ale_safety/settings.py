@@ -206,7 +206,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 DIGEST_STALE_CLAIM_SECONDS = env_int("DIGEST_STALE_CLAIM_SECONDS", CELERY_TASK_TIME_LIMIT + 60)
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 100
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = 400_000  # KiB: recycle a worker that grew from PDF work
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Any number of beats may run: only the one holding the beat lock sends (ale_safety/beat.py);
+# a standby takes over this many seconds after the active one stopped renewing it.
+CELERY_BEAT_SCHEDULER = "ale_safety.beat:LockedDatabaseScheduler"
+BEAT_LOCK_SECONDS = env_int("BEAT_LOCK_SECONDS", 30)
 CELERY_TIMEZONE = TIME_ZONE
 # Keep audit events this many days (then the daily purge removes them).
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 3 * 365)

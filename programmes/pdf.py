@@ -236,6 +236,14 @@ def render_version(version: ProgrammeVersion, *, language: str) -> RenderedPDF:
     return render_html_pdf(version_html(version, language=language))
 
 
+def referenced_names():
+    """The stored PDF of every version as it reads now, in every language: what the clean-up
+    keeps (older renderings go after its grace period)."""
+    for version in versions_for_pdf().iterator(chunk_size=100):
+        for language, _name in settings.LANGUAGES:
+            yield f"{FOLDER}/{content_key(version_html(version, language=language))}.pdf"
+
+
 def render_version_pdf(version: ProgrammeVersion, *, language: str) -> bytes:
     return render_version(version, language=language).read()
 

@@ -21,3 +21,12 @@ def render_programme_pdf(version_id: int) -> None:
         return
     for language, _name in settings.LANGUAGES:
         render_version(version, language=language)
+
+
+@shared_task(name="programmes.clean_up_files")
+def clean_up_files() -> dict:
+    """Daily: delete stored files no row refers to any more, after the grace period. Safe to
+    run twice or from two schedulers at once: a file already gone is skipped."""
+    from programmes.cleanup import clean_up
+
+    return clean_up()
