@@ -24,7 +24,6 @@ class RedisBeatLock:
         self.client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
         self.lock = self.client.lock(LOCK_KEY, timeout=seconds, thread_local=False)
 
-
     def hold(self) -> bool:
         try:
             if self.lock.owned():
