@@ -18,10 +18,12 @@ import pytest
 import requests
 from django.conf import settings
 from django.db import connection
+from django.test import override_settings
 from django.urls import reverse
 
 from ale_safety.celery import app as celery_app
 from followup.models import Attachment, Cycle, ReportFile
+from responsibilities.models import User
 from tests.followup.conftest import demo_report
 from tests.followup.test_report_form import form_data
 from tests.services import require_postgresql, require_redis
@@ -175,6 +177,12 @@ def test_two_webs_and_two_workers_share_files_sessions_and_clean_up(demo, tmp_pa
         found = s3.list_objects_v2(Bucket=S3_BUCKET, Prefix=f"{prefix}/{folder}")
         return sorted(item["Key"].removeprefix(f"{prefix}/") for item in found.get("Contents", []))
 
+    # The processes check passwords with the production hasher, not the tests' fast one.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.PBKDF2PasswordHasher"]):
+        for username in ("ale-sektorchef", "ale-fortroendevald"):
+            person = User.objects.get(username=username)
+            person.set_password("demo")
+            person.save(update_fields=["password"])
     moto = start_s3_server(S3_PORT, tmp_path / "s3.log")
     hosts = Hosts(tmp_path, broker_url, prefix)
     a, b = f"http://127.0.0.1:{WEB_A}", f"http://127.0.0.1:{WEB_B}"
