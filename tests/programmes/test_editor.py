@@ -335,6 +335,7 @@ def test_it_accepts_a_pdf_and_refuses_a_disguised_file(draft, chief_client, sett
     assert served.status_code == 200
     assert b"".join(served.streaming_content).startswith(b"%PDF")
     assert stored_names() == [document.file.name]
+    assert "private" in served["Cache-Control"]  # a draft's file: never kept by a proxy
 
 
 def test_it_refuses_a_file_that_is_too_large(draft, chief_client, settings, tmp_path):

@@ -92,7 +92,16 @@ class Hosts:
     def web(self, name, port):
         self.start(
             name,
-            ["gunicorn", "ale_safety.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+            [
+                "gunicorn",
+                "ale_safety.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+                "--control-socket",
+                str(self.tmp_path / f"{name}.ctl"),
+            ],
         )
 
     def worker(self, name):
