@@ -1,9 +1,5 @@
-import re
-
-from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, re_path
-from django.views.static import serve
+from django.urls import include, path
 
 from ale_safety import views
 
@@ -20,14 +16,7 @@ urlpatterns = [
     # Public pages last: /<municipality>/ catches every other first path segment.
     path("", include("programmes.urls")),
 ]
-if settings.DEBUG:
-    # Follow-up evidence (media/followup/) is served only by its access-checked view.
-    urlpatterns += [
-        re_path(
-            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?!followup/)(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    ]
+# Stored files (evidence, related documents, PDFs) have no /media/ address, not even with
+# debug on: each is served by its access-checked view, from whichever storage is configured.
 
 handler404 = "ale_safety.views.not_found"
