@@ -23,7 +23,8 @@ def render_programme_pdf(version_id: int) -> None:
         render_version(version, language=language)
 
 
-@shared_task(name="programmes.clean_up_files")
+# It renders every version's print HTML to know which PDFs are current: allow it an hour.
+@shared_task(name="programmes.clean_up_files", time_limit=3600, soft_time_limit=3540)
 def clean_up_files() -> dict:
     """Daily: delete stored files no row refers to any more, after the grace period. Safe to
     run twice or from two schedulers at once: a file already gone is skipped."""
