@@ -81,7 +81,7 @@ class LockedDatabaseScheduler(DatabaseScheduler):
 
     def __init__(self, *args, **kwargs):
         self.beat_lock = beat_lock()
-        self.active = False
+        self.active = None  # unknown until the first tick, which logs either state
         super().__init__(*args, **kwargs)
 
     def tick(self, *args, **kwargs):
