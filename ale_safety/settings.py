@@ -8,7 +8,15 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from ale_safety.env import email_settings, env_bool, env_int, env_list, env_str
+from ale_safety.env import (
+    cache_settings,
+    email_settings,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    storage_settings,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("DJANGO_VAR_DIR", str(BASE_DIR / "var")))
@@ -158,14 +166,25 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Uploaded files and PDFs: a local folder by default, an S3-compatible store when
+# DJANGO_STORAGE_URL or AWS_STORAGE_BUCKET_NAME says so (see README, "Several hosts").
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": storage_settings(env_str("DJANGO_STORAGE_URL")),
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# Cache and sessions, shared by every web and worker process: Redis when CACHE_URL or
+# REDIS_URL is set, otherwise files under var/cache/ (shared by the local processes).
+CACHES = cache_settings(
+    env_str("CACHE_URL") or env_str("REDIS_URL") or f"file://{VAR_DIR / 'cache'}"
+)
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Files the clean-up finds unreferenced are deleted only once older than this.
+STORAGE_CLEANUP_GRACE_HOURS = env_int("STORAGE_CLEANUP_GRACE_HOURS", 72)
 
 # E-mail: files under var/mail/ by default.
 # Absolute address of the site, for links in e-mails and calendar feeds.
@@ -230,7 +249,10 @@ DIGEST_STALE_CLAIM_SECONDS = env_int("DIGEST_STALE_CLAIM_SECONDS", 120)
 HEALTHZ_TIMEOUT_SECONDS = 0.8
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 100
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = 400_000  # KiB: recycle a worker that grew from PDF work
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Any number of beats may run: only the one holding the beat lock sends (ale_safety/beat.py);
+# a standby takes over this many seconds after the active one stopped renewing it.
+CELERY_BEAT_SCHEDULER = "ale_safety.beat:LockedDatabaseScheduler"
+BEAT_LOCK_SECONDS = env_int("BEAT_LOCK_SECONDS", 30)
 CELERY_TIMEZONE = TIME_ZONE
 # Keep audit events this many days (then the daily purge removes them).
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 3 * 365)

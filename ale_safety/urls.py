@@ -1,9 +1,5 @@
-import re
-
-from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, re_path
-from django.views.static import serve
+from django.urls import include, path
 
 from ale_safety import views
 from programmes.views.matrix import matrix
@@ -32,15 +28,8 @@ urlpatterns = [
     # Public pages last: /<municipality>/ catches every other first path segment.
     path("", include("programmes.urls")),
 ]
-if settings.DEBUG or settings.LOCAL:
-    # Follow-up evidence and risk report files are served only by their access-checked views.
-    urlpatterns += [
-        re_path(
-            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?!followup/|risks/)(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    ]
+# Stored files (evidence, related documents, PDFs) have no /media/ address, not even with
+# debug on: each is served by its access-checked view, from whichever storage is configured.
 
 handler404 = "ale_safety.views.not_found"
 # 400, 403 and 500 are Django's own views with our templates (templates/400.html …); the 500

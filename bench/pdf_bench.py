@@ -13,6 +13,7 @@ each measured in its own process so peak RSS belongs to that case. Writes bench/
 
 import argparse
 import datetime
+import io
 import json
 import os
 import platform
@@ -42,9 +43,8 @@ def measure(mode: str, runs: int) -> dict:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ale_safety.settings")
     django.setup()
-    import shutil
-
     import pypdf
+    from django.core.files.storage import default_storage
 
     from programmes import pdf
 
@@ -55,7 +55,9 @@ def measure(mode: str, runs: int) -> dict:
         return pdf.versions_for_pdf().get(pk=large_draft(fresh()).pk)
 
     def clear():
-        shutil.rmtree(pdf.cache_dir(), ignore_errors=True)
+        _directories, names = default_storage.listdir(pdf.FOLDER)
+        for name in names:
+            default_storage.delete(f"{pdf.FOLDER}/{name}")
 
     html = pdf.version_html(fresh(), language="sv")
     actions = {
@@ -87,8 +89,8 @@ def measure(mode: str, runs: int) -> dict:
         "maxrss_kib": peak,
         "rss_growth_kib": peak - baseline,
         "python_peak_kib": traced_peak // 1024,
-        "pages": len(pypdf.PdfReader(rendered.path).pages),
-        "pdf_bytes": rendered.path.stat().st_size,
+        "pages": len(pypdf.PdfReader(io.BytesIO(rendered.read())).pages),
+        "pdf_bytes": len(rendered.read()),
     }
 
 

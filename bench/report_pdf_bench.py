@@ -12,6 +12,7 @@ reports" to bench/RESULTS.md. Run: .venv/bin/python bench/report_pdf_bench.py [-
 
 import argparse
 import datetime
+import io
 import json
 import os
 import re
@@ -110,9 +111,8 @@ def measure(mode: str, runs: int) -> dict:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ale_safety.settings")
     django.setup()
-    import shutil
-
     import pypdf
+    from django.core.files.storage import default_storage
     from django.test import Client
     from django.urls import reverse
 
@@ -130,7 +130,9 @@ def measure(mode: str, runs: int) -> dict:
         return reports.store_pdf(html)
 
     def render():
-        shutil.rmtree(reports.pdf_path(reports.FOLDER), ignore_errors=True)
+        _directories, names = default_storage.listdir(reports.FOLDER)
+        for name in names:
+            default_storage.delete(f"{reports.FOLDER}/{name}")
         return task()
 
     key, relative = task()  # warm: fonts, dictionaries, templates; fills the cache
@@ -158,7 +160,8 @@ def measure(mode: str, runs: int) -> dict:
         action()
         seconds.append(time.perf_counter() - start)
         cpu.append(time.process_time() - start_cpu)
-    path = reports.pdf_path(relative)
+    with default_storage.open(relative, "rb") as handle:
+        data = handle.read()
     return {
         "median": statistics.median(seconds),
         "max": max(seconds),
@@ -166,8 +169,8 @@ def measure(mode: str, runs: int) -> dict:
         "load": os.getloadavg()[0],
         "maxrss_kib": maxrss_kib(),
         "rss_growth_kib": maxrss_kib() - baseline,
-        "pages": len(pypdf.PdfReader(path).pages),
-        "pdf_bytes": path.stat().st_size,
+        "pages": len(pypdf.PdfReader(io.BytesIO(data)).pages),
+        "pdf_bytes": len(data),
     }
 
 

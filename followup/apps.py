@@ -24,3 +24,15 @@ class FollowupConfig(AppConfig):
         from responsibilities import outbox
 
         outbox.SWEEPERS.append(requeue_stuck_files)
+        from programmes.cleanup import register
+
+        register("followup", _followup_files)
+
+
+def _followup_files():
+    """Evidence of existing attachments and the PDF of every report file row."""
+    from followup.models import Attachment, ReportFile
+
+    attachments = Attachment.objects.values_list("file", flat=True)
+    files = ReportFile.objects.exclude(file_path="").values_list("file_path", flat=True)
+    return [*attachments.iterator(), *files.iterator()]

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -264,8 +265,11 @@ def file_download(request, municipality, pk):
     if not row.is_ready:
         messages.info(request, _("The PDF is not ready yet."))
         return redirect(_page_of(row))
-    path = reports.pdf_path(row.file_path)
-    if not path.is_file():
+    try:
+        handle = default_storage.open(row.file_path, "rb")
+    except FileNotFoundError:
+        handle = None
+    if handle is None:
         # The cached file was removed: make it again.
         ask(request, kind=row.kind, cycle=row.cycle, unit=row.unit)
         messages.info(request, _("The PDF is being generated again. It is ready in a moment."))
@@ -280,7 +284,7 @@ def file_download(request, municipality, pk):
         year=row.cycle.year,
         file=row.pk,
     )
-    response = FileResponse(path.open("rb"), content_type="application/pdf")
+    response = FileResponse(handle, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition(name)
     response["Cache-Control"] = "private, no-store"
     return response

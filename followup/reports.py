@@ -4,14 +4,12 @@ annual report for the executive board (all units) or a committee (the units unde
 The consolidated reports show the content (answers, attainment, actions) of approved reports
 only, i.e. approved or reported to committee; every other unit is listed with its status.
 PDFs are rendered with programmes.pdf (same fetcher, stylesheet and PDF/A-2a variant) and kept
-under MEDIA_ROOT/followup/pdf/<content hash>.pdf, which is never served as plain media.
+in the file storage as followup/pdf/<content hash>.pdf, served only by the access-checked view.
 """
 
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from django.conf import settings
 from django.db.models import Count, Max, Prefetch
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -323,15 +321,11 @@ def consolidated_html(document: Consolidated, *, language: str) -> str:
     )
 
 
-def pdf_path(relative: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / relative
-
-
 def store_pdf(html: str) -> tuple[str, str]:
-    """(content key, path under MEDIA_ROOT) of the PDF of this HTML, rendered only if no file
-    of the same content exists yet (programmes.pdf.render_html_pdf in the reports' folder)."""
+    """(content key, name in the file storage) of the PDF of this HTML, rendered only if no
+    file of the same content exists yet (programmes.pdf.render_html_pdf in the reports' folder)."""
     rendered = pdf.render_html_pdf(html, folder=FOLDER)
-    return rendered.key, f"{FOLDER}/{rendered.key}.pdf"
+    return rendered.key, rendered.name
 
 
 def file_html(row: ReportFile) -> tuple[str, object]:

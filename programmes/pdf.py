@@ -1,10 +1,9 @@
 """PDF renderings: WeasyPrint from templates in templates/pdf/, archived as PDF/A-2a, cached by
-content under MEDIA_ROOT/pdf/<hash>.pdf so an unchanged document is rendered once."""
+content in the file storage as pdf/<hash>.pdf so an unchanged document is rendered once."""
 
 import fcntl
 import hashlib
 import mimetypes
-import os
 import posixpath
 import re
 import tempfile
@@ -16,6 +15,9 @@ from urllib.parse import unquote, urlsplit
 import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
@@ -47,20 +49,27 @@ class AssetFetcher(weasyprint.URLFetcher):
         super().__init__(allowed_protocols=["https"], allow_redirects=False)
 
     def fetch(self, url, headers=None):
-        path = self.resolve(url)
-        content_type, _encoding = mimetypes.guess_type(path.name)
+        found = self.resolve(url)
+        if isinstance(found, Path):
+            data = found.read_bytes()
+        else:  # a stored (media) file, by its name in the file storage
+            try:
+                with default_storage.open(found, "rb") as handle:
+                    data = handle.read()
+            except (FileNotFoundError, IsADirectoryError, SuspiciousFileOperation):
+                raise RefusedURL(f"no such file: {url[:200]}") from None
+        content_type, _encoding = mimetypes.guess_type(posixpath.basename(str(found)))
         return weasyprint.urls.URLFetcherResponse(
-            url,
-            path.read_bytes(),
-            {"Content-Type": content_type or "application/octet-stream"},
+            url, data, {"Content-Type": content_type or "application/octet-stream"}
         )
 
     def open(self, url, data=None, timeout=None):
         raise RefusedURL("the PDF fetcher opens no connections")
 
     @staticmethod
-    def resolve(url: str) -> Path:
-        """The file behind one of our static or media URLs, or RefusedURL."""
+    def resolve(url: str) -> Path | str:
+        """The file behind one of our static URLs (a path on disk) or media URLs (a name in the
+        file storage), or RefusedURL."""
         parts = urlsplit(url)
         if f"{parts.scheme}://{parts.netloc}" != ASSET_ORIGIN or parts.query or parts.fragment:
             raise RefusedURL(f"not one of our files: {url[:200]}")
@@ -69,7 +78,7 @@ class AssetFetcher(weasyprint.URLFetcher):
             raise RefusedURL(f"not a plain path: {url[:200]}")
         for prefix, roots in (
             (settings.STATIC_URL, _static_roots),
-            (settings.MEDIA_URL, lambda name: [Path(settings.MEDIA_ROOT)]),
+            (settings.MEDIA_URL, None),
         ):
             prefix = "/" + prefix.strip("/") + "/"
             if not path.startswith(prefix):
@@ -77,6 +86,11 @@ class AssetFetcher(weasyprint.URLFetcher):
             name = posixpath.normpath(path.removeprefix(prefix))
             if name.startswith(("/", ".")):
                 raise RefusedURL(f"not a plain path: {url[:200]}")
+            if roots is None:
+                # Follow-up evidence is private: it never goes into a (possibly public) PDF.
+                if name.startswith("followup/"):
+                    raise RefusedURL(f"not a public media file: {url[:200]}")
+                return name
             for root in roots(name):
                 root = root.resolve()
                 candidate = (root / name).resolve()
@@ -119,10 +133,10 @@ def page_counter_css(pattern: str) -> str:
 
 @dataclass(frozen=True)
 class RenderedPDF:
-    """A PDF on disk, named by the hash of what it was rendered from."""
+    """A PDF in the file storage, named by the hash of what it was rendered from."""
 
     key: str
-    path: Path
+    name: str
 
     @property
     def etag(self) -> str:
@@ -130,15 +144,28 @@ class RenderedPDF:
 
     @property
     def exists(self) -> bool:
-        return self.path.is_file()
+        return default_storage.exists(self.name)
+
+    def open(self):
+        return default_storage.open(self.name, "rb")
 
     def read(self) -> bytes:
-        return self.path.read_bytes()
+        with self.open() as handle:
+            return handle.read()
 
 
-def cache_dir() -> Path:
-    """Where the programme PDFs are kept (render_html_pdf's default folder)."""
-    return Path(settings.MEDIA_ROOT) / "pdf"
+# Programme PDFs in the file storage: FOLDER/<content key>.pdf.
+FOLDER = "pdf"
+
+
+def save_once(name: str, data: bytes) -> None:
+    """Store content-addressed bytes under `name` unless they are there already; when another
+    process stored the same content meanwhile, the copy under a second name is dropped."""
+    if default_storage.exists(name):
+        return
+    saved = default_storage.save(name, ContentFile(data))
+    if saved != name:
+        default_storage.delete(saved)
 
 
 def content_key(html: str) -> str:
@@ -174,10 +201,10 @@ def target_for(html: str, folder: str = "pdf") -> RenderedPDF:
     """Where the PDF of this HTML is (or will be) kept, as `<folder>/<content key>.pdf` under
     MEDIA_ROOT; it may not exist yet."""
     key = content_key(html)
-    return RenderedPDF(key=key, path=Path(settings.MEDIA_ROOT) / folder / f"{key}.pdf")
+    return RenderedPDF(key=key, name=f"{folder}/{key}.pdf")
 
 
-def render_html_pdf(html: str, folder: str = "pdf") -> RenderedPDF:
+def render_html_pdf(html: str, folder: str = FOLDER) -> RenderedPDF:
     """The PDF for this HTML, rendered only if no PDF of the same content exists yet. A lock per
     content makes concurrent callers (workers on several hosts) wait for one render."""
     target = target_for(html, folder)
@@ -185,21 +212,14 @@ def render_html_pdf(html: str, folder: str = "pdf") -> RenderedPDF:
         return target
     with content_lock(target.key):
         if not target.exists:  # another worker may have made it while we waited
-            target.path.parent.mkdir(parents=True, exist_ok=True)
-            data = write_pdf(html)
-            # Write then rename, so a concurrent reader never sees half a file.
-            with tempfile.NamedTemporaryFile(
-                dir=target.path.parent, suffix=".part", delete=False
-            ) as tmp:
-                tmp.write(data)
-            os.replace(tmp.name, target.path)
+            save_once(target.name, write_pdf(html))
     return target
 
 
 @contextmanager
 def content_lock(key: str):
     """One render per content: a PostgreSQL advisory lock (shared by every host), or a file
-    lock next to the cache on SQLite (one host)."""
+    lock in the temporary folder on SQLite (one host)."""
     if connection.vendor == "postgresql":
         lock_id = int(key[:15], 16)  # 60 bits of the hash fit PostgreSQL's bigint
         with connection.cursor() as cursor:
@@ -210,8 +230,9 @@ def content_lock(key: str):
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [lock_id])
         return
-    cache_dir().mkdir(parents=True, exist_ok=True)
-    with open(cache_dir() / f"{key}.lock", "w") as handle:
+    folder = Path(tempfile.gettempdir()) / "ale-safety-pdf-locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / f"{key}.lock", "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -260,6 +281,14 @@ def render_version(version: ProgrammeVersion, *, language: str) -> RenderedPDF:
 def version_target(version: ProgrammeVersion, *, language: str) -> RenderedPDF:
     """Where the version's PDF is kept, rendered or not (cheap: no WeasyPrint)."""
     return target_for(version_html(version, language=language))
+
+
+def referenced_names():
+    """The stored PDF of every version as it reads now, in every language: what the clean-up
+    keeps (older renderings go after its grace period)."""
+    for version in versions_for_pdf().iterator(chunk_size=100):
+        for language, _name in settings.LANGUAGES:
+            yield f"{FOLDER}/{content_key(version_html(version, language=language))}.pdf"
 
 
 def render_version_pdf(version: ProgrammeVersion, *, language: str) -> bytes:

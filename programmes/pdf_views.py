@@ -1,4 +1,5 @@
-"""The programme as PDF: rendered by a worker once per content, then served from disk."""
+"""The programme as PDF: rendered by a worker once per content, then served from the file
+storage."""
 
 import time
 import unicodedata
@@ -52,7 +53,7 @@ def pdf_response(request, rendered: RenderedPDF, version: ProgrammeVersion):
     """Inline PDF with a Swedish file name (and an ASCII one for old clients) and an ETag."""
     response = get_conditional_response(request, etag=rendered.etag)
     if response is None:
-        response = FileResponse(rendered.path.open("rb"), content_type="application/pdf")
+        response = FileResponse(rendered.open(), content_type="application/pdf")
         response["Content-Disposition"] = content_disposition(filename_for(version))
     response["ETag"] = rendered.etag
     if version.is_draft:

@@ -33,3 +33,13 @@ def queue_render(version_id: int, language: str | None = None):
     key = f"programme_pdf:{version_id}:{language or 'all'}"
     args = (version_id, language) if language else (version_id,)
     return outbox.enqueue(RENDER_TASK, *args, key=key)
+
+
+# It renders every version's print HTML to know which PDFs are current: allow it an hour.
+@shared_task(name="programmes.clean_up_files", time_limit=3600, soft_time_limit=3540)
+def clean_up_files() -> dict:
+    """Daily: delete stored files no row refers to any more, after the grace period. Safe to
+    run twice or from two schedulers at once: a file already gone is skipped."""
+    from programmes.cleanup import clean_up
+
+    return clean_up()

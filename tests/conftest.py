@@ -1,8 +1,11 @@
 import importlib
 
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db.backends.sqlite3.base import DatabaseOperations
+
+from tests import storage_support
 
 _triggers = importlib.import_module("programmes.migrations.0003_frozen_content_triggers")
 
@@ -40,8 +43,24 @@ def _plain_static_storage(settings):
 
 @pytest.fixture(autouse=True)
 def _media_outside_the_worktree(settings, tmp_path_factory):
-    # Uploaded files and cached PDFs (MEDIA_ROOT/pdf/) go to pytest's temporary folder.
+    # Uploaded files and cached PDFs (MEDIA_ROOT/pdf/) go to pytest's temporary folder, or with
+    # TEST_STORAGE=s3 to a prefix of their own in the test bucket (tests/storage_support.py).
     settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+    if storage_support.TEST_STORAGE == "s3":
+        storage_support.fresh_storage(settings, settings.MEDIA_ROOT.parent)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache(settings):
+    # A cache of the test's own: nothing carries over from another test (or a Redis database).
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
+    }
+    # The query pins count the session's row; production reads it from the shared cache
+    # (cached_db), which tests/storage/test_several_hosts.py exercises across processes.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    yield
+    caches["default"].clear()
 
 
 TEST_SETTINGS = {

@@ -3,6 +3,7 @@
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
 
 from programmes import page_links
 from programmes.models import ProgrammeVersion, RelatedDocument, Section, SectionItem
@@ -121,4 +122,9 @@ def related_file(request, municipality, slug, pk):
     except FileNotFoundError:
         raise Http404 from None
     name = document.file.name.rsplit("/", 1)[-1]
-    return FileResponse(handle, as_attachment=not name.lower().endswith(".pdf"), filename=name)
+    response = FileResponse(handle, as_attachment=not name.lower().endswith(".pdf"), filename=name)
+    if version.status in PUBLIC_STATUSES:  # frozen with its version: a proxy may keep it
+        patch_cache_control(response, public=True, max_age=3600)
+    else:
+        patch_cache_control(response, private=True, no_cache=True)
+    return response

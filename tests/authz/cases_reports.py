@@ -1,7 +1,8 @@
 """The report PDFs: the reports page for municipality-wide readers, a unit report's PDF page
 for those who may read that report, and the files (download and state) by the same rules."""
 
-from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 
 from followup.models import Cycle, Report, ReportFile
 from responsibilities.models import OrganisationUnit
@@ -36,9 +37,8 @@ def ready_file(kind, unit_name=None) -> dict:
         else None
     )
     relative = f"followup/pdf/authz-{kind}.pdf"
-    path = settings.MEDIA_ROOT / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(b"%PDF-1.7\n%%EOF\n")
+    if not default_storage.exists(relative):
+        default_storage.save(relative, ContentFile(b"%PDF-1.7\n%%EOF\n"))
     row, _created = ReportFile.objects.update_or_create(
         kind=kind,
         cycle=cycle_2025(),

@@ -4,12 +4,13 @@ import pytest
 
 from tests.e2e.conftest import log_in
 from tests.programmes.pdf_support import document_text, reader
+from tests.storage_support import fresh_storage, stored_names
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_council_member_opens_the_programme_pdf(page, demo, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+    fresh_storage(settings, tmp_path)
     log_in(page, "ale-fortroendevald")
     page.goto("/ale/program/trygghet-och-sakerhet/")
     with page.expect_response(lambda response: response.url.endswith("/pdf/")) as answer:
@@ -25,6 +26,6 @@ def test_a_council_member_opens_the_programme_pdf(page, demo, settings, tmp_path
     assert reader(data).trailer["/Root"]["/Lang"] == "sv"
     assert "Ansvar och omfattning" in document_text(data)
     # Asking again (the browser sends its ETag or not) renders nothing new.
-    assert len(list((tmp_path / "media" / "pdf").glob("*.pdf"))) == 1
+    assert len(stored_names("pdf")) == 1
     page.goto("/ale/program/trygghet-och-sakerhet/pdf/")
-    assert len(list((tmp_path / "media" / "pdf").glob("*.pdf"))) == 1
+    assert len(stored_names("pdf")) == 1

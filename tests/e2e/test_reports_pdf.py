@@ -12,6 +12,7 @@ from followup.tasks import render_report_file
 from tests.e2e.conftest import assert_accessible, log_in, screenshot
 from tests.followup.report_pdf_support import ale_cycle
 from tests.programmes.pdf_support import document_text, reader
+from tests.storage_support import fresh_storage
 
 pytestmark = pytest.mark.django_db(transaction=True)
 BOARD = "Sammanställd rapport för kommunstyrelsen (alla enheter)"
@@ -22,7 +23,7 @@ def board_row(page):
 
 
 def test_a_council_member_gets_the_consolidated_report(page, demo, settings, tmp_path, monkeypatch):
-    settings.MEDIA_ROOT = tmp_path / "media"
+    fresh_storage(settings, tmp_path)
     # Hold the task back, as a busy worker would, to see the page wait and then update itself.
     queued = []
     monkeypatch.setattr(pdf_views, "queue_render", lambda row: queued.append(row.pk))
@@ -58,7 +59,7 @@ def test_a_council_member_gets_the_consolidated_report(page, demo, settings, tmp
 def test_without_javascript_the_refresh_link_shows_the_state(
     new_page, demo, settings, tmp_path, monkeypatch
 ):
-    settings.MEDIA_ROOT = tmp_path / "media"
+    fresh_storage(settings, tmp_path)
     queued = []
     monkeypatch.setattr(pdf_views, "queue_render", lambda row: queued.append(row.pk))
     page = new_page(javascript=False)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from followup.models import Attachment
 from tests.followup.conftest import user
 from tests.followup.test_report_form import edit_url, form_data
+from tests.storage_support import fresh_storage, stored_names
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -17,8 +18,7 @@ PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
+    return fresh_storage(settings, tmp_path)
 
 
 def ooxml(folder="word/") -> bytes:
@@ -34,10 +34,6 @@ def upload(client, report, name, content):
     data["attachment-file"] = SimpleUploadedFile(name, content)
     data["attachment-description"] = "Protokoll"
     return client.post(edit_url(report), data)
-
-
-def stored_files(root):
-    return [path for path in root.rglob("*") if path.is_file()]
 
 
 @pytest.mark.parametrize(
@@ -65,7 +61,7 @@ def test_accepted_files_are_stored_under_a_random_name(
     item = Attachment.objects.get(report=draft_report)
     assert (item.original_name, item.content_type, item.size) == (name, content_type, len(content))
     assert name not in item.file.name
-    assert stored_files(_media) == [_media / item.file.name]
+    assert stored_names() == [item.file.name]
 
 
 @pytest.mark.parametrize(
@@ -85,7 +81,7 @@ def test_a_wrong_type_is_refused_and_nothing_is_stored(client, draft_report, _me
     assert response.status_code == 400
     assert "stämmer innehållet inte med filnamnet" in response.content.decode()
     assert not Attachment.objects.exists()
-    assert stored_files(_media) == []
+    assert stored_names() == []
 
 
 def test_an_oversized_file_is_refused_in_swedish(client, draft_report, _media, settings):
@@ -95,7 +91,7 @@ def test_an_oversized_file_is_refused_in_swedish(client, draft_report, _media, s
     assert response.status_code == 400
     assert "Filen är för stor (2,0\xa0kB). Gränsen är 1,0\xa0kB." in response.content.decode()
     assert not Attachment.objects.exists()
-    assert stored_files(_media) == []
+    assert stored_names() == []
 
 
 def test_only_readers_of_the_report_get_the_file(client, draft_report, _media):
@@ -128,4 +124,4 @@ def test_removing_an_attachment_deletes_the_file(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(edit_url(draft_report), form_data(draft_report, remove_attachment=str(item.pk)))
     assert not Attachment.objects.exists()
-    assert stored_files(_media) == []
+    assert stored_names() == []

@@ -15,6 +15,7 @@ from responsibilities.audit import AuditEvent
 from responsibilities.models import OrganisationUnit, User
 from tests.followup.report_pdf_support import ale_cycle, ask, download, report, unit
 from tests.programmes.pdf_support import document_text, temporary_media
+from tests.storage_support import stored_names
 
 pytestmark = pytest.mark.django_db
 media = pytest.fixture(temporary_media)
@@ -43,7 +44,7 @@ def test_asking_twice_renders_once(
     assert first.pk == second.pk
     assert second.status == ReportFile.Status.READY
     assert first.content_key == second.content_key
-    assert len(list((media / "followup" / "pdf").glob("*.pdf"))) == 1
+    assert len(stored_names("followup/pdf")) == 1
 
 
 def test_a_new_approval_renders_again(

@@ -6,14 +6,15 @@ import re
 import pypdf
 
 from tests.sources import normalise
+from tests.storage_support import fresh_storage
 
 HYPHENATION_BREAK = "\u2010\n"  # WeasyPrint's hyphen at an automatic line break
 
 
 def temporary_media(settings, tmp_path):
-    """A fresh MEDIA_ROOT per test (use as `media = pytest.fixture(temporary_media)`)."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+    """An empty file storage per test (use as `media = pytest.fixture(temporary_media)`): a
+    fresh MEDIA_ROOT, or a fresh prefix in the test bucket with TEST_STORAGE=s3."""
+    return fresh_storage(settings, tmp_path)
 
 
 def body(response) -> bytes:

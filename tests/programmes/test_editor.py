@@ -19,6 +19,7 @@ from programmes.models import (
 )
 from programmes.services import revision_warnings_for
 from responsibilities.models import OrganisationUnit, User
+from tests.storage_support import fresh_storage, stored_names
 
 pytestmark = pytest.mark.django_db
 Status = ProgrammeVersion.Status
@@ -323,7 +324,7 @@ def test_history_lists_who_changed_what(draft, chief_client):
 
 
 def test_it_accepts_a_pdf_and_refuses_a_disguised_file(draft, chief_client, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+    fresh_storage(settings, tmp_path)
     fake = SimpleUploadedFile("plan.pdf", b"<html>not a pdf</html>", "application/pdf")
     refused = chief_client.post(url("add_related"), {"title": "Plan", "file": fake})
     assert refused.context["form"].errors["file"]
@@ -333,10 +334,12 @@ def test_it_accepts_a_pdf_and_refuses_a_disguised_file(draft, chief_client, sett
     served = chief_client.get(reverse("programmes:related_file", kwargs={**ALE, "pk": document.pk}))
     assert served.status_code == 200
     assert b"".join(served.streaming_content).startswith(b"%PDF")
+    assert stored_names() == [document.file.name]
+    assert "private" in served["Cache-Control"]  # a draft's file: never kept by a proxy
 
 
 def test_it_refuses_a_file_that_is_too_large(draft, chief_client, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+    fresh_storage(settings, tmp_path)
     settings.PROGRAMMES_MAX_UPLOAD_BYTES = 10
     pdf = SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n" + b"x" * 100, "application/pdf")
     response = chief_client.post(url("add_related"), {"title": "Plan", "file": pdf})

@@ -7,6 +7,8 @@ import threading
 
 import pytest
 import weasyprint
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from PIL import Image
 
 from programmes.pdf import ASSET_ORIGIN, AssetFetcher, RefusedURL, write_pdf
@@ -55,8 +57,7 @@ def test_it_serves_our_static_files():
 
 
 def test_it_serves_our_media_files(media):
-    (media / "logos").mkdir(parents=True)
-    (media / "logos" / "ale.png").write_bytes(PNG)
+    default_storage.save("logos/ale.png", ContentFile(PNG))
     response = AssetFetcher().fetch(f"{ASSET_ORIGIN}/media/logos/ale.png")
     assert response.read() == PNG
     assert response.content_type == "image/png"
@@ -102,6 +103,12 @@ def test_it_refuses_a_symlink_out_of_the_media_folder(media, tmp_path):
         AssetFetcher().fetch(f"{ASSET_ORIGIN}/media/link.txt")
 
 
+def test_it_never_puts_follow_up_evidence_into_a_pdf(media):
+    name = default_storage.save("followup/1/evidence.png", ContentFile(PNG))
+    with pytest.raises(RefusedURL, match="not a public media file"):
+        AssetFetcher().fetch(f"{ASSET_ORIGIN}/media/{name}")
+
+
 def test_it_never_follows_a_redirect_or_touches_the_network(server):
     origin, requests = server
     fetcher = AssetFetcher()
@@ -114,8 +121,7 @@ def test_it_never_follows_a_redirect_or_touches_the_network(server):
 
 def test_a_rendered_document_loads_only_our_files(media, server, tmp_path, caplog):
     origin, requests = server
-    (media / "logos").mkdir(parents=True)
-    (media / "logos" / "ale.png").write_bytes(PNG)
+    default_storage.save("logos/ale.png", ContentFile(PNG))
     secret = tmp_path / "secret.png"
     secret.write_bytes(PNG)
     html = f"""<!DOCTYPE html><html lang="sv"><head><title>Test</title>
