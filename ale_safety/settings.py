@@ -303,5 +303,6 @@ SOCIALACCOUNT_PROVIDERS = {
     "openid_connect": {
         "provider_class": "responsibilities.sso.oidc.MunicipalOpenIDConnectProvider",
         "OAUTH_PKCE_ENABLED": True,
-    }
+    },
+    "saml": {"provider_class": "responsibilities.sso.saml.MunicipalSAMLProvider"},
 }

@@ -205,3 +205,11 @@ def saml_world(demo, saml_idp):
     if not IdentityProviderDomain.objects.filter(domain="ale.se").exists():
         IdentityProviderDomain.objects.create(provider=provider, domain="ale.se")
     return provider
+
+
+@pytest.fixture
+def client():
+    """A test client that sends a Host header, as every browser does (python3-saml reads it)."""
+    from django.test import Client
+
+    return Client(HTTP_HOST="testserver")
