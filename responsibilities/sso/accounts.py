@@ -57,6 +57,10 @@ REASONS = {
     ),
     "disabled": _("The municipality does not sign in with its own accounts at the moment."),
     "cancelled": _("The sign-in was cancelled."),
+    "unavailable": _(
+        "The municipality's sign-in service does not answer at the moment. Try again in a "
+        "while, or log in with your password if you have one."
+    ),
     "unknown": _(
         "Signing in with the municipality's account did not work. Try again, or contact your "
         "administrator."

@@ -3,6 +3,7 @@ by the rules of `accounts`, and every refusal is logged and explained in Swedish
 
 import logging
 
+import requests
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
@@ -34,13 +35,16 @@ def refusal_response(request, provider, reason: str, **detail):
         "reason": reason,
         "provider": provider,
     }
-    return render(request, "sso/refused.html", context, status=403)
+    status = 503 if reason == "unavailable" else 403
+    return render(request, "sso/refused.html", context, status=status)
 
 
 def reason_from_error(error, exception, extra_context) -> str:
     """Map what the protocol libraries said to one of accounts.REASONS."""
     if error == AuthError.CANCELLED:
         return "cancelled"
+    if isinstance(exception, requests.RequestException):
+        return "unavailable"
     text = " ".join(
         str(part)
         for part in (
