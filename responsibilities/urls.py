@@ -8,7 +8,9 @@ from responsibilities.views import account
 urlpatterns = [
     path(
         "konto/logga-in/",
-        two_factor.LoginView.as_view(authentication_form=PasswordLoginForm),
+        sso_views.allow_provider_form_action(
+            two_factor.LoginView.as_view(authentication_form=PasswordLoginForm)
+        ),
         name="login",
     ),
     path("konto/logga-in/kod/", two_factor.login_code, name="login_code"),

@@ -4,6 +4,9 @@ import pytest
 from django.core.management import call_command
 from django.db.backends.sqlite3.base import DatabaseOperations
 
+# The identity providers of the sign-in tests (tests/sso, tests/e2e): one process each per run.
+pytest_plugins = ["tests.sso.peers"]
+
 _triggers = importlib.import_module("programmes.migrations.0003_frozen_content_triggers")
 
 # Transactional tests end with a flush; on SQLite let it delete adopted versions too.

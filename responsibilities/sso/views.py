@@ -1,7 +1,8 @@
 """Home-realm discovery and logout; the protocol endpoints are django-allauth's."""
 
+import functools
 import logging
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import requests
 from django.conf import settings
@@ -9,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
 from django.core.cache import cache
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect, resolve_url
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -26,6 +27,42 @@ def login_url(provider: IdentityProvider) -> str:
     if provider.protocol == IdentityProvider.Protocol.OIDC:
         return reverse("openid_connect_login", kwargs={"provider_id": provider.key})
     return reverse("saml_login", kwargs={"organization_slug": provider.key})
+
+
+def provider_origins(provider: IdentityProvider) -> list[str]:
+    """Where the browser goes when it presses the provider's button."""
+    urls = (
+        [provider.issuer]
+        if provider.protocol == IdentityProvider.Protocol.OIDC
+        else [
+            provider.metadata_url,
+            provider.idp_entity_id,
+        ]
+    )
+    origins = []
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https") and parts.netloc:
+            origins.append(f"{parts.scheme}://{parts.netloc}")
+    return sorted(set(origins))
+
+
+def allow_provider_form_action(view):
+    """The button posts here and is redirected on to the provider; CSP's form-action covers
+    redirects too, so a login page showing a provider's button allows that provider's origin."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        key = request.GET.get("kommun", "")[:50]
+        provider = accounts.provider_for_key(key) if key else None
+        if provider is not None:
+            origins = provider_origins(provider)
+            if origins:
+                response._csp_update = {"form-action": origins}
+        return response
+
+    return wrapped
 
 
 @require_POST
@@ -85,5 +122,8 @@ def logout(request):
         endpoint = end_session_endpoint(provider)
         if endpoint:
             query = urlencode({"client_id": provider.client_id, "post_logout_redirect_uri": done})
-            return HttpResponseRedirect(f"{endpoint}?{query}")
+            # A page rather than a redirect: the logout form's CSP (form-action 'self') would
+            # block a redirect to another origin. It moves on at once and links there too.
+            context = {"provider": provider, "provider_logout": f"{endpoint}?{query}"}
+            return render(request, "sso/logged_out.html", context)
     return redirect(done)

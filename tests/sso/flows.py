@@ -7,7 +7,7 @@ from urllib.parse import urljoin, urlparse
 
 import requests
 
-from tests.sso.conftest import saml_control
+from tests.sso.peers import saml_control
 
 
 def path_of(url: str) -> str:

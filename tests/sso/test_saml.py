@@ -8,8 +8,8 @@ from allauth.socialaccount.models import SocialAccount
 from responsibilities.audit import AuditEvent
 from responsibilities.capabilities import RoleKind
 from responsibilities.models import Assignment, User
-from tests.sso.conftest import saml_control
 from tests.sso.flows import saml_deliver, saml_post_back, saml_sign_in
+from tests.sso.peers import saml_control
 
 pytestmark = pytest.mark.django_db
 
