@@ -47,15 +47,22 @@ def provider_origins(provider: IdentityProvider) -> list[str]:
     return sorted(set(origins))
 
 
+def provider_shown(request) -> IdentityProvider | None:
+    """The provider whose button the login page shows (?kommun=), looked up once per request."""
+    if not hasattr(request, "_sso_provider_shown"):
+        key = request.GET.get("kommun", "")[:50]
+        request._sso_provider_shown = accounts.provider_for_key(key) if key else None
+    return request._sso_provider_shown
+
+
 def allow_provider_form_action(view):
     """The button posts here and is redirected on to the provider; CSP's form-action covers
     redirects too, so a login page showing a provider's button allows that provider's origin."""
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
+        provider = provider_shown(request)
         response = view(request, *args, **kwargs)
-        key = request.GET.get("kommun", "")[:50]
-        provider = accounts.provider_for_key(key) if key else None
         if provider is not None:
             origins = provider_origins(provider)
             if origins:

@@ -214,3 +214,18 @@ def test_logout_ends_the_session_here_and_at_the_provider(client, oidc_world, oi
     assert parse_qs(target.query)["client_id"] == ["ale"]
     assert parse_qs(target.query)["post_logout_redirect_uri"] == ["http://testserver/"]
     assert client.get("/start/").status_code == 302
+
+
+def test_a_privileged_sso_session_is_not_sent_to_set_up_a_code_app(client, oidc_world, settings):
+    # The identity provider does its own second step; local privileged logins still need TOTP.
+    settings.OTP_REQUIRED_FOR_PRIVILEGED = True
+    ale = oidc_world["ale"]
+    chief = Role.objects.get(municipality=ale.municipality, kind=RoleKind.SECURITY_CHIEF)
+    GroupRoleMapping.objects.create(provider=ale, group="sg-sakerhetschefer", role=chief)
+    oidc_sign_in(client, "sara")
+
+    assert client.get("/start/").status_code == 200
+
+    local = client.__class__(HTTP_HOST="testserver")
+    local.force_login(User.objects.get(username="ale-sakerhetschef"))
+    assert local.get("/start/")["Location"] == "/konto/tvastegsverifiering/"

@@ -1,8 +1,7 @@
 from django import template
 
-from responsibilities.sso import accounts
 from responsibilities.sso.forms import DiscoveryForm, button_text
-from responsibilities.sso.views import login_url
+from responsibilities.sso.views import login_url, provider_shown
 
 register = template.Library()
 
@@ -10,9 +9,7 @@ register = template.Library()
 @register.inclusion_tag("sso/_login_options.html", takes_context=True)
 def sso_login_options(context):
     """The "Log in with Ale kommuns konto" button (from ?kommun=) and the e-mail discovery."""
-    request = context["request"]
-    key = request.GET.get("kommun", "")[:50]
-    provider = accounts.provider_for_key(key) if key else None
+    provider = provider_shown(context["request"])
     return {
         "provider": provider,
         "button": button_text(provider) if provider else "",
