@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('responsibilities', '0010_identity_providers'),
+        ('responsibilities', '0010_audit_sso_actions'),
     ]
 
     operations = [
