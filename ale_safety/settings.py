@@ -345,3 +345,37 @@ OTP_TOTP_ISSUER = "Trygghet och säkerhet"
 # --- Risk reports (risks app, issue 19) ---
 # Closed risk reports are deleted this many days after closing (0 keeps them).
 RISK_REPORT_RETENTION_DAYS = env_int("RISK_REPORT_RETENTION_DAYS", 5 * 365)
+
+# --- Sign-in with the municipality's identity provider (issue 18, responsibilities/sso) ---
+# django-allauth speaks OIDC and SAML; which provider serves which municipality is configured in
+# the admin (IdentityProvider), not here. Only allauth's social sign-in is routed: local
+# accounts keep the login, TOTP and django-axes of responsibilities/two_factor.py.
+INSTALLED_APPS += [
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
+    "responsibilities.sso",
+]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware"),
+    "allauth.account.middleware.AccountMiddleware",
+)
+ACCOUNT_ADAPTER = "responsibilities.sso.adapter.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "responsibilities.sso.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_ONLY = True
+ACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_REQUIRED = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env_int("SSO_REQUESTS_TIMEOUT", 10)
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "provider_class": "responsibilities.sso.oidc.MunicipalOpenIDConnectProvider",
+        "OAUTH_PKCE_ENABLED": True,
+    },
+    "saml": {"provider_class": "responsibilities.sso.saml.MunicipalSAMLProvider"},
+}

@@ -10,6 +10,7 @@ urlpatterns = [
     path("tillganglighet/", views.accessibility, name="accessibility"),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", views.set_language, name="set_language"),
+    path("konto/sso/", include("responsibilities.sso.urls")),
     path("", include("responsibilities.urls")),
     path("", include("responsibilities.notification_urls")),
     # Internal follow-up pages under a fixed prefix, before the public catch-all.

@@ -43,6 +43,15 @@ class AuditEvent(models.Model):
         BOARD_REPORTED = "board_reported", _("Follow-up reported to the executive board")
         EXPORTED = "exported", _("Data exported")
         DOWNLOADED = "downloaded", _("Non-public report downloaded")
+        # Sign-in with the municipality's identity provider (responsibilities/sso).
+        SSO_LOGIN = "sso_login", _("Signed in with the municipality's account")
+        SSO_FAILED = "sso_failed", _("Sign-in with the municipality's account refused")
+        SSO_LINKED = "sso_linked", _("Account linked to the identity provider")
+        SSO_CREATED = "sso_created", _("Account created at first sign-in")
+        SSO_ROLE_GRANTED = "sso_role_granted", _("Role given by an identity-provider group")
+        SSO_ROLE_REVOKED = "sso_role_revoked", _("Role from an identity-provider group ended")
+        SSO_SETTINGS_CHANGED = "sso_settings_changed", _("Sign-in settings changed")
+        PASSWORD_LOGIN_REFUSED = "password_login_refused", _("Password login refused")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -197,6 +197,8 @@ class RequireTwoFactorMiddleware:
             and user is not None
             and user.is_authenticated
             and not user.is_verified()
+            # Signed in at the municipality's identity provider, which does its own second step.
+            and not request.session.get("sso_provider")
             and not request.path.startswith((settings.STATIC_URL, "/healthz"))
             and request.path not in {reverse(name) for name in self.ALLOWED}
             and is_privileged(request)

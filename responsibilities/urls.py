@@ -1,15 +1,22 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from responsibilities import two_factor
+from responsibilities.sso import views as sso_views
+from responsibilities.sso.forms import PasswordLoginForm
 from responsibilities.views import account
 
 urlpatterns = [
-    path("konto/logga-in/", two_factor.LoginView.as_view(), name="login"),
+    path(
+        "konto/logga-in/",
+        sso_views.allow_provider_form_action(
+            two_factor.LoginView.as_view(authentication_form=PasswordLoginForm)
+        ),
+        name="login",
+    ),
     path("konto/logga-in/kod/", two_factor.login_code, name="login_code"),
     path("konto/tvastegsverifiering/", two_factor.setup, name="two_factor"),
     path("konto/tvastegsverifiering/ta-bort/", two_factor.remove, name="two_factor_remove"),
-    path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("konto/logga-ut/", sso_views.logout, name="logout"),
     path("konto/losenord/", account.password_change, name="password_change"),
     path("konto/losenord/klart/", account.password_change_done, name="password_change_done"),
     path("konto/glomt-losenord/", account.password_reset, name="password_reset"),

@@ -19,7 +19,10 @@ def home(request):
 
 
 def municipality_detail(request, municipality):
-    municipality = get_object_or_404(Municipality, slug=municipality)
+    # identity_provider: the "Log in with the municipality's account" link (responsibilities.sso).
+    municipality = get_object_or_404(
+        Municipality.objects.select_related("identity_provider"), slug=municipality
+    )
     adopted = (
         ProgrammeVersion.objects.filter(
             programme__municipality=municipality, status=ProgrammeVersion.Status.ADOPTED

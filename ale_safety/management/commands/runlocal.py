@@ -1,5 +1,7 @@
 """Run web, Celery worker and beat together for local work (`make run`)."""
 
+import json
+import os
 import signal
 import subprocess
 import sys
@@ -9,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from responsibilities.demo import DEMO_PASSWORD, PEOPLE
+from responsibilities.sso import demo as sso_demo
 
 
 class Command(BaseCommand):
@@ -20,6 +23,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, **options):
         python = sys.executable
+        # The demo OpenID provider that Ale signs in with (responsibilities/sso/demo.py).
+        idp_dir = settings.VAR_DIR / "demo_idp"
+        idp_dir.mkdir(parents=True, exist_ok=True)
+        idp_config = idp_dir / "config.json"
+        idp_config.write_text(json.dumps(sso_demo.idp_config(f"http://{host}:{port}")))
+        os.environ.setdefault(sso_demo.DEMO_SECRET_ENV, sso_demo.DEMO_SECRET)
         commands = {
             "web": [python, "manage.py", "runserver", f"{host}:{port}", "--noreload"],
             "worker": [
@@ -33,6 +42,17 @@ class Command(BaseCommand):
                 "--concurrency=2",
             ],
             "beat": [python, "-m", "celery", "-A", "ale_safety", "beat", "--loglevel=INFO"],
+            "demo-idp": [
+                python,
+                "-m",
+                "responsibilities.sso.demo_idp",
+                "--port",
+                str(sso_demo.DEMO_IDP_PORT),
+                "--data-dir",
+                str(idp_dir),
+                "--config",
+                str(idp_config),
+            ],
         }
         processes = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}  # noqa: S603
         self._print_banner(host, port)
@@ -69,5 +89,14 @@ class Command(BaseCommand):
             f"(password: {DEMO_PASSWORD}):",
         ]
         lines += [f"    {username:<22} {first} {last}" for username, first, last, *_ in PEOPLE]
+        lines += [
+            "  Or sign in as a new Ale employee: on the login page type an address at "
+            f"@{sso_demo.DEMO_DOMAIN}, then at the demo identity provider "
+            f"({sso_demo.issuer()}) log in as",
+        ]
+        lines += [
+            f"    {person['username']:<22} password: {person['password']}"
+            for person in sso_demo.DEMO_IDP_PEOPLE
+        ]
         lines += [f"  E-mail is written to {settings.EMAIL_FILE_PATH}", "  Ctrl-C stops all.", ""]
         self.stdout.write("\n".join(lines))

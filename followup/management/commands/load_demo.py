@@ -7,6 +7,7 @@ from django.db import transaction
 from followup import demo as followup_demo
 from programmes import demo as programme_demo
 from responsibilities import demo as responsibility_demo
+from responsibilities.sso import demo as sso_demo
 
 # Loaders (municipalities -> None) of apps above this one, added in their AppConfig.ready().
 EXTRA_LOADERS: list = []
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             municipalities = responsibility_demo.load()
+            sso_demo.load(municipalities)
             programme_demo.load(municipalities)
             followup_demo.load(municipalities)
             for load in EXTRA_LOADERS:
