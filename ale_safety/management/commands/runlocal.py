@@ -1,5 +1,6 @@
 """Run web, Celery worker and beat together for local work (`make run`)."""
 
+import os
 import signal
 import subprocess
 import sys
@@ -9,6 +10,16 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from responsibilities.demo import DEMO_PASSWORD, PEOPLE
+
+
+def site_environment(environ, host, port) -> dict:
+    """The environment for web, worker and beat: links in e-mails and calendar feeds point at
+    the address this run serves, unless SITE_URL says otherwise."""
+    child = dict(environ)
+    if not child.get("SITE_URL"):
+        shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
+        child["SITE_URL"] = f"http://{shown}:{port}"
+    return child
 
 
 class Command(BaseCommand):
@@ -34,7 +45,11 @@ class Command(BaseCommand):
             ],
             "beat": [python, "-m", "celery", "-A", "ale_safety", "beat", "--loglevel=INFO"],
         }
-        processes = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}  # noqa: S603
+        child_env = site_environment(os.environ, host, port)
+        processes = {
+            name: subprocess.Popen(cmd, env=child_env)  # noqa: S603
+            for name, cmd in commands.items()
+        }
         self._print_banner(host, port)
         stopping = False
 
