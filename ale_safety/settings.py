@@ -157,6 +157,8 @@ ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row; the public sees a
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers as each language writes them ("18 November 2026", not "Nov. 18, 2026").
+FORMAT_MODULE_PATH = ["ale_safety.formats"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True

@@ -14,6 +14,16 @@ from responsibilities.demo import DEMO_PASSWORD, PEOPLE
 from responsibilities.sso import demo as sso_demo
 
 
+def site_environment(environ, host, port) -> dict:
+    """The environment for web, worker and beat: links in e-mails and calendar feeds point at
+    the address this run serves, unless SITE_URL says otherwise."""
+    child = dict(environ)
+    if not child.get("SITE_URL"):
+        shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
+        child["SITE_URL"] = f"http://{shown}:{port}"
+    return child
+
+
 class Command(BaseCommand):
     help = "Starts the web server, a Celery worker and Celery beat; stops all three on Ctrl-C."
 
@@ -54,7 +64,11 @@ class Command(BaseCommand):
                 str(idp_config),
             ],
         }
-        processes = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}  # noqa: S603
+        child_env = site_environment(os.environ, host, port)
+        processes = {
+            name: subprocess.Popen(cmd, env=child_env)  # noqa: S603
+            for name, cmd in commands.items()
+        }
         self._print_banner(host, port)
         stopping = False
 
