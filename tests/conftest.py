@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.db.backends.sqlite3.base import DatabaseOperations
 
 from tests import storage_support
+
 # The identity providers of the sign-in tests (tests/sso, tests/e2e): one process each per run.
 pytest_plugins = ["tests.sso.peers"]
 
