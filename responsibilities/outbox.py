@@ -89,7 +89,9 @@ def enqueue(task: str, *args, key: str = "") -> QueuedTask:
             QueuedTask.objects.bulk_create(
                 [QueuedTask(task=task, args=list(args), key=key)], ignore_conflicts=True
             )
-            row = QueuedTask.objects.get(key=key, state=QueuedTask.State.PENDING)
+            row = QueuedTask.objects.filter(key=key, state=QueuedTask.State.PENDING).first()
+            if row is None:  # a worker took the waiting row meanwhile: owe the work again
+                row = QueuedTask.objects.create(task=task, args=list(args), key=key)
         else:
             row = QueuedTask.objects.create(task=task, args=list(args))
     pk = row.pk

@@ -202,3 +202,22 @@ def test_the_follow_up_loop_and_an_adoption_work_and_deliver_once_the_broker_is_
     browser.get(
         reverse("programmes:public_pdf", kwargs={"municipality": ALE, "slug": programme.slug})
     )
+
+
+def test_a_file_left_waiting_without_any_queued_task_is_made_by_the_sweep(browser, demo, media):
+    """E.g. one asked for before the outbox existed: the reader could wait for ever."""
+    import time_machine
+    from django.utils import timezone
+
+    cycle = Report.objects.filter(unit__municipality__slug=ALE, status="approved").first().cycle
+    row = ReportFile.objects.create(kind="board", cycle=cycle, language="sv")
+    assert not QueuedTask.objects.filter(task="followup.render_report_file").exists()
+    assert outbox.sweep(inline=True) == 0  # just asked for: not stuck yet
+    page = browser.as_("ale-fortroendevald").get(url("reports")).content.decode()
+    assert "Försök igen" not in page
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=61)):
+        page = browser.get(url("reports")).content.decode()
+        assert "Försök igen" in page  # the reader may ask again
+        assert outbox.sweep(inline=True) == 1
+    row.refresh_from_db()
+    assert row.status == ReportFile.Status.READY
