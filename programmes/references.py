@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 PARAGRAPH = re.compile(r"[0-9]{1,5}(?: ?[a-z])?")
 # Letters, digits, spaces and the separators municipalities use: "KS 2019/41", "2019.123".
-CASE_NUMBER = re.compile(r"[0-9A-Za-zÅÄÖåäöÉé][0-9A-Za-zÅÄÖåäöÉé .:/_-]*")
+CASE_NUMBER = re.compile(r"[0-9A-Za-zÅÄÖåäöÉé][0-9A-Za-zÅÄÖåäöÉé .,:/()_-]*")
 # What a source document writes where the number was never filled in (Kalix: "Dnr: XX").
 PLACEHOLDERS = re.compile(r"x+|\?+|-+|–+|0+|saknas|nn", re.IGNORECASE)
 

@@ -141,7 +141,8 @@ PAGES = [
     # The export also writes its audit event.
     ("chief", "followup:export", lambda w: {"pk": w["cycle"].pk, "fmt": "csv"}, 10),
     ("sector_chief", "followup:report_edit", lambda w: {"pk": w["report"].pk}, 12),
-    ("sector_chief", "followup:report", lambda w: {"pk": w["report"].pk}, 11),
+    # The report page also reads its answers' and actions' history, and the roles they name.
+    ("sector_chief", "followup:report", lambda w: {"pk": w["report"].pk}, 14),
 ]
 
 
