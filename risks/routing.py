@@ -6,7 +6,6 @@ import datetime
 from collections import defaultdict
 
 from django.db import models
-from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -192,18 +191,13 @@ def add_action(report: RiskReport, measure: str, owner_role, due_on) -> Action |
     target = action_report(report)
     if target is None:
         return None
-    position = (target.actions.aggregate(last=Max("position"))["last"] or 0) + 1
-    action = Action.objects.create(
-        report=target,
+    return target.add_action(
         what=f"{measure} ({report.reference})",
         responsible_role=owner_role,
         starts_on=timezone.localdate(),
         due_on=max(due_on, timezone.localdate()),
         status=Action.Status.NOT_STARTED,
-        position=position,
     )
-    target.bump_revision()
-    return action
 
 
 def working_days_between(start: datetime.date, end: datetime.date) -> int:

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Max, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -334,6 +334,21 @@ class Report(models.Model):
             committee_date=date,
             committee_paragraph=normalise_paragraph(paragraph),
         )
+
+    def add_action(self, **fields) -> "Action":
+        """Append an action decided outside the yearly form (e.g. a measure decided on a risk
+        report) to this open report's plan, under the row lock; the revision moves on, so a
+        form opened before sees that the report changed."""
+        with transaction.atomic():
+            current = Report.objects.select_for_update().get(pk=self.pk)
+            if not current.is_editable:
+                raise InvalidTransition(_("This report cannot be changed in its current state."))
+            last = self.actions.aggregate(last=Max("position"))["last"]
+            action = Action.objects.create(report=self, position=(last or 0) + 1, **fields)
+            Report.objects.filter(pk=self.pk).update(
+                revision=F("revision") + 1, updated_at=timezone.now()
+            )
+        return action
 
     def save_draft(
         self,

@@ -10,7 +10,7 @@ import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from followup.models import Cycle
+from followup.models import Cycle, Report
 from followup.reminders import Notice as FollowupNotice
 from followup.spreadsheets import safe_cell
 from programmes.models import Programme, ProgrammeVersion, Section
@@ -147,9 +147,8 @@ def test_the_approval_comment_is_shown_to_the_unit_and_printed(client, demo):
     ).content.decode()
     assert "Godkänd av säkerhetschefen" in page and "Tack, godkänd." in page
     from followup import reports
-    from followup.views.reports import with_contents
 
-    document = reports.unit_document(with_contents().get(pk=report.pk))
+    document = reports.unit_document(Report.objects.with_contents().get(pk=report.pk))
     html = reports.unit_html(document, language="sv")
     assert "Tack, godkänd." in html
 

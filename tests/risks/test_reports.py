@@ -427,7 +427,7 @@ def test_the_unit_pdf_and_the_consolidated_pdf_show_the_risk_picture(new_report)
     from followup import reports
 
     handle_to_closed(new_report)
-    followup = reports.with_contents().get(unit__name="Sektor utbildning", cycle__year=2026)
+    followup = Report.objects.with_contents().get(unit__name="Sektor utbildning", cycle__year=2026)
     html = reports.unit_html(reports.unit_document(followup), language="en")
     assert "Risk reports and risk register 2026" in html
     cycle = followup.cycle
@@ -521,4 +521,4 @@ def test_the_daily_scan_command_runs_the_risk_scan(demo):
 
     out = io.StringIO()
     call_command("run_daily_scan", "--no-email", stdout=out)
-    assert "Risk reports checked" in out.getvalue()
+    assert "Risk reports and register reviews" in out.getvalue()
