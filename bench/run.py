@@ -288,6 +288,7 @@ def targets(slug: str = "skala-001") -> dict:
 
     chief = User.objects.get(username=f"{slug}-sakerhetschef")
     sector_chief = User.objects.get(username=f"{slug}-sektorchef-2")  # its report is a draft
+    reader = User.objects.get(username=f"{slug}-fortroendevald-1")  # reads approved reports
     cycle = Cycle.objects.filter(
         version__programme__municipality__slug=slug, status=Cycle.Status.OPEN
     ).get()
@@ -305,6 +306,7 @@ def targets(slug: str = "skala-001") -> dict:
     return {
         "chief": chief,
         "sector_chief": sector_chief,
+        "reader": reader,
         "pages": [
             ("public home", None, "/"),
             ("municipality page", None, f"/{slug}/"),
@@ -320,6 +322,8 @@ def targets(slug: str = "skala-001") -> dict:
             ("export CSV (security chief)", chief, f"{m}/omgang/{cycle.pk}/export.csv"),
             ("start page (sector chief)", sector_chief, "/start/"),
             ("follow-up index (sector chief)", sector_chief, f"{m}/"),
+            ("start page (council member)", reader, "/start/"),
+            ("reports page (council member)", reader, f"{m}/rapporter/"),
         ],
     }
 

@@ -11,13 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from followup.models.cycles import Cycle, InvalidTransition, Question
+from responsibilities.access import access_of, unit_scope
 from responsibilities.capabilities import Capability
-from responsibilities.models import (
-    MunicipalityPermission,
-    OrganisationUnit,
-    Role,
-    UnitPermission,
-)
+from responsibilities.models import OrganisationUnit, Role
 
 
 class Attainment(models.TextChoices):
@@ -27,38 +23,31 @@ class Attainment(models.TextChoices):
     NOT_ASSESSED = "not_assessed", _("Not assessed")
 
 
-def _municipalities_with(user, capability):
-    return MunicipalityPermission.objects.filter(user=user, permission__codename=capability).values(
-        "content_object_id"
-    )
-
-
-def _unit_with(user, capability) -> Q:
-    """The report's unit is one where the person holds the capability, for the unit or the
-    whole municipality (what units_with() lists). Shaped as two small per-person subqueries
-    tested on the reports at hand: `unit__in=units_with(...)` made the database list every
-    unit of the installation (a scan of all 13 000 units at 290 municipalities)."""
-    units = UnitPermission.objects.filter(user=user, permission__codename=capability)
-    return Q(unit__in=units.values("content_object_id")) | Q(
-        unit__municipality__in=_municipalities_with(user, capability)
-    )
-
-
 class ReportQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Reports the person may read: their own units' in any state, the municipality's
-        non-drafts for reviewers, approved ones for readers. Never another unit's draft."""
+        non-drafts for reviewers, approved ones for readers. Never another unit's draft.
+
+        From the person's Access (loaded once per request): first the units the person may
+        read anything of, as literal ids (an index lookup, then the reports by their unit
+        index), then which of those reports each grant lets them read."""
         if not user.is_authenticated:
             return self.none()
-        reviewed = _municipalities_with(user, Capability.REVIEW_FOLLOWUP)
-        return self.filter(
-            _unit_with(user, Capability.SUBMIT_FOLLOWUP)
-            | (
-                Q(cycle__version__programme__municipality__in=reviewed)
-                & ~Q(status=Report.Status.DRAFT)
-            )
-            | (_unit_with(user, Capability.READ_REPORTS) & Q(status__in=Report.APPROVED_STATES))
+        access = access_of(user)
+        C = Capability
+        submit, read = access.unit_ids(C.SUBMIT_FOLLOWUP), access.unit_ids(C.READ_REPORTS)
+        submit_m = access.municipality_ids_with(C.SUBMIT_FOLLOWUP)
+        read_m = access.municipality_ids_with(C.READ_REPORTS)
+        review_m = access.municipality_ids_with(C.REVIEW_FOLLOWUP)
+        if not (submit or read or submit_m or read_m or review_m):
+            return self.none()
+        own = Q(unit__in=sorted(submit)) | Q(unit__municipality__in=sorted(submit_m))
+        reviewed = Q(unit__municipality__in=sorted(review_m)) & ~Q(status=Report.Status.DRAFT)
+        approved = (Q(unit__in=sorted(read)) | Q(unit__municipality__in=sorted(read_m))) & Q(
+            status__in=Report.APPROVED_STATES
         )
+        scope = unit_scope(submit | read, submit_m | read_m | review_m)
+        return self.filter(unit__in=scope.values("pk")).filter(own | reviewed | approved)
 
     def for_municipality(self, municipality):
         return self.filter(cycle__version__programme__municipality=municipality)

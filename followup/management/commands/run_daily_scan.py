@@ -4,7 +4,6 @@ and for operators catching up after downtime). Safe to run repeatedly."""
 from django.core.management.base import BaseCommand
 
 from followup import reminders
-from followup.models import Cycle
 from programmes.revision import scan_revisions
 from responsibilities.access import end_expired_assignments
 from responsibilities.deadlines import notify_yearly_deadlines
@@ -22,7 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_email=False, **options):
         steps = [
-            ("Open cycles announced", self.announce_open_cycles),
+            ("Open cycles announced", reminders.announce_open_cycles),
             ("Expired assignments ended", end_expired_assignments),
             ("Documents due for revision", scan_revisions),
             ("Yearly-date reminders", notify_yearly_deadlines),
@@ -35,9 +34,3 @@ class Command(BaseCommand):
             return
         sent = sum(1 for digest_id in collect_digests() if send_digest(digest_id))
         self.stdout.write(self.style.SUCCESS(f"Digest e-mails sent: {sent}"))
-
-    @staticmethod
-    def announce_open_cycles() -> int:
-        """Catch up on "cycle opened" notices a lost task would have created (idempotent)."""
-        open_cycles = Cycle.objects.filter(status=Cycle.Status.OPEN).values_list("pk", flat=True)
-        return sum(reminders.cycle_opened(pk) for pk in open_cycles)
