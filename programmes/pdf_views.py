@@ -10,8 +10,10 @@ from django.utils.translation import get_language
 
 from programmes.models import ProgrammeVersion
 from programmes.pdf import RenderedPDF, filename_for, render_version, versions_for_pdf
+from programmes.public_cache import public_page
 
 
+@public_page
 def public_pdf(request, municipality, slug):
     """The adopted version, for anyone. Rendering takes a fraction of a second and happens once
     per content (see README, "PDF"), so the first reader waits for it instead of a task."""

@@ -44,6 +44,14 @@ def _media_outside_the_worktree(settings, tmp_path_factory):
     settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Cached public pages (programmes/public_cache.py) must not outlive a test's rolled-back data.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 TEST_SETTINGS = {
     "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
     "CELERY_TASK_ALWAYS_EAGER": True,

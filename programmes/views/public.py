@@ -5,6 +5,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
 from programmes.models import ProgrammeVersion, RelatedDocument, Section, SectionItem
+from programmes.public_cache import public_page
 from responsibilities.access import access_for
 from responsibilities.capabilities import Capability
 from responsibilities.models import Municipality
@@ -12,10 +13,12 @@ from responsibilities.models import Municipality
 PUBLIC_STATUSES = (ProgrammeVersion.Status.ADOPTED, ProgrammeVersion.Status.SUPERSEDED)
 
 
+@public_page
 def home(request):
     return render(request, "programmes/home.html", {"municipalities": Municipality.objects.all()})
 
 
+@public_page
 def municipality_detail(request, municipality):
     municipality = get_object_or_404(Municipality, slug=municipality)
     adopted = (
@@ -68,6 +71,7 @@ def earlier_versions(version):
     )
 
 
+@public_page
 def public_detail(request, municipality, slug):
     version = adopted_version(municipality, slug)
     return render(
@@ -81,6 +85,7 @@ def public_detail(request, municipality, slug):
     )
 
 
+@public_page
 def public_version(request, municipality, slug, number):
     """A stable address for each adopted or superseded version; drafts are never public."""
     version = get_object_or_404(
