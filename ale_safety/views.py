@@ -5,8 +5,10 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from django.conf import settings
 from django.db import connections
 from django.http import JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -81,9 +83,17 @@ def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", status=403)
 
 
+@csrf_exempt
 @require_POST
 def set_language(request):
-    """Django's set_language, and for a logged-in person the choice is kept on their account."""
+    """Django's set_language, and for a logged-in person the choice is kept on their account.
+
+    Only that saving needs the CSRF check: an anonymous visitor's choice is just the language
+    cookie, so the public pages carry no CSRF token and set no cookie (a proxy can keep them)."""
+    if request.user.is_authenticated:
+        refused = CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {})
+        if refused is not None:
+            return refused
     response = django_set_language(request)
     language = request.POST.get("language")
     supported = {code for code, _name in settings.LANGUAGES}

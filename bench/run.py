@@ -1,18 +1,20 @@
-"""`make bench`: the benchmarks of issue 10 (not tests), written to bench/RESULTS.md.
+"""`make bench`: the benchmarks of issue 16 (not tests), written to bench/RESULTS.md.
 
-  data       two PostgreSQL databases made on first use: <name>_small (2 municipalities, 2 years)
-             and <name> (290 municipalities, 10 years: ~116 000 reports), by generate_scale_data;
-  queries    queries per main page for the same personas at both sizes (must be equal);
-  load       throughput and p50/p95 latency under gunicorn (2 workers, DJANGO_DEBUG=false) for
-             the public programme page, the security chief's dashboard and a sector chief's
-             report form, each against a bare Django view served the same way in the same run;
-  scans      the daily reminder and revision scans: time and queries at both sizes (each in a
-             transaction rolled back afterwards, so every run measures a first run);
+  data       two PostgreSQL databases made on first use by generate_scale_data (bench/scale.py):
+             <name>_tenth (29 municipalities × 10 years) and <name> (290 × 10: 116 000 reports);
+  queries    queries (uncapped, also with a session refresh) and CPU per page for the same
+             personas at both sizes;
+  load       wrk against gunicorn (2 sync workers, DJANGO_DEBUG=false) on 127.0.0.1:8161: each
+             page right after the bare view in every round, as a ratio to it; paced users for
+             the latency; the workers' CPU per request from /proc; the load average;
+  scans      the steps of run_daily_scan at both sizes, each run twice, in a transaction rolled
+             back afterwards (so every run measures a first run);
+  targets    each target of issue 16 with its measured value and met / not met (printed too);
   pdf        bench/pdf_bench.py (its own section of RESULTS.md).
 
 PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/ale_safety_bench);
-the databases are created when missing. Options: --quick (a tenth of the municipalities, short
-load runs), --skip-load, --skip-pdf, --duration, --users. Only 127.0.0.1 is ever contacted.
+the databases are created when missing. Options: --quick, --skip-load, --skip-pdf, --rounds,
+--duration, --users, --port. Only 127.0.0.1 is ever contacted.
 """
 
 from __future__ import annotations
@@ -28,15 +30,12 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/ale_safety_bench"
-SMALL = {"municipalities": 2, "years": 2}
-TARGETS = {"ratio": 0.5, "p95_ms": 150, "queries": 15, "scan_s": 30}
 
 
 # --- helpers run in the parent -------------------------------------------------------------
@@ -135,8 +134,8 @@ def free_port() -> int:
 class Gunicorn:
     """gunicorn with 2 workers, DJANGO_DEBUG=false and a throwaway secret, on 127.0.0.1."""
 
-    def __init__(self, url: str, secret: str, workers: int = 2):
-        self.port = free_port()
+    def __init__(self, url: str, secret: str, workers: int = 2, port: int = 0):
+        self.port = port or free_port()
         self.env = {
             **os.environ,
             **base_env(url),
@@ -178,7 +177,7 @@ class Gunicorn:
 
 def headers(cookie: str | None) -> dict:
     # The proxy's header: production redirects plain http to https otherwise.
-    result = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https", "Accept-Language": "sv"}
+    result = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
     if cookie:
         result["Cookie"] = f"sessionid={cookie}"
     return result
@@ -194,65 +193,61 @@ def get(port: int, path: str, cookie: str | None = None) -> tuple[int, bytes]:
         conn.close()
 
 
-def load(
-    port: int, path: str, cookie: str | None, users: int, duration: float, think: float = 0.0
-) -> dict:
-    """`users` threads requesting `path` for `duration` seconds, back to back or with `think`
-    seconds between a response and the next request (keep-alive where the server allows it);
-    bounded to 200 000 requests."""
-    latencies: list[float] = []
-    statuses: dict[int, int] = {}
-    lock = threading.Lock()
-    stop = time.monotonic() + duration
-    budget = [200_000]
+# wrk reports through Lua: the summary as one JSON line; `delay` makes a paced user.
+WRK_REPORT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'WRK {"requests": %d, "duration_us": %d, "p50_us": %d, "p95_us": %d, "p99_us": %d, '
+    .. '"non2xx": %d, "errors": %d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
+    latency:percentile(99), e.status, e.connect + e.read + e.write + e.timeout))
+end
+"""
 
-    def user():
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine, codes = [], {}
-        while time.monotonic() < stop:
-            with lock:
-                if budget[0] <= 0:
-                    break
-                budget[0] -= 1
-            start = time.perf_counter()
-            try:
-                conn.request("GET", path, headers=headers(cookie))
-                response = conn.getresponse()
-                response.read()
-                status = response.status
-                if response.will_close:
-                    conn.close()
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                status = 0
-            mine.append(time.perf_counter() - start)
-            codes[status] = codes.get(status, 0) + 1
-            if think:
-                time.sleep(think)
-        conn.close()
-        with lock:
-            latencies.extend(mine)
-            for code, n in codes.items():
-                statuses[code] = statuses.get(code, 0) + n
 
-    began = time.perf_counter()
-    threads = [threading.Thread(target=user) for _ in range(users)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - began
-    latencies.sort()
+def wrk_script(think: float) -> Path:
+    path = ROOT / "var" / "bench" / f"wrk-{int(think * 1000)}.lua"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    delay = f"delay = function() return {int(think * 1000)} end\n" if think else ""
+    path.write_text(delay + WRK_REPORT)
+    return path
 
-    def pct(p):
-        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
 
+def worker_cpu_s(master_pid: int) -> float:
+    """User + system CPU seconds of gunicorn's workers (children of the master), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master_pid:  # ppid
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+def wrk(port: int, path: str, cookie, users: int, duration: float, think: float = 0.0, master=0):
+    """wrk (2 threads, `users` connections) against the page; throughput, latency, and the
+    workers' CPU per request measured from /proc around the run."""
+    args = ["wrk", "-t2", f"-c{users}", f"-d{duration:g}s", "--timeout", "10s"]
+    for name, value in headers(cookie).items():
+        args += ["-H", f"{name}: {value}"]
+    args += ["-s", str(wrk_script(think)), f"http://127.0.0.1:{port}{path}"]
+    cpu = worker_cpu_s(master) if master else 0.0
+    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    cpu = (worker_cpu_s(master) - cpu) if master else 0.0
+    data = json.loads(out.split("WRK ", 1)[1].splitlines()[0])
+    requests = max(data["requests"], 1)
     return {
-        "requests": len(latencies),
-        "rps": len(latencies) / elapsed,
-        "p50_ms": pct(0.50),
-        "p95_ms": pct(0.95),
-        "statuses": statuses,
+        "requests": data["requests"],
+        "rps": data["requests"] / (data["duration_us"] / 1e6),
+        "p50_ms": data["p50_us"] / 1000,
+        "p95_ms": data["p95_us"] / 1000,
+        "errors": data["non2xx"] + data["errors"],
+        "cpu_ms": cpu * 1000 / requests,
+        "load": round(os.getloadavg()[0], 1),
     }
 
 
@@ -267,7 +262,7 @@ def setup_django():
 
 
 def task_info() -> dict:
-    from followup import scale
+    from bench import scale
     from followup.models import Answer, Report
     from responsibilities.models import Municipality, OrganisationUnit, User
 
@@ -288,6 +283,7 @@ def targets(slug: str = "skala-001") -> dict:
 
     chief = User.objects.get(username=f"{slug}-sakerhetschef")
     sector_chief = User.objects.get(username=f"{slug}-sektorchef-2")  # its report is a draft
+    reader = User.objects.get(username=f"{slug}-fortroendevald-1")  # reads approved reports
     cycle = Cycle.objects.filter(
         version__programme__municipality__slug=slug, status=Cycle.Status.OPEN
     ).get()
@@ -305,6 +301,7 @@ def targets(slug: str = "skala-001") -> dict:
     return {
         "chief": chief,
         "sector_chief": sector_chief,
+        "reader": reader,
         "pages": [
             ("public home", None, "/"),
             ("municipality page", None, f"/{slug}/"),
@@ -320,14 +317,36 @@ def targets(slug: str = "skala-001") -> dict:
             ("export CSV (security chief)", chief, f"{m}/omgang/{cycle.pk}/export.csv"),
             ("start page (sector chief)", sector_chief, "/start/"),
             ("follow-up index (sector chief)", sector_chief, f"{m}/"),
+            ("start page (council member)", reader, "/start/"),
+            ("reports page (council member)", reader, f"{m}/rapporter/"),
         ],
     }
 
 
-def task_queries(slug: str = "skala-001") -> dict:
+class Counter:
+    """Counts every statement on the connection (CaptureQueriesContext keeps at most 9 000)."""
+
+    def __init__(self):
+        self.n = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.n += 1
+        return execute(sql, params, many, context)
+
+
+def counted(function, *args):
     from django.db import connection
+
+    counter = Counter()
+    with connection.execute_wrapper(counter):
+        result = function(*args)
+    return counter.n, result
+
+
+def task_queries(slug: str = "skala-001") -> dict:
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+
+    from ale_safety.middleware import SessionLifetimeMiddleware
 
     data = targets(slug)
     clients = {}
@@ -340,11 +359,16 @@ def task_queries(slug: str = "skala-001") -> dict:
                 clients[person].force_login(person)
         client = clients[person]
         client.get(path)  # warm: PDF rendered once, caches filled
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(path)
-        queries = len(captured)  # now: the next request empties the connection's log
+        queries, response = counted(client.get, path)
+        refresh = queries
+        if person is not None:
+            # The same request when the session is due for its once-a-minute refresh.
+            session = client.session
+            session[SessionLifetimeMiddleware.SEEN] = 0
+            session.save()
+            refresh, _response = counted(client.get, path)
         # Time and CPU of this process (the app's own work; the database's is in the rest).
-        runs = 5
+        runs = 10
         start, cpu = time.perf_counter(), time.process_time()
         for _ in range(runs):
             client.get(path)
@@ -352,10 +376,29 @@ def task_queries(slug: str = "skala-001") -> dict:
             "path": path,
             "status": response.status_code,
             "queries": queries,
+            "refresh": refresh,
             "ms": round((time.perf_counter() - start) * 1000 / runs, 1),
             "cpu_ms": round((time.process_time() - cpu) * 1000 / runs, 1),
+            "load": round(os.getloadavg()[0], 1),
         }
     return result
+
+
+# The pages under load, interleaved with the bare view in every round.
+LOAD_PAGES = (
+    "public home",
+    "municipality page",
+    "programme page",
+    "programme PDF (cached)",
+    "start page (security chief)",
+    "start page (sector chief)",
+    "start page (council member)",
+    "dashboard (security chief)",
+    "report form (sector chief)",
+    "reports page (council member)",
+    "follow-up index (sector chief)",
+)
+PUBLIC = {"public home", "municipality page", "programme page", "programme PDF (cached)"}
 
 
 def task_sessions() -> dict:
@@ -364,76 +407,65 @@ def task_sessions() -> dict:
 
     data = targets()
     cookies = {}
-    for key in ("chief", "sector_chief"):
-        client = Client()
-        client.force_login(data[key])
-        cookies[key] = client.cookies["sessionid"].value
-    pages = {label: path for label, _person, path in data["pages"]}
-    return {
-        "cookies": cookies,
-        "paths": {
-            "programme": pages["programme page"],
-            "dashboard": pages["dashboard (security chief)"],
-            "report_form": pages["report form (sector chief)"],
-        },
-    }
+    plan = []
+    for label, person, path in data["pages"]:
+        if label not in LOAD_PAGES:
+            continue
+        if person is not None and person.pk not in cookies:
+            client = Client()
+            client.force_login(person)
+            cookies[person.pk] = client.cookies["sessionid"].value
+        plan.append((label, path, cookies.get(getattr(person, "pk", None))))
+    return {"plan": plan}
 
 
 def scans():
-    """The daily scans in the order the beat schedule runs them (optional ones if present)."""
-    import importlib
-
+    """The daily scans, in the order `run_daily_scan` (and the beat schedule) runs them."""
+    from followup import reminders
     from programmes.revision import scan_revisions
     from responsibilities.access import end_expired_assignments
     from responsibilities.deadlines import notify_yearly_deadlines
     from responsibilities.notifications import collect_digests
 
-    found = [
+    return [
+        ("followup.reminders.announce_open_cycles", reminders.announce_open_cycles),
+        ("responsibilities.access.end_expired_assignments", end_expired_assignments),
         ("programmes.revision.scan_revisions", scan_revisions),
         ("responsibilities.deadlines.notify_yearly_deadlines", notify_yearly_deadlines),
-        ("responsibilities.access.end_expired_assignments", end_expired_assignments),
+        ("followup.reminders.scan_reports", reminders.scan_reports),
+        ("followup.reminders.scan_actions", reminders.scan_actions),
+        ("responsibilities.notifications.collect_digests", collect_digests),
     ]
-    try:
-        reminders = importlib.import_module("followup.reminders")
-    except ImportError:
-        reminders = None
-    if reminders is not None:
-        for name in sorted(dir(reminders)):
-            function = getattr(reminders, name)
-            if (
-                callable(function)
-                and getattr(function, "__module__", "") == reminders.__name__
-                and re.match(r"(scan|send|notify|remind)", name)
-            ):
-                found.append((f"followup.reminders.{name}", function))
-    found.append(("responsibilities.notifications.collect_digests", collect_digests))
-    return found
 
 
 def task_scans() -> dict:
-    from django.db import connection, transaction
-    from django.test.utils import CaptureQueriesContext
+    """Each scan twice (the second run finds only what the first left: the next day's run
+    with nothing new), all in a transaction rolled back at the end, so every `make bench`
+    measures a first run that finds work."""
+    from django.db import transaction
+    from django.urls import reverse
 
     class Rollback(Exception):
         pass
-
-    from django.urls import reverse
 
     reverse("programmes:home")  # load the URL conf (and its imports) before timing
     result = {}
     try:
         with transaction.atomic():
             for name, function in scans():
-                with CaptureQueriesContext(connection) as queries:
+                row = {}
+                for run in ("first", "again"):
                     start = time.perf_counter()
-                    outcome = function()
+                    queries, outcome = counted(function)
                     seconds = time.perf_counter() - start
-                size = len(outcome) if isinstance(outcome, list | tuple | set) else outcome
-                result[name] = {
-                    "s": round(seconds, 3),
-                    "queries": len(queries),
-                    "result": size if isinstance(size, int) else None,
-                }
+                    size = len(outcome) if isinstance(outcome, list | tuple | set) else outcome
+                    row[run] = {
+                        "s": round(seconds, 3),
+                        "queries": queries,
+                        "result": size if isinstance(size, int) else None,
+                    }
+                row["load"] = round(os.getloadavg()[0], 1)
+                result[name] = row
             raise Rollback
     except Rollback:
         pass
@@ -462,7 +494,64 @@ def commit() -> str:
 
 
 def ok(flag: bool) -> str:
-    return "met" if flag else "**missed**"
+    return "met" if flag else "**not met**"
+
+
+def median(values):
+    values = sorted(values)
+    return values[len(values) // 2] if values else 0.0
+
+
+def target_rows(report: dict) -> list[tuple[str, str, bool]]:
+    """(target, measured, met) for every target of issue 16."""
+    small, large = report["small"], report["large"]
+    rows = []
+    load_ = report.get("load")
+    if load_:
+        for label, row in load_["pages"].items():
+            if label in PUBLIC:
+                ratio = row["ratio"]
+                rows.append((f"{label}: ≥ 50 % of the bare view", f"{ratio:.1%}", ratio >= 0.5))
+    for label, big in large["queries"].items():
+        if label == "bare view" or label in PUBLIC:
+            continue
+        cpu = big["cpu_ms"]
+        server = load_["pages"].get(label, {}).get("cpu_ms") if load_ else None
+        measured = f"{cpu:.1f} ms in-process" + (
+            f", {server:.1f} ms in gunicorn under load" if server is not None else ""
+        )
+        rows.append((f"{label}: ≤ 10 ms CPU per request", measured, cpu <= 10))
+    if load_:
+        for label, row in load_["pages"].items():
+            if label not in PUBLIC and label != "bare view":
+                p95 = row["paced"]["p95_ms"]
+                rows.append(
+                    (
+                        f"{label}: p95 ≤ 150 ms, {load_['users']} paced users",
+                        f"{p95:.0f} ms",
+                        p95 <= 150,
+                    )
+                )
+    worst = max(max(q["queries"], q["refresh"]) for q in large["queries"].values())
+    equal = all(
+        small["queries"].get(label, {}).get("refresh") == q["refresh"]
+        and small["queries"].get(label, {}).get("queries") == q["queries"]
+        for label, q in large["queries"].items()
+    )
+    rows.append(("queries per page ≤ 15 with a session refresh", f"at most {worst}", worst <= 15))
+    rows.append(("queries per page identical at both sizes", "equal" if equal else "differ", equal))
+    big_total = sum(row["first"]["s"] for row in large["scans"].values())
+    small_total = sum(row["first"]["s"] for row in small["scans"].values())
+    rows.append((f"daily scan at {large['name']} ≤ 10 s", f"{big_total:.1f} s", big_total <= 10))
+    factor = big_total / small_total if small_total else 0
+    rows.append(
+        (
+            f"daily scan grows no faster than the data ({small['name']} → {large['name']}: 10×)",
+            f"{factor:.1f}×",
+            factor <= 10,
+        )
+    )
+    return rows
 
 
 def render(report: dict) -> str:
@@ -470,97 +559,109 @@ def render(report: dict) -> str:
     lines = [
         "## Setup",
         "",
-        f"- Machine: {machine()} (shared with other work: figures move by tens of percent)",
+        f"- Machine: {machine()}, shared with six other engineers' work: figures move by tens "
+        "of percent; the load average (1 min) is recorded beside each figure",
         f"- Date: {datetime.datetime.now().isoformat(timespec='minutes')}",
         f"- Commit: {commit()}; Python {platform.python_version()}; PostgreSQL",
         f"- Command: `{report['command']}`",
         "",
-        "| data set | municipalities | units | people | reports | answers | generated in |",
+        "| data set | municipalities × years | units | people | reports | answers | generated in |",
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
-    for name, info in (("small", small["info"]), ("large", large["info"])):
+    for part in (small, large):
+        info = part["info"]
         took = f"{info['generation_s']} s" if info.get("generation_s") else "(earlier run)"
         lines.append(
-            f"| {name} | {info['municipalities']} | {info['units']} | {info['users']} "
+            f"| {part['name']} | {part['size']} | {info['units']} | {info['users']} "
             f"| {info['reports']} | {info['answers']} | {took} |"
         )
     lines += [
         "",
-        "## Queries per page",
+        "The larger size the issue asks for beside 290 × 10 (10× that) is 36 million rows, about "
+        "20 minutes of generation and some 15 GB on this shared machine: not run here. The two "
+        "sizes are 29 × 10 and 290 × 10 instead, the same factor of ten in reports, answers, "
+        "people and units.",
         "",
-        f"Same personas and pages (municipality skala-001) at both sizes, measured in-process "
-        f"(second request, caches warm). Target: ≤ {TARGETS['queries']} and equal at both sizes.",
+        "## Targets",
         "",
-        "Time and CPU: mean of 5 requests in one process with DJANGO_DEBUG=false (the test "
-        "client, no network); CPU is this process's only, the database's work is in the time.",
+        "| target | measured | |",
+        "| --- | --- | --- |",
+    ]
+    lines += [f"| {name} | {measured} | {ok(met)} |" for name, measured, met in target_rows(report)]
+    lines += [
         "",
-        "| page | status | queries small | queries large | equal | ≤ 15 | time large | CPU large |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "## Queries and CPU per page",
+        "",
+        "Same personas and pages (municipality skala-001) at both sizes, in one process with "
+        "DJANGO_DEBUG=false (the test client, no network; second request, caches warm). "
+        "Queries counted without a cap (an execute wrapper); *refresh*: the same request when "
+        "the session is due for its once-a-minute refresh. CPU: this process only (mean of "
+        "10), the database's work is in the time.",
+        "",
+        f"| page | status | queries {small['name']} | queries {large['name']} | with refresh "
+        f"| time {small['name']} | time {large['name']} | CPU {small['name']} "
+        f"| CPU {large['name']} | load |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for label, big in large["queries"].items():
         little = small["queries"].get(label, {})
         lines.append(
             f"| {label} | {big['status']} | {little.get('queries')} | {big['queries']} "
-            f"| {ok(little.get('queries') == big['queries'])} "
-            f"| {ok(big['queries'] <= TARGETS['queries'])} | {big['ms']:.1f} ms "
-            f"| {big['cpu_ms']:.1f} ms |"
+            f"| {big['refresh']} | {little.get('ms', 0):.1f} ms | {big['ms']:.1f} ms "
+            f"| {little.get('cpu_ms', 0):.1f} ms | {big['cpu_ms']:.1f} ms | {big['load']} |"
         )
     if report.get("load"):
         load_ = report["load"]
-        bare = load_["bare"]
         lines += [
             "",
-            "## Throughput and latency",
+            "## Throughput and latency (wrk)",
             "",
-            f"gunicorn, 2 sync workers, DJANGO_DEBUG=false, large data set, PostgreSQL and the "
-            f"load generator (threads, http.client) on the same 2 shared cores. Each page "
-            f"{load_['duration']:.0f} s *saturated* ({load_['users']} users back to back: "
-            f"throughput, and latency mostly queueing) and {load_['duration']:.0f} s *paced* "
-            f"({load_['users']} users, {load_['think']:g} s between a response and the next "
-            "request: the latency a user sees at that load). Ratio = the page's saturated "
-            f"throughput / the bare view's. Targets: ratio ≥ {TARGETS['ratio']:.0%}, p95 ≤ "
-            f"{TARGETS['p95_ms']} ms at {load_['users']} users.",
+            f"gunicorn, {load_['workers']} sync workers, DJANGO_DEBUG=false, {large['name']} data, "
+            f"against wrk (2 threads) on the same 2 shared cores as PostgreSQL. "
+            f"{load_['rounds']} rounds; in each, every page in turn ({load_['duration']:g} s "
+            f"*saturated*: {load_['users']} connections back to back) right after the bare view "
+            "(a view that renders nothing, through the same middleware). Ratio = the page's "
+            "throughput / the bare view's in the same round, median over the rounds. *Paced*: "
+            f"{load_['users']} users with {load_['think']:g} s between a response and the next "
+            "request, the latency a user sees at that load. CPU/request: the gunicorn workers' "
+            "user+system time (from /proc) over the saturated runs / their requests.",
             "",
-            "| page | req/s saturated | ratio to bare | p50 / p95 saturated | req/s paced "
-            "| p50 / p95 paced | errors | ratio | p95 paced |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+            "| page | req/s | ratio to bare | p50 / p95 saturated | p50 / p95 paced "
+            "| CPU/request | errors | load |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
         for label, row in load_["pages"].items():
-            ratio = row["rps"] / bare["rps"]
             paced = row["paced"]
-            errors = sum(
-                n
-                for part in (row, paced)
-                for code, n in part["statuses"].items()
-                if str(code) != "200"
-            )
             lines.append(
-                f"| {label} | {row['rps']:.0f} | {ratio:.1%} "
-                f"| {row['p50_ms']:.0f} / {row['p95_ms']:.0f} ms | {paced['rps']:.1f} "
-                f"| {paced['p50_ms']:.0f} / {paced['p95_ms']:.0f} ms | {errors} "
-                f"| {ok(ratio >= TARGETS['ratio']) if label != 'bare view' else '–'} "
-                f"| {ok(paced['p95_ms'] <= TARGETS['p95_ms'])} |"
+                f"| {label} | {row['rps']:.0f} | {row['ratio']:.1%} "
+                f"| {row['p50_ms']:.0f} / {row['p95_ms']:.0f} ms "
+                f"| {paced['p50_ms']:.0f} / {paced['p95_ms']:.0f} ms | {row['cpu_ms']:.1f} ms "
+                f"| {row['errors']} | {row['load']} |"
             )
     lines += [
         "",
         "## Daily scans",
         "",
-        "Each scan run once over each data set inside a transaction that is rolled back (so "
-        "every run measures a first run that finds work). Target: the large set within "
-        f"{TARGETS['scan_s']} s, and a number of queries that does not grow with the reports.",
+        "The steps of `run_daily_scan` in its order, each run twice inside a transaction rolled "
+        "back at the end: *first* finds the work, *again* is the same day once more (what "
+        "the next day's run costs when nothing changed). Queries counted without a cap.",
         "",
-        "| scan | time small | queries small | time large | queries large | result large |",
+        f"| scan | {small['name']}: time / queries | {large['name']}: time / queries "
+        f"| {large['name']} again | result | load |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for name, big in large["scans"].items():
-        little = small["scans"].get(name, {})
+        little = small["scans"].get(name, {}).get("first", {"s": 0, "queries": None})
+        first, again = big["first"], big["again"]
         lines.append(
-            f"| `{name}` | {little.get('s', 0) * 1000:.0f} ms | {little.get('queries')} "
-            f"| {big['s'] * 1000:.0f} ms | {big['queries']} | {big['result']} |"
+            f"| `{name}` | {little['s'] * 1000:.0f} ms / {little['queries']} "
+            f"| {first['s'] * 1000:.0f} ms / {first['queries']} "
+            f"| {again['s'] * 1000:.0f} ms / {again['queries']} | {first['result']} "
+            f"| {big['load']} |"
         )
-    total = sum(row["s"] for row in large["scans"].values())
-    verdict = ok(total <= TARGETS["scan_s"])
-    lines += ["", f"All scans over the large set: {total:.1f} s ({verdict})."]
+    for part in (small, large):
+        total = sum(row["first"]["s"] for row in part["scans"].values())
+        lines.append(f"\nAll scans over {part['name']}: {total:.1f} s.")
     notes = ROOT / "bench" / "NOTES.md"
     if notes.exists():
         lines += ["", notes.read_text().strip()]
@@ -579,14 +680,16 @@ def write_results(section: str) -> None:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--child", help=argparse.SUPPRESS)
-    parser.add_argument("--quick", action="store_true", help="29 municipalities, 5 s per page")
+    parser.add_argument("--quick", action="store_true", help="a tenth of the data, short runs")
     parser.add_argument("--municipalities", type=int, default=290)
     parser.add_argument("--years", type=int, default=10)
-    parser.add_argument("--duration", type=float, default=15.0, help="seconds per page")
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds per page and round")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument(
         "--think", type=float, default=1.0, help="seconds between a user's requests when paced"
     )
+    parser.add_argument("--port", type=int, default=8161, help="gunicorn's port (127.0.0.1)")
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--skip-pdf", action="store_true")
     args = parser.parse_args()
@@ -602,26 +705,30 @@ def main():
         return
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL).rstrip("/")
     if args.quick:
-        args.municipalities, args.duration = max(1, args.municipalities // 10), 5.0
+        args.municipalities, args.duration, args.rounds = max(2, args.municipalities // 10), 3, 1
         url += "_quick"
+    tenth = max(1, args.municipalities // 10)
     report = {"command": " ".join(["bench/run.py", *sys.argv[1:]])}
-    for name, db, size in (
-        ("small", url + "_small", SMALL),
-        ("large", url, {"municipalities": args.municipalities, "years": args.years}),
+    for key, db, municipalities in (
+        ("small", url + "_tenth", tenth),
+        ("large", url, args.municipalities),
     ):
-        info = prepare(db, **size)
-        log(name, info)
-        report[name] = {"info": info}
+        info = prepare(db, municipalities, args.years)
+        log(key, info)
+        name = f"{municipalities} × {args.years}"
+        report[key] = {"info": info, "name": name, "size": name}
         collectstatic(db)
-        report[name]["queries"] = child(
+        report[key]["queries"] = child(
             "queries", db, DJANGO_DEBUG="false", DJANGO_SECRET_KEY=os.urandom(32).hex()
         )
-        log(json.dumps(report[name]["queries"], indent=1))
-        report[name]["scans"] = child("scans", db)
-        log(json.dumps(report[name]["scans"], indent=1))
+        log(json.dumps(report[key]["queries"], indent=1))
+        report[key]["scans"] = child("scans", db)
+        log(json.dumps(report[key]["scans"], indent=1))
     if not args.skip_load:
-        report["load"] = run_load(url, args.users, args.duration, args.think)
+        report["load"] = run_load(url, args)
     write_results(render(report))
+    for name, measured, met in target_rows(report):
+        log(f"{'met    ' if met else 'NOT MET'}  {name}: {measured}")
     if not args.skip_pdf:
         subprocess.run([sys.executable, str(ROOT / "bench" / "pdf_bench.py")], cwd=ROOT, check=True)
     log("written to", RESULTS)
@@ -632,31 +739,44 @@ def collectstatic(url: str) -> None:
     manage(url, "collectstatic", "--no-input", "-v0", DJANGO_DEBUG="false", DJANGO_SECRET_KEY="-")
 
 
-def run_load(url: str, users: int, duration: float, think: float) -> dict:
+def run_load(url: str, args) -> dict:
     secret = os.urandom(32).hex()  # throwaway: the sessions are signed with it too
-    sessions = child("sessions", url, DJANGO_SECRET_KEY=secret)
-    cookies, paths = sessions["cookies"], sessions["paths"]
-    plan = [
-        ("bare view", "/bench/bare/", None),
-        ("public programme page", paths["programme"], None),
-        ("dashboard (security chief)", paths["dashboard"], cookies["chief"]),
-        ("report form (sector chief)", paths["report_form"], cookies["sector_chief"]),
-    ]
-    pages = {}
-    with Gunicorn(url, secret) as server:
-        for label, path, cookie in plan:
+    plan = child("sessions", url, DJANGO_SECRET_KEY=secret)["plan"]
+    bare = ("bare view", "/bench/bare/", None)
+    rounds: dict[str, list] = {label: [] for label, _path, _cookie in [bare, *plan]}
+    paced: dict[str, dict] = {}
+    with Gunicorn(url, secret, port=args.port) as server:
+        master = server.process.pid
+        for label, path, cookie in [bare, *plan]:
             status, _body = get(server.port, path, cookie)
             if status != 200:
                 raise RuntimeError(f"{label}: {path} answered {status}")
-            load(server.port, path, cookie, users, min(2.0, duration))  # warm up
-            pages[label] = load(server.port, path, cookie, users, duration)
-            pages[label]["paced"] = load(server.port, path, cookie, users, duration, think)
-            log(label, pages[label])
+            wrk(server.port, path, cookie, args.users, 1)  # warm up
+        for number in range(args.rounds):
+            for label, path, cookie in plan:
+                floor = wrk(server.port, "/bench/bare/", None, args.users, args.duration, 0, master)
+                row = wrk(server.port, path, cookie, args.users, args.duration, 0, master)
+                # A bare run that completed nothing (the shared machine stalled): no ratio.
+                row["ratio"] = row["rps"] / floor["rps"] if floor["rps"] else float("nan")
+                rounds[label].append(row)
+                rounds["bare view"].append({**floor, "ratio": 1.0})
+                log(f"round {number + 1} {label}: {row['rps']:.0f} req/s, {row['ratio']:.1%}")
+        for label, path, cookie in [bare, *plan]:
+            paced[label] = wrk(server.port, path, cookie, args.users, 2 * args.duration, args.think)
+    pages = {}
+    for label, rows in rounds.items():
+        pages[label] = {
+            key: median([row[key] for row in rows if row[key] == row[key]])  # without NaN
+            for key in ("rps", "ratio", "p50_ms", "p95_ms", "cpu_ms", "load")
+        }
+        pages[label]["errors"] = sum(row["errors"] for row in rows) + paced[label]["errors"]
+        pages[label]["paced"] = paced[label]
     return {
-        "users": users,
-        "duration": duration,
-        "think": think,
-        "bare": pages["bare view"],
+        "users": args.users,
+        "duration": args.duration,
+        "rounds": args.rounds,
+        "think": args.think,
+        "workers": 2,
         "pages": pages,
     }
 

@@ -20,7 +20,7 @@ def report_deadlines(person):
             uid=f"report-{report.pk}",
             date=report.cycle.due_on,
             title=_("Follow-up report due: %(unit)s") % {"unit": report.unit.name},
-            url=report_url(report),
+            url=report_url(report.cycle.version.programme.municipality.slug, report.pk),
         )
     actions = (
         Action.objects.filter(report__unit__in=units, due_on__isnull=False)
@@ -33,5 +33,7 @@ def report_deadlines(person):
             uid=f"action-{action.pk}",
             date=action.due_on,
             title=_("Action due: %(what)s") % {"what": action.what[:80]},
-            url=report_url(action.report),
+            url=report_url(
+                action.report.cycle.version.programme.municipality.slug, action.report_id
+            ),
         )

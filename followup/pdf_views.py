@@ -94,23 +94,38 @@ def ask(request, *, kind, cycle, unit) -> ReportFile:
     return row
 
 
+YEAR = "ar"  # the query parameter of the reports page's year
+
+
+def page_url(slug: str, year: int, anchor: str = "") -> str:
+    url = reverse("followup:reports", args=[slug]) + f"?{YEAR}={year}"
+    return url + (f"#{anchor}" if anchor else "")
+
+
 @login_required
 def reports_page(request, municipality):
-    """Per document and year: the board's and each committee's consolidated report and each
-    unit's approved report, with the state of each file."""
+    """One year at a time (the newest first): per document, the board's and each committee's
+    consolidated report and each unit's approved report, with the state of each file."""
     municipality = reader_municipality(request, municipality)
-    cycles = list(
+    published = list(
         Cycle.objects.for_municipality(municipality)
         .exclude(status=Cycle.Status.DRAFT)
         .select_related("version__programme")
         .order_by("version__programme__slug", "-year")
     )
+    years = sorted({cycle.year for cycle in published}, reverse=True)
+    asked = _int(request.GET.get(YEAR))
+    year = asked if asked in years else (years[0] if years else None)
+    cycles = [cycle for cycle in published if cycle.year == year]
     files = {
         (row.kind, row.cycle_id, row.unit_id): row
         for row in ReportFile.objects.filter(cycle__in=cycles, language=get_language())
     }
     all_reports = list(
-        Report.objects.filter(cycle__in=cycles).select_related("unit").order_by("unit__path")
+        # The unit's municipality too: its units are found by index, not by a scan of all.
+        Report.objects.filter(cycle__in=cycles, unit__municipality=municipality)
+        .select_related("unit")
+        .order_by("unit__path")
     )
     candidates = list(
         OrganisationUnit.objects.filter(
@@ -121,14 +136,19 @@ def reports_page(request, municipality):
     for cycle in cycles:
         mine = [report for report in all_reports if report.cycle_id == cycle.pk]
         entries, units = _cycle_entries(cycle, mine, files, candidates)
-        # Listed under the newest followed-up version's title.
+        # Listed under the followed-up version's title.
         documents.setdefault(cycle.version.programme_id, (cycle.version.title, []))[1].append(
             (cycle, entries, units)
         )
     return render(
         request,
         "followup/reports.html",
-        {"municipality": municipality, "documents": list(documents.items())},
+        {
+            "municipality": municipality,
+            "documents": list(documents.items()),
+            "years": years,
+            "year": year,
+        },
     )
 
 
@@ -189,7 +209,7 @@ def reports_request(request, municipality):
     row = ask(request, kind=kind, cycle=cycle, unit=unit)
     messages.success(request, _("The PDF has been requested. It is ready in a moment."))
     entry = Entry(kind, cycle, unit, row)
-    return redirect(reverse("followup:reports", args=[municipality.slug]) + f"#{entry.anchor}")
+    return redirect(page_url(municipality.slug, cycle.year, entry.anchor))
 
 
 def _int(value) -> int:
@@ -251,11 +271,7 @@ def _page_of(row: ReportFile) -> str:
         report = Report.objects.filter(cycle=row.cycle_id, unit=row.unit_id).first()
         if report is not None:
             return reverse("followup:report_pdf", args=[slug, report.pk])
-    return (
-        reverse("followup:reports", args=[slug])
-        + "#"
-        + Entry(row.kind, row.cycle, row.unit, row).anchor
-    )
+    return page_url(slug, row.cycle.year, Entry(row.kind, row.cycle, row.unit, row).anchor)
 
 
 @login_required

@@ -1,6 +1,7 @@
 """Who is told what about the yearly follow-up, and when. Every function is safe to run twice:
 notifications are unique per (recipient, kind, subject, period)."""
 
+import functools
 from collections import defaultdict
 
 from django.conf import settings
@@ -51,7 +52,7 @@ def unit_people(unit_ids) -> dict[int, list[int]]:
 
 def committee_chairs(reports) -> dict[int, list[int]]:
     """For each report, the people holding the committee role in a committee above its unit."""
-    ancestors = {r.pk: [int(i) for i in r.unit.path.strip("/").split("/")] for r in reports}
+    ancestors = {r["pk"]: [int(i) for i in r["unit_path"].strip("/").split("/")] for r in reports}
     wanted = {unit_id for ids in ancestors.values() for unit_id in ids}
     holders = defaultdict(list)
     for unit_id, user_id in (
@@ -63,22 +64,53 @@ def committee_chairs(reports) -> dict[int, list[int]]:
     return {pk: [u for i in ids for u in holders.get(i, [])] for pk, ids in ancestors.items()}
 
 
-def report_url(report) -> str:
-    return reverse(
-        "followup:report_edit",
-        kwargs={"municipality": report.cycle.version.programme.municipality.slug, "pk": report.pk},
-    )
+_SLUG, _PK = "municipalityslug", 987654321
+
+
+@functools.cache
+def _url_template(name: str) -> str:
+    """The URL pattern of a report page, reversed once: the scans link thousands of reports
+    and reverse() per row was a good part of their time."""
+    url = reverse(name, kwargs={"municipality": _SLUG, "pk": _PK})
+    return url.replace(_SLUG, "{slug}", 1).replace(str(_PK), "{pk}", 1)
+
+
+def report_url(slug: str, pk: int, name: str = "followup:report_edit") -> str:
+    return _url_template(name).format(slug=slug, pk=pk)
+
+
+# The report columns a reminder needs, as values() rows (no model instances in the scans).
+REPORT_FIELDS = {
+    "pk": "pk",
+    "unit_id": "unit_id",
+    "unit_name": "unit__name",
+    "unit_path": "unit__path",
+    "cycle_id": "cycle_id",
+    "year": "cycle__year",
+    "due_on": "cycle__due_on",
+    "reminder_days": "cycle__reminder_days",
+    "escalate_after_days": "cycle__escalate_after_days",
+    "municipality_id": "cycle__version__programme__municipality_id",
+    "slug": "cycle__version__programme__municipality__slug",
+}
+
+
+def report_rows(queryset) -> list[dict]:
+    return [
+        {key: row[column] for key, column in REPORT_FIELDS.items()}
+        for row in queryset.values(*REPORT_FIELDS.values())
+    ]
 
 
 def _row(user_id, kind, report, period, text, **params):
     return {
         "recipient_id": user_id,
         "kind": kind,
-        "subject": f"report:{report.pk}",
+        "subject": f"report:{report['pk']}",
         "period": period,
         "text": text,
-        "params": {"unit": report.unit.name, "date": report.cycle.due_on.isoformat(), **params},
-        "url": report_url(report),
+        "params": {"unit": report["unit_name"], "date": report["due_on"].isoformat(), **params},
+        "url": report_url(report["slug"], report["pk"]),
     }
 
 
@@ -87,25 +119,26 @@ def scan_reports(today=None) -> int:
     thresholds), the day after it and weekly after that, and escalate to the security chief
     and the committee chair after the cycle's number of days. Constant number of queries."""
     today = today or timezone.localdate()
-    reports = list(
-        Report.objects.not_submitted()
-        .filter(cycle__status=Cycle.Status.OPEN, cycle__opens_on__lte=today)
-        .select_related("unit", "cycle__version__programme__municipality")
+    reports = report_rows(
+        Report.objects.not_submitted().filter(
+            cycle__status=Cycle.Status.OPEN, cycle__opens_on__lte=today
+        )
     )
-    people = unit_people({r.unit_id for r in reports})
-    overdue = [r for r in reports if r.cycle.due_on < today]
+    people = unit_people({r["unit_id"] for r in reports})
+    overdue = [r for r in reports if r["due_on"] < today]
     chiefs = recipients_by_municipality(
-        Capability.MANAGE_CYCLES, {r.cycle.version.programme.municipality_id for r in overdue}
+        Capability.MANAGE_CYCLES, {r["municipality_id"] for r in overdue}
     )
     chairs = committee_chairs(
-        [r for r in overdue if (today - r.cycle.due_on).days >= r.cycle.escalate_after_days]
+        [r for r in overdue if (today - r["due_on"]).days >= r["escalate_after_days"]]
     )
+    thresholds = functools.cache(Cycle.thresholds_of)
     rows = []
     for report in reports:
-        days_left = (report.cycle.due_on - today).days
-        unit_ids = people.get(report.unit_id, [])
+        days_left = (report["due_on"] - today).days
+        unit_ids = people.get(report["unit_id"], [])
         if days_left >= 0:
-            passed = [d for d in report.cycle.reminder_thresholds() if days_left <= d]
+            passed = [d for d in thresholds(report["reminder_days"]) if days_left <= d]
             if passed:
                 rows += [
                     _row(
@@ -130,9 +163,9 @@ def scan_reports(today=None) -> int:
             )
             for u in unit_ids
         ]
-        if days_over >= report.cycle.escalate_after_days:
-            escalate_to = set(chiefs.get(report.cycle.version.programme.municipality_id, []))
-            escalate_to |= set(chairs.get(report.pk, []))
+        if days_over >= report["escalate_after_days"]:
+            escalate_to = set(chiefs.get(report["municipality_id"], []))
+            escalate_to |= set(chairs.get(report["pk"], []))
             rows += [
                 _row(
                     u,
@@ -156,67 +189,78 @@ def scan_actions(today=None) -> int:
     Only the latest copy of a carried-over action counts. Constant number of queries."""
     today = today or timezone.localdate()
     days_before = getattr(settings, "FOLLOWUP_ACTION_REMINDER_DAYS", 7)
-    actions = list(
+    actions = (
         Action.objects.filter(
             due_on__isnull=False, report__cycle__status__in=[Cycle.Status.OPEN, Cycle.Status.CLOSED]
         )
         .exclude(status__in=Action.FINISHED_STATES)
         .exclude(Exists(Action.objects.filter(carried_from=OuterRef("pk"))))
         .filter(due_on__lte=today + timezone.timedelta(days=days_before))
-        .select_related("report__unit", "report__cycle__version__programme__municipality")
+        .values_list(
+            "pk",
+            "what",
+            "due_on",
+            "report_id",
+            "report__unit_id",
+            "report__unit__name",
+            "report__cycle__version__programme__municipality__slug",
+        )
     )
-    people = unit_people({a.report.unit_id for a in actions})
+    actions = list(actions)
+    people = unit_people({unit_id for _pk, _what, _due, _report, unit_id, *_rest in actions})
     rows = []
-    for action in actions:
-        overdue = action.due_on < today
-        for user_id in people.get(action.report.unit_id, []):
+    for pk, what, due_on, report_id, unit_id, unit_name, slug in actions:
+        overdue = due_on < today
+        url = report_url(slug, report_id)
+        for user_id in people.get(unit_id, []):
             rows.append(
                 {
                     "recipient_id": user_id,
                     "kind": Notice.ACTION_OVERDUE if overdue else Notice.ACTION_DUE,
-                    "subject": f"action:{action.pk}",
+                    "subject": f"action:{pk}",
                     "period": "overdue" if overdue else f"due-{days_before}d",
                     "text": gettext_noop("The action “%(what)s” (%(unit)s) was due on %(date)s.")
                     if overdue
                     else gettext_noop("The action “%(what)s” (%(unit)s) is due on %(date)s."),
-                    "params": {
-                        "what": action.what[:80],
-                        "unit": action.report.unit.name,
-                        "date": action.due_on.isoformat(),
-                    },
-                    "url": report_url(action.report),
+                    "params": {"what": what[:80], "unit": unit_name, "date": due_on.isoformat()},
+                    "url": url,
                 }
             )
     notify_many(rows)
     return len(actions)
 
 
-def cycle_opened(cycle_id) -> int:
-    cycle = (
-        Cycle.objects.select_related("version__programme__municipality")
-        .filter(pk=cycle_id, status=Cycle.Status.OPEN)
-        .first()
-    )
-    if cycle is None:
-        return 0
-    reports = list(cycle.reports.select_related("unit", "cycle__version__programme__municipality"))
-    people = unit_people({r.unit_id for r in reports})
+def announce_cycles(cycles) -> int:
+    """Tell each unit's reporters that the cycle is open: the cycles' reports in one query,
+    their people in one, and only the notices not sent before are written."""
+    reports = report_rows(Report.objects.filter(cycle__in=cycles))
+    people = unit_people({r["unit_id"] for r in reports})
     rows = [
         _row(
             u,
             Notice.CYCLE_OPENED,
             report,
-            f"cycle:{cycle.pk}",
+            f"cycle:{report['cycle_id']}",
             gettext_noop(
                 "The follow-up %(year)s is open: the report of %(unit)s is due on %(date)s."
             ),
-            year=cycle.year,
+            year=report["year"],
         )
         for report in reports
-        for u in people.get(report.unit_id, [])
+        for u in people.get(report["unit_id"], [])
     ]
     notify_many(rows)
     return len(rows)
+
+
+def cycle_opened(cycle_id) -> int:
+    return announce_cycles(Cycle.objects.filter(pk=cycle_id, status=Cycle.Status.OPEN))
+
+
+def announce_open_cycles() -> int:
+    """Daily: catch up on "cycle opened" notices a lost task would have created, for every
+    open cycle at once (idempotent; a constant number of queries per batch)."""
+    return announce_cycles(Cycle.objects.filter(status=Cycle.Status.OPEN))
 
 
 def _report(report_id):
@@ -225,6 +269,25 @@ def _report(report_id):
         .filter(pk=report_id)
         .first()
     )
+
+
+def _as_row(report) -> dict:
+    """A report instance as the row shape of report_rows()."""
+    cycle, unit = report.cycle, report.unit
+    municipality = cycle.version.programme.municipality
+    return {
+        "pk": report.pk,
+        "unit_id": unit.pk,
+        "unit_name": unit.name,
+        "unit_path": unit.path,
+        "cycle_id": cycle.pk,
+        "year": cycle.year,
+        "due_on": cycle.due_on,
+        "reminder_days": cycle.reminder_days,
+        "escalate_after_days": cycle.escalate_after_days,
+        "municipality_id": municipality.pk,
+        "slug": municipality.slug,
+    }
 
 
 def report_submitted(report_id) -> int:
@@ -239,19 +302,15 @@ def report_submitted(report_id) -> int:
         _row(
             u,
             Notice.REPORT_SUBMITTED,
-            report,
+            _as_row(report),
             f"submitted:{submitted.pk if submitted else 0}",
             gettext_noop("%(unit)s has submitted its follow-up report for review."),
         )
         for u in reviewers.get(municipality_id, [])
     ]
     for row in rows:
-        row["url"] = reverse(
-            "followup:report",
-            kwargs={
-                "municipality": report.cycle.version.programme.municipality.slug,
-                "pk": report.pk,
-            },
+        row["url"] = report_url(
+            report.cycle.version.programme.municipality.slug, report.pk, "followup:report"
         )
     notify_many(rows)
     return len(rows)
@@ -291,7 +350,7 @@ def report_returned(report_id) -> int:
         _row(
             u,
             Notice.REPORT_RETURNED,
-            report,
+            _as_row(report),
             f"returned:{returned.pk if returned else 0}",
             gettext_noop("The follow-up report of %(unit)s was returned: %(comment)s"),
             comment=report.return_comment[:200],

@@ -13,9 +13,11 @@ from django.utils.translation import get_language
 
 from programmes.models import ProgrammeVersion
 from programmes.pdf import RenderedPDF, filename_for, version_target, versions_for_pdf
+from programmes.public_cache import public_page
 from programmes.tasks import queue_render
 
 
+@public_page
 def public_pdf(request, municipality, slug):
     """The adopted version, for anyone. A worker renders it (once per content, see README,
     "PDF"); the reader waits a moment for it, or gets a page saying it is being prepared."""

@@ -72,6 +72,9 @@ class Notification(models.Model):
         indexes = [
             # The bell's unread count and the digest's claim of undelivered notifications.
             models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
+            # The bell's list (notification_list): a person's newest first, a page at a time,
+            # without sorting everything the daily scans ever sent them.
+            models.Index(fields=["recipient", "-created_at"], name="notification_list_idx"),
             models.Index(
                 fields=["digest"], name="notification_undigested_idx", condition=Q(digest=None)
             ),
@@ -98,11 +101,25 @@ def resolve_notifications(subject: str, *kinds) -> int:
     )
 
 
-def notify_many(rows) -> None:
+NOTIFY_BATCH = 500
+
+
+def notify_many(rows) -> int:
     """Bulk form of notify() for scans: rows of dicts with notify()'s arguments. Existing
-    (recipient, kind, subject, period) rows are left alone."""
-    Notification.objects.bulk_create(
-        [
+    (recipient, kind, subject, period) rows are left alone, and only the new ones are sent to
+    the database: per batch one query for the keys already there (by the unique index) and
+    one INSERT … ON CONFLICT DO NOTHING (for a concurrent scan). Returns the rows inserted."""
+    rows = list(rows)
+    created = 0
+    for start in range(0, len(rows), NOTIFY_BATCH):
+        batch = rows[start : start + NOTIFY_BATCH]
+        existing = set(
+            Notification.objects.filter(
+                recipient_id__in={row["recipient_id"] for row in batch},
+                subject__in={row["subject"] for row in batch},
+            ).values_list("recipient_id", "kind", "subject", "period")
+        )
+        new = [
             Notification(
                 recipient_id=row["recipient_id"],
                 kind=row["kind"],
@@ -111,11 +128,13 @@ def notify_many(rows) -> None:
                 message={"text": str(row["text"]), "params": row.get("params") or {}},
                 url=row.get("url", ""),
             )
-            for row in rows
-        ],
-        ignore_conflicts=True,
-        batch_size=500,
-    )
+            for row in batch
+            if (row["recipient_id"], row["kind"], row["subject"], row["period"]) not in existing
+        ]
+        if new:
+            Notification.objects.bulk_create(new, ignore_conflicts=True, batch_size=NOTIFY_BATCH)
+            created += len(new)
+    return created
 
 
 def notify(recipient, kind, subject, period, text, params=None, url="") -> bool:

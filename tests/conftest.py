@@ -66,6 +66,14 @@ def _empty_cache(settings):
     caches["default"].clear()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Cached public pages (programmes/public_cache.py) must not outlive a test's rolled-back data.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 TEST_SETTINGS = {
     "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
     "CELERY_TASK_ALWAYS_EAGER": True,

@@ -234,10 +234,13 @@ class Cycle(models.Model):
         if not self.is_draft:
             raise InvalidTransition(_("Reporting units can only change before the cycle opens."))
 
-    @transaction.atomic
     def reminder_thresholds(self) -> list[int]:
         """The reminder days, largest first; the defaults when the field holds nonsense."""
-        days = {parse_int(part, None) for part in self.reminder_days.split(",")} - {None}
+        return self.thresholds_of(self.reminder_days)
+
+    @staticmethod
+    def thresholds_of(reminder_days: str) -> list[int]:
+        days = {parse_int(part, None) for part in reminder_days.split(",")} - {None}
         return sorted(days or {30, 7, 1}, reverse=True)
 
     @transaction.atomic

@@ -19,7 +19,7 @@ from programmes.references import (
     paragraph_without_sign,
     validate_not_future,
 )
-from responsibilities.access import in_units_with, municipality_grants
+from responsibilities.access import access_of, unit_scope
 from responsibilities.audit import AuditEvent
 from responsibilities.audit import record as audit
 from responsibilities.capabilities import Capability
@@ -40,18 +40,30 @@ class StaleRevision(InvalidTransition):
 class ReportQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Reports the person may read: their own units' in any state, the municipality's
-        non-drafts for reviewers, approved ones for readers. Never another unit's draft."""
+        non-drafts for reviewers, approved ones for readers. Never another unit's draft.
+
+        From the person's Access (loaded once per request): first the units the person may
+        read anything of, as literal ids (an index lookup, then the reports by their unit
+        index), then which of those reports each grant lets them read."""
         if not user.is_authenticated:
             return self.none()
-        reviewed = municipality_grants(user, Capability.REVIEW_FOLLOWUP)
-        return self.filter(
-            in_units_with(user, Capability.SUBMIT_FOLLOWUP)
-            | (
-                Q(cycle__version__programme__municipality__in=reviewed.values("content_object_id"))
-                & ~Q(status=Report.Status.DRAFT)
-            )
-            | (in_units_with(user, Capability.READ_REPORTS) & Q(status__in=Report.APPROVED_STATES))
+        access = access_of(user)
+        submit, read = (
+            access.unit_ids(Capability.SUBMIT_FOLLOWUP),
+            access.unit_ids(Capability.READ_REPORTS),
         )
+        submit_m = access.municipality_ids_with(Capability.SUBMIT_FOLLOWUP)
+        read_m = access.municipality_ids_with(Capability.READ_REPORTS)
+        review_m = access.municipality_ids_with(Capability.REVIEW_FOLLOWUP)
+        if not (submit or read or submit_m or read_m or review_m):
+            return self.none()
+        own = Q(unit__in=sorted(submit)) | Q(unit__municipality__in=sorted(submit_m))
+        reviewed = Q(unit__municipality__in=sorted(review_m)) & ~Q(status=Report.Status.DRAFT)
+        approved = (Q(unit__in=sorted(read)) | Q(unit__municipality__in=sorted(read_m))) & Q(
+            status__in=Report.APPROVED_STATES
+        )
+        scope = unit_scope(submit | read, submit_m | read_m | review_m)
+        return self.filter(unit__in=scope.values("pk")).filter(own | reviewed | approved)
 
     def for_municipality(self, municipality):
         return self.filter(cycle__version__programme__municipality=municipality)

@@ -7,6 +7,7 @@ from django.utils.cache import patch_cache_control
 
 from programmes import page_links
 from programmes.models import ProgrammeVersion, RelatedDocument, Section, SectionItem
+from programmes.public_cache import public_page
 from responsibilities.access import access_for
 from responsibilities.capabilities import Capability
 from responsibilities.models import Municipality
@@ -14,10 +15,12 @@ from responsibilities.models import Municipality
 PUBLIC_STATUSES = (ProgrammeVersion.Status.ADOPTED, ProgrammeVersion.Status.SUPERSEDED)
 
 
+@public_page
 def home(request):
     return render(request, "programmes/home.html", {"municipalities": Municipality.objects.all()})
 
 
+@public_page
 def municipality_detail(request, municipality):
     # identity_provider: the "Log in with the municipality's account" link (responsibilities.sso).
     municipality = get_object_or_404(
@@ -73,6 +76,7 @@ def earlier_versions(version):
     )
 
 
+@public_page
 def public_detail(request, municipality, slug):
     version = adopted_version(municipality, slug)
     return render(
@@ -87,6 +91,7 @@ def public_detail(request, municipality, slug):
     )
 
 
+@public_page
 def public_version(request, municipality, slug, number):
     """A stable address for each adopted or superseded version; drafts are never public."""
     version = get_object_or_404(

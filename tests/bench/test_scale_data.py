@@ -8,8 +8,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from bench import scale
 from bench.run import targets
-from followup import scale
 from followup.models import Action, Answer, Cycle, Report, ReportEvent
 from programmes.models import ProgrammeVersion
 from responsibilities.access import sync_permissions

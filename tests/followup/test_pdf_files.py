@@ -21,6 +21,10 @@ pytestmark = pytest.mark.django_db
 media = pytest.fixture(temporary_media)
 
 
+def reports_page(year=2025):
+    return reverse("followup:reports", args=["ale"]) + f"?ar={year}"
+
+
 @pytest.fixture
 def renders(monkeypatch):
     """Counts WeasyPrint runs (the renderer itself still runs)."""
@@ -78,12 +82,12 @@ def test_the_page_tells_a_file_that_is_older_than_its_reports(
     client, demo, media, django_capture_on_commit_callbacks
 ):
     ask(client, django_capture_on_commit_callbacks)
-    page = client.get(reverse("followup:reports", args=["ale"])).content.decode()
+    page = client.get(reports_page()).content.decode()
     assert "Klar" in page and "Rapporterna har ändrats" not in page
     Report.objects.filter(pk=report("Sektor utbildning").pk).update(
         updated_at=timezone.now() + datetime.timedelta(minutes=1)
     )
-    page = client.get(reverse("followup:reports", args=["ale"])).content.decode()
+    page = client.get(reports_page()).content.decode()
     assert "Rapporterna har ändrats sedan filen skapades" in page
 
 
@@ -132,7 +136,7 @@ def test_a_failure_is_recorded_and_can_be_asked_for_again(
     row = ask(client, django_capture_on_commit_callbacks)
     assert row.status == ReportFile.Status.FAILED
     assert "no fonts" in row.error
-    page = client.get(reverse("followup:reports", args=["ale"])).content.decode()
+    page = client.get(reports_page()).content.decode()
     assert "Misslyckades" in page and "Försök igen" in page
     monkeypatch.undo()
     assert ask(client, django_capture_on_commit_callbacks).status == ReportFile.Status.READY
@@ -155,7 +159,7 @@ def test_a_file_not_ready_is_not_downloaded(client, demo, media):
     response = client.get(reverse("followup:file_download", args=["ale", row.pk]))
     assert response.status_code == 302
     assert response["Location"].endswith(
-        f"/uppfoljning/ale/rapporter/#file-board-{ale_cycle().pk}-0"
+        f"/uppfoljning/ale/rapporter/?ar=2025#file-board-{ale_cycle().pk}-0"
     )
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.DOWNLOADED).exists()
 
@@ -201,7 +205,7 @@ def test_a_council_member_gets_approved_unit_reports_only(
     assert (
         client.get(reverse("followup:file_download", args=["ale", returned.pk])).status_code == 404
     )
-    page = client.get(reverse("followup:reports", args=["ale"])).content.decode()
+    page = client.get(reports_page()).content.decode()
     assert "Sektor utbildning" in page
     assert f'id="file-unit-{ale_cycle().pk}-{unit("Sektor arbetsliv och stöd").pk}"' not in page
 
@@ -212,12 +216,12 @@ def test_another_municipality_gets_404(client, demo, media, django_capture_on_co
     for name in ("followup:file_download", "followup:file_status"):
         assert client.get(reverse(name, args=["ale", row.pk])).status_code == 404
         assert client.get(reverse(name, args=["kalix", row.pk])).status_code == 404
-    assert client.get(reverse("followup:reports", args=["ale"])).status_code == 404
+    assert client.get(reports_page()).status_code == 404
 
 
 def test_the_reports_page_lists_board_committees_and_approved_units(client, demo, media):
     client.force_login(User.objects.get(username="ale-fortroendevald"))
-    page = client.get(reverse("followup:reports", args=["ale"])).content.decode()
+    page = client.get(reports_page()).content.decode()
     cycle = ale_cycle()
     assert f'id="file-board-{cycle.pk}-0"' in page
     for committee in ("Utbildningsnämnden", "Samhällsbyggnadsnämnden"):
@@ -226,6 +230,48 @@ def test_the_reports_page_lists_board_committees_and_approved_units(client, demo
         assert f'id="file-unit-{cycle.pk}-{unit(name).pk}"' in page
     assert page.count("Inte skapad") >= 8
     assert "Program för trygghet och säkerhet" in page
+
+
+def test_the_reports_page_shows_one_year_the_newest_first(client, demo, media):
+    client.force_login(User.objects.get(username="ale-fortroendevald"))
+    page = client.get(reverse("followup:reports", args=["ale"])).content.decode()
+    assert f'id="file-board-{ale_cycle(2026).pk}-0"' in page
+    assert f'id="file-board-{ale_cycle(2025).pk}-0"' not in page
+    assert '<a href="?ar=2026" aria-current="page">2026</a>' in page
+    older = client.get(reports_page(2025)).content.decode()
+    assert f'id="file-board-{ale_cycle(2025).pk}-0"' in older
+    assert f'id="file-board-{ale_cycle(2026).pk}-0"' not in older
+    assert '<a href="?ar=2025" aria-current="page">2025</a>' in older
+    # A year without a follow-up shows the newest one.
+    fallback = client.get(reports_page(1999)).content.decode()
+    assert f'id="file-board-{ale_cycle(2026).pk}-0"' in fallback
+    assert '<a href="?ar=2026" aria-current="page">2026</a>' in fallback
+
+
+@pytest.mark.parametrize("status", ["ready", "failed"])
+def test_the_page_shows_a_files_state_as_the_polled_state_does(client, demo, media, status):
+    # The reports page writes its rows inline; the polled state is a template of its own.
+    now = timezone.now()
+    row = ReportFile.objects.create(
+        kind="board",
+        cycle=ale_cycle(),
+        language="sv",
+        status=status,
+        finished_at=now,
+        content_key="abc" if status == "ready" else "",
+    )
+    client.force_login(User.objects.get(username="ale-fortroendevald"))
+    polled = client.get(
+        reverse("followup:file_status", args=["ale", row.pk]), headers={"HX-Request": "true"}
+    ).content.decode()
+    page = client.get(reports_page()).content.decode()
+
+    def words(html):
+        return " ".join(html.replace("<", " <").replace(">", "> ").split())
+
+    start = page.index('<div class="file-state"', page.index(f'id="file-board-{row.cycle_id}-0"'))
+    cell = page[start : page.index("</td>", start)]
+    assert words(cell) == words(polled)
 
 
 @pytest.mark.parametrize("files", [0, 1])
@@ -253,7 +299,7 @@ def test_the_reports_page_has_a_constant_query_count(
     client.force_login(User.objects.get(username="ale-fortroendevald"))
     # session, user, access (2), bell, municipality, cycles, files, reports, committees
     with django_assert_num_queries(10):
-        assert client.get(reverse("followup:reports", args=["ale"])).status_code == 200
+        assert client.get(reports_page()).status_code == 200
 
 
 def test_the_consolidated_data_takes_a_constant_number_of_queries(demo, django_assert_num_queries):

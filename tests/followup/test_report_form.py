@@ -177,3 +177,26 @@ def test_carried_actions_are_shown_in_the_form(client, draft_report):
     assert "Ta fram rutin för hot och våld i skolmiljö" in page
     assert "överförd" in page
     assert Action.objects.filter(report=draft_report, carried_from__isnull=False).count() == 2
+
+
+@pytest.mark.parametrize("posted", [None, "partly_met", "bogus"])
+def test_radio_groups_are_written_as_djangos_widget_would(demo, posted):
+    from django.template.loader import render_to_string
+
+    from followup.forms import ReportAnswersForm
+    from followup.models import Question
+
+    question = Question.objects.filter(answer_type=Question.AnswerType.SCALE).first()
+    data = None if posted is None else {f"answers-q{question.pk}": posted}
+    form = ReportAnswersForm(data, questions=[question], answers=[], prefix="answers")
+    form.is_valid()
+    field = form[f"q{question.pk}"]
+    html = render_to_string("followup/_question_field.html", {"field": field, "question": question})
+    expected = "".join(
+        f'<div class="choice">{choice.tag()} <label for="{choice.id_for_label}">'
+        f"{choice.choice_label}</label></div>"
+        for choice in field
+    )
+    assert f'<div class="choices">{expected}</div>' in html
+    assert ("checked" in html) == (posted == "partly_met")
+    assert ('aria-invalid="true"' in html) == (posted == "bogus")

@@ -168,3 +168,43 @@ def test_the_calendar_feed_holds_the_report_and_revision_deadlines(client, cycle
     sara = [d.title for d in deadlines_for(User.objects.get(username="ale-sakerhetschef"))]
     assert any(t.startswith("Revision senast: Program för trygghet") for t in sara)
     assert not any("Sektor utbildning" in t for t in sara)
+
+
+def statements(function, *args):
+    with CaptureQueriesContext(connection) as queries:
+        function(*args)
+    return [q["sql"].split()[0].upper() for q in queries]
+
+
+def test_a_second_scan_of_the_same_day_writes_nothing(cycle):
+    with at(cycle.due_on + datetime.timedelta(days=20)):
+        for scan in (reminders.announce_open_cycles, reminders.scan_reports):
+            first = statements(scan)
+            assert "INSERT" in first
+            again = statements(scan)
+            # The rows, the people, the notices already sent: no INSERT, however many rows.
+            assert "INSERT" not in again and len(again) <= len(first)
+    assert notes(K.CYCLE_OPENED) and notes(K.REPORT_OVERDUE)
+
+
+def test_open_cycles_are_announced_in_a_constant_number_of_queries(cycle):
+    def count():
+        Notification.objects.filter(kind=K.CYCLE_OPENED).delete()
+        return len(statements(reminders.announce_open_cycles))
+
+    few = count()
+    chief = User.objects.get(username="ale-sakerhetschef")
+    later = Cycle.create_for(
+        cycle.version, 2027, by=chief, opens_on=cycle.opens_on, due_on=cycle.due_on
+    )
+    later.open(by=chief)
+    assert count() == few <= 5
+
+
+def test_report_links_are_the_ones_reverse_gives(cycle):
+    from django.urls import reverse
+
+    report = Report.objects.filter(cycle=cycle).first()
+    for name in ("followup:report_edit", "followup:report"):
+        expected = reverse(name, kwargs={"municipality": "ale", "pk": report.pk})
+        assert reminders.report_url("ale", report.pk, name) == expected

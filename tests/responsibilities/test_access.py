@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from responsibilities.access import Access, end_expired_assignments, units_with
+from responsibilities.access import Access, access_of, end_expired_assignments, units_with
 from responsibilities.capabilities import Capability
 from responsibilities.models import (
     Assignment,
@@ -276,6 +276,7 @@ def test_unit_lists_are_one_query_however_many_units(demo, django_assert_num_que
     chief = User.objects.get(username="ale-sakerhetschef")
     for index in range(30):
         UnitFactory(municipality=Municipality.objects.get(slug="ale"), name=f"Extra {index}")
+    assert access_of(chief).municipality_ids  # the two queries of the request, done once
     with django_assert_num_queries(1):
         names = list(units_with(chief, Capability.REVIEW_FOLLOWUP).values_list("name", flat=True))
     assert "Extra 29" in names and "Teknisk förvaltning" not in names

@@ -1,11 +1,11 @@
-"""Generate the large benchmark data set (see followup/scale.py)."""
+"""Generate the large benchmark data set (bench/scale.py, a benchmark tool)."""
 
 import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from followup import scale
+from bench import scale
 
 
 class Command(BaseCommand):
