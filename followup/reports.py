@@ -278,7 +278,7 @@ def consolidated(cycle: Cycle, committee: OrganisationUnit | None = None) -> Con
         board_missing=list(
             cycle.board_missing_units.order_by("path").values_list("name", flat=True)
         )
-        if cycle.board_date
+        if cycle.board_date and committee is None
         else [],
         insets=insets_for("cycle", cycle=cycle, committee=committee),
     )

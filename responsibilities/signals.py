@@ -3,7 +3,7 @@ transaction as the change that caused them."""
 
 from axes.signals import user_locked_out
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from responsibilities.access import sync_permissions
@@ -87,11 +87,24 @@ def person_changed(sender, instance, created, raw=False, update_fields=None, **k
         record(AuditEvent.Action.PERSON_DEACTIVATED, target=instance.username)
 
 
+ROLE_FIELDS = ("kind", "name", "responsibility")
+
+
+@receiver(pre_save, sender=Role)
+def role_before(sender, instance, raw=False, **kwargs):
+    instance._stored = (
+        None
+        if raw or instance.pk is None
+        else Role.objects.filter(pk=instance.pk).values(*ROLE_FIELDS).first()
+    )
+
+
 @receiver(post_save, sender=Role)
 def role_changed(sender, instance, created, raw=False, update_fields=None, **kwargs):
     # A role's kind decides what its holders may do: a change is logged and their access
-    # follows in the same transaction.
-    if raw:
+    # follows in the same transaction. A save that changes nothing is not an event.
+    stored = getattr(instance, "_stored", None)
+    if raw or stored == {f: getattr(instance, f) for f in ROLE_FIELDS}:
         return
     record(
         AuditEvent.Action.ROLE_CHANGED,

@@ -304,7 +304,8 @@ def test_the_reports_page_has_a_constant_query_count(
 
 def test_the_consolidated_data_takes_a_constant_number_of_queries(demo, django_assert_num_queries):
     cycle = ale_cycle()
-    # reports, answers, actions, questions, status counts, previous cycle, and the risk
-    # picture (counts, scale, register: risks app through followup.insets)
-    with django_assert_num_queries(9):
+    # reports, answers, actions, questions, status counts, previous cycle, the units the
+    # executive board was told without, and the risk picture (counts, scale, register: risks
+    # app through followup.insets)
+    with django_assert_num_queries(10):
         reports.consolidated(cycle)
