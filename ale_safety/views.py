@@ -5,7 +5,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.i18n import set_language as django_set_language
 
 from ale_safety.celery import app as celery_app
@@ -31,6 +31,7 @@ def _broker_ok() -> bool:
 
 
 @never_cache
+@require_safe
 def healthz(request):
     checks = {"database": _database_ok(), "broker": _broker_ok()}
     healthy = all(checks.values())
@@ -39,6 +40,7 @@ def healthz(request):
     return JsonResponse(body, status=200 if healthy else 503)
 
 
+@require_safe
 def accessibility(request):
     return render(request, "site/accessibility.html")
 

@@ -7,11 +7,13 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
+from django.views.decorators.http import require_safe
 
 from programmes.models import ProgrammeVersion
 from programmes.pdf import RenderedPDF, filename_for, render_version, versions_for_pdf
 
 
+@require_safe
 def public_pdf(request, municipality, slug):
     """The adopted version, for anyone. Rendering takes a fraction of a second and happens once
     per content (see README, "PDF"), so the first reader waits for it instead of a task."""

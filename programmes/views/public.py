@@ -3,6 +3,7 @@
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from programmes.models import ProgrammeVersion, RelatedDocument, Section, SectionItem
 from responsibilities.access import access_for
@@ -12,10 +13,12 @@ from responsibilities.models import Municipality
 PUBLIC_STATUSES = (ProgrammeVersion.Status.ADOPTED, ProgrammeVersion.Status.SUPERSEDED)
 
 
+@require_safe
 def home(request):
     return render(request, "programmes/home.html", {"municipalities": Municipality.objects.all()})
 
 
+@require_safe
 def municipality_detail(request, municipality):
     municipality = get_object_or_404(Municipality, slug=municipality)
     adopted = (
@@ -68,6 +71,7 @@ def earlier_versions(version):
     )
 
 
+@require_safe
 def public_detail(request, municipality, slug):
     version = adopted_version(municipality, slug)
     return render(
@@ -81,6 +85,7 @@ def public_detail(request, municipality, slug):
     )
 
 
+@require_safe
 def public_version(request, municipality, slug, number):
     """A stable address for each adopted or superseded version; drafts are never public."""
     version = get_object_or_404(
@@ -100,6 +105,7 @@ def public_version(request, municipality, slug, number):
     )
 
 
+@require_safe
 def related_file(request, municipality, slug, pk):
     """An uploaded related document: public with an adopted or superseded version, otherwise
     only for those who may edit the municipality's drafts."""

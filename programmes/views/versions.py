@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from programmes.diff import compare_versions
 from programmes.forms import NewDocumentForm
@@ -20,6 +20,7 @@ from responsibilities.capabilities import Capability
 
 
 @login_required
+@require_safe
 def index(request):
     """The documents of every municipality where the user may edit drafts."""
     municipalities = list(
@@ -43,6 +44,7 @@ def index(request):
 
 
 @login_required
+@require_safe
 def document(request, municipality, slug):
     """A document's versions, its revision status and what the user may do next."""
     programme = programme_for(request, municipality, slug)
@@ -115,6 +117,7 @@ def delete_draft(request, municipality, slug):
 
 
 @login_required
+@require_safe
 def preview(request, municipality, slug):
     """The draft exactly as the public page will show it once adopted."""
     draft = draft_for(request, municipality, slug, content=True)
@@ -133,6 +136,7 @@ def _number(value, default):
 
 
 @login_required
+@require_safe
 def compare(request, municipality, slug):
     """Two versions side by side, part by part (default: the adopted one and the draft)."""
     programme = programme_for(request, municipality, slug)
@@ -160,6 +164,7 @@ def compare(request, municipality, slug):
 
 
 @login_required
+@require_safe
 def history(request, municipality, slug):
     """Every save of the document's versions: who, when, and what changed in words."""
     programme = programme_for(request, municipality, slug)
