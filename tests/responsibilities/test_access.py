@@ -287,3 +287,73 @@ def test_access_checks_cost_two_queries_per_request(demo, django_assert_num_quer
     with django_assert_num_queries(2):
         for each in units:
             person.in_unit(Capability.SUBMIT_FOLLOWUP, each)
+
+
+D = datetime.date
+
+
+@pytest.mark.parametrize(
+    ("periods", "first"),
+    [
+        ([(D(2027, 1, 1), D(2027, 3, 31)), (D(2027, 4, 1), None)], (D(2027, 1, 1), None)),
+        ([(D(2027, 1, 1), None), (D(2027, 6, 1), D(2027, 12, 31))], (D(2027, 1, 1), None)),
+        (
+            [(D(2027, 1, 1), D(2027, 3, 31)), (D(2027, 4, 1), D(2027, 4, 30))],
+            (D(2027, 1, 1), D(2027, 4, 30)),
+        ),
+        (
+            [(D(2027, 1, 1), D(2027, 3, 31)), (D(2027, 4, 2), D(2027, 4, 30))],
+            (D(2027, 1, 1), D(2027, 3, 31)),
+        ),
+        (
+            [(D(2027, 1, 1), D(2027, 6, 30)), (D(2027, 3, 1), D(2027, 4, 30))],
+            (D(2027, 1, 1), D(2027, 6, 30)),
+        ),
+        (
+            [(D(2027, 6, 1), D(2027, 6, 30)), (D(2027, 1, 1), D(2027, 1, 31))],
+            (D(2027, 1, 1), D(2027, 1, 31)),
+        ),
+    ],
+)
+def test_a_grant_covers_the_first_unbroken_run_of_periods(periods, first):
+    from responsibilities.access import _first_period
+
+    assert _first_period(periods) == first
+
+
+def test_a_municipality_wide_role_held_in_a_unit_still_covers_the_municipality(demo):
+    person = UserFactory()
+    AssignmentFactory(
+        person=person,
+        role=RoleFactory(municipality=Municipality.objects.get(slug="ale"), kind="security_chief"),
+        unit=unit("Sektor utbildning"),
+    )
+    assert Access(person).in_municipality(
+        Capability.EDIT_PROGRAMME, Municipality.objects.get(slug="ale")
+    )
+    assert Access(person).in_unit(Capability.EDIT_PROGRAMME, unit("Förskoleenheten Nödinge"))
+
+
+def test_sync_says_whether_it_changed_anything(demo):
+    from responsibilities.access import sync_permissions
+
+    person = User.objects.get(username="ale-sektorchef")
+    assert sync_permissions(person) is False  # already in step
+    extra = Assignment.objects.create(
+        person=person,
+        role=RoleFactory(
+            municipality=unit("Sektor utbildning").municipality, kind="security_officer"
+        ),
+        unit=unit("Sektor samhällsbyggnad"),
+    )
+    UnitPermission.objects.filter(
+        user=person, content_object=unit("Sektor samhällsbyggnad")
+    ).delete()
+    assert sync_permissions(person) is True  # rows only added
+    assert sync_permissions(person) is False
+    Assignment.objects.filter(pk=extra.pk).update(
+        ends_on=timezone.localdate() + datetime.timedelta(days=9)
+    )
+    assert sync_permissions(person) is True  # rows only re-dated
+    Assignment.objects.filter(pk=extra.pk)._raw_delete("default")  # no signal: sync by hand
+    assert sync_permissions(person) is True  # rows only removed
