@@ -88,6 +88,9 @@ BINARY = {ast.BitOr: ast.BitAnd, ast.BitAnd: ast.BitOr, ast.Add: ast.Sub, ast.Su
 
 def pytest_addoption(parser):
     parser.addoption("--mutate", action="store_true", help="Run the mutation tests.")
+    parser.addoption(
+        "--mutant", action="append", default=[], help="Only mutants whose id contains this."
+    )
 
 
 def _function_nodes(tree, qualname):
@@ -223,7 +226,10 @@ def pytest_runtestloop(session):
     if not _passes(items):
         raise pytest.UsageError("The tests fail without mutants: fix them first.")
     killed, survived = [], []
+    wanted = session.config.getoption("mutant")
     for mutant_id, live, code in mutants():
+        if wanted and not any(part in mutant_id for part in wanted):
+            continue
         original = live.__code__
         live.__code__ = code
         try:
@@ -259,7 +265,8 @@ def pytest_runtestloop(session):
         "",
     ]
     lines += [f"- `{m}`: {EXPLAINED.get(m, '**unexplained**')}" for m in survived] or ["None."]
-    REPORT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if not wanted:  # a partial run (--mutant) does not replace the recorded score
+        REPORT.write_text("\n".join(lines) + "\n", encoding="utf-8")
     terminal.write_line(f"mutation score {score:.1f} % ({len(killed)}/{total} killed)")
     session.testsfailed = len(survived) - len(explained)
     return True

@@ -357,3 +357,43 @@ def test_sync_says_whether_it_changed_anything(demo):
     assert sync_permissions(person) is True  # rows only re-dated
     Assignment.objects.filter(pk=extra.pk)._raw_delete("default")  # no signal: sync by hand
     assert sync_permissions(person) is True  # rows only removed
+
+
+def test_unit_ids_lists_the_units_of_unit_roles_only(demo):
+    subtree = set(unit("Sektor utbildning").subtree().values_list("id", flat=True))
+    assert access("ale-sektorchef").unit_ids(Capability.SUBMIT_FOLLOWUP) == subtree
+    assert access("ale-sektorchef").unit_ids(Capability.EDIT_PROGRAMME) == set()
+    assert access("ale-sakerhetschef").unit_ids(Capability.REVIEW_FOLLOWUP) == set()
+
+
+def test_within_a_municipality_by_a_municipal_or_a_unit_role(demo):
+    ale = Municipality.objects.get(slug="ale")
+    assert access("ale-sakerhetschef").within(Capability.REVIEW_FOLLOWUP, ale)
+    assert access("ale-sektorchef").within(Capability.SUBMIT_FOLLOWUP, ale)
+    assert not access("ale-sektorchef").within(Capability.REVIEW_FOLLOWUP, ale)
+    assert not access("kalix-sakerhetschef").within(Capability.REVIEW_FOLLOWUP, ale)
+
+
+@pytest.mark.parametrize(
+    ("day", "state"),
+    [
+        (START - datetime.timedelta(days=1), Assignment.State.UPCOMING),
+        (START, Assignment.State.ACTIVE),
+        (END, Assignment.State.ACTIVE),
+        (END + datetime.timedelta(days=1), Assignment.State.ENDED),
+    ],
+)
+def test_an_assignment_states_where_it_stands_by_the_calendar(dated_sector_chief, day, state):
+    assignment = Assignment.objects.get(person=dated_sector_chief)
+    with _at(day):
+        assert assignment.state == state
+        assert assignment.is_active == (state == Assignment.State.ACTIVE)
+
+
+def test_an_ended_assignment_is_ended_before_its_end_date(dated_sector_chief):
+    assignment = Assignment.objects.get(person=dated_sector_chief)
+    with _at(START + datetime.timedelta(days=5)):
+        assignment.end()
+        assert assignment.state == Assignment.State.ENDED and not assignment.is_active
+    open_ended = Assignment.objects.get(person__username="ale-sektorchef")
+    assert open_ended.ends_on is None and open_ended.state == Assignment.State.ACTIVE
