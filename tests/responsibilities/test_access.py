@@ -397,3 +397,13 @@ def test_an_ended_assignment_is_ended_before_its_end_date(dated_sector_chief):
         assert assignment.state == Assignment.State.ENDED and not assignment.is_active
     open_ended = Assignment.objects.get(person__username="ale-sektorchef")
     assert open_ended.ends_on is None and open_ended.state == Assignment.State.ACTIVE
+
+
+def test_the_active_assignments_of_a_day(dated_sector_chief):
+    mine = Assignment.objects.filter(person=dated_sector_chief)
+    assert not mine.active(START - datetime.timedelta(days=1)).exists()
+    assert mine.active(START).exists() and mine.active(END).exists()
+    assert not mine.active(END + datetime.timedelta(days=1)).exists()
+    with _at(START):
+        assert mine.active().exists()
+    assert mine.current_or_upcoming(START - datetime.timedelta(days=30)).exists()
