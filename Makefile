@@ -48,6 +48,13 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Inject one wrong line at a time into the access rules and the state transitions and check a
+# test fails (tools/mutation.py); writes the score to tools/MUTATION.md.
+mutation: install messages
+	$(BIN)/python -m pytest -q -p no:cacheprovider -p tools.mutation --mutate \
+	  tests/responsibilities/test_access.py tests/followup/test_transitions.py \
+	  tests/followup/test_save_draft.py tests/followup/test_access.py
+
 bench: install
 	$(BIN)/python bench/run.py
 

@@ -9,7 +9,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.i18n import set_language as django_set_language
 
 from ale_safety.celery import app as celery_app
@@ -51,6 +51,7 @@ _pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="healthz")
 
 
 @never_cache
+@require_safe
 def healthz(request):
     """The state of each service, within HEALTHZ_TIMEOUT_SECONDS whatever is down: each check
     runs in a thread and one that has not answered in time counts as down."""
@@ -70,6 +71,7 @@ def healthz(request):
     return JsonResponse(body, status=200 if healthy else 503)
 
 
+@require_safe
 def accessibility(request):
     return render(request, "site/accessibility.html")
 

@@ -31,7 +31,7 @@ class CycleAdmin(admin.ModelAdmin):
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
     list_display = ("text", "cycle", "area", "answer_type", "required", "position")
-    list_select_related = ("cycle", "area")
+    list_select_related = ("cycle__version", "area")
     search_fields = ("text",)
 
 
@@ -60,7 +60,7 @@ class ReportAdmin(admin.ModelAdmin):
 @admin.register(ReportEvent)
 class ReportEventAdmin(admin.ModelAdmin):
     list_display = ("report", "from_status", "to_status", "by", "at")
-    list_select_related = ("report__unit", "by")
+    list_select_related = ("report__unit", "report__cycle", "by")
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -69,21 +69,21 @@ class ReportEventAdmin(admin.ModelAdmin):
 @admin.register(Answer)
 class AnswerAdmin(admin.ModelAdmin):
     list_display = ("report", "question", "attainment", "updated_at")
-    list_select_related = ("report__unit", "question")
+    list_select_related = ("report__unit", "report__cycle", "question")
 
 
 @admin.register(Action)
 class ActionAdmin(admin.ModelAdmin):
     list_display = ("what", "report", "responsible_role", "due_on", "status")
     list_filter = ("status",)
-    list_select_related = ("report__unit", "responsible_role")
+    list_select_related = ("report__unit", "report__cycle", "responsible_role")
     search_fields = ("what",)
 
 
 @admin.register(Attachment)
 class AttachmentAdmin(admin.ModelAdmin):
     list_display = ("original_name", "report", "content_type", "size", "uploaded_at")
-    list_select_related = ("report__unit",)
+    list_select_related = ("report__unit", "report__cycle")
     readonly_fields = ("file", "content_type", "size", "uploaded_by")
 
 

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from followup import reports
 from followup.models import Cycle, Report, ReportFile
@@ -103,6 +103,7 @@ def page_url(slug: str, year: int, anchor: str = "") -> str:
 
 
 @login_required
+@require_safe
 def reports_page(request, municipality):
     """One year at a time (the newest first): per document, the board's and each committee's
     consolidated report and each unit's approved report, with the state of each file."""
@@ -243,6 +244,7 @@ def report_pdf(request, municipality, pk):
 
 
 @login_required
+@require_safe
 def file_status(request, municipality, pk):
     """The state of one file, for polling (htmx); without htmx, back to its page."""
     row = file_for(request, municipality, pk)
@@ -275,6 +277,7 @@ def _page_of(row: ReportFile) -> str:
 
 
 @login_required
+@require_safe
 def file_download(request, municipality, pk):
     """The PDF, once ready; every download of these non-public reports is in the audit log."""
     row = file_for(request, municipality, pk)

@@ -10,6 +10,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
+from django.views.decorators.http import require_safe
 
 from programmes.models import ProgrammeVersion
 from programmes.pdf import RenderedPDF, filename_for, version_target, versions_for_pdf
@@ -17,6 +18,7 @@ from programmes.public_cache import public_page
 from programmes.tasks import queue_render
 
 
+@require_safe
 @public_page
 def public_pdf(request, municipality, slug):
     """The adopted version, for anyone. A worker renders it (once per content, see README,

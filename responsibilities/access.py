@@ -345,17 +345,21 @@ class Access:
         return getattr(municipality, "pk", municipality) in self.municipality_ids
 
 
-def municipality_for(request, slug: str, capability: str | None = None) -> Municipality:
+def municipality_for(
+    request, slug: str, capability: str | None = None, *, or_a_unit: bool = False
+) -> Municipality:
     """The municipality in the address, for a person who holds `capability` for the whole of
-    it (or, without one, any role in it); 404 for everyone else. Every page scoped to one
-    municipality starts here."""
+    it (with `or_a_unit`, for a unit of it too; without a capability, any role in it); 404 for
+    everyone else. Every page scoped to one municipality starts here."""
     municipality = Municipality.objects.filter(slug=slug).first()
     access = access_for(request)
-    if municipality is None or not (
-        access.in_municipality(capability, municipality)
-        if capability
-        else access.member_of(municipality)
-    ):
+    if capability is None:
+        allowed = municipality is not None and access.member_of(municipality)
+    elif or_a_unit:
+        allowed = municipality is not None and access.within(capability, municipality)
+    else:
+        allowed = municipality is not None and access.in_municipality(capability, municipality)
+    if not allowed:
         raise Http404
     return municipality
 

@@ -71,6 +71,7 @@ class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: the audit log is append-only."""
 
     list_display = ("at", "actor_name", "action", "municipality", "target", "ip_address")
+    list_select_related = ("municipality",)
     list_filter = ("action", "municipality")
     search_fields = ("actor_name", "target")
     date_hierarchy = "at"
@@ -100,7 +101,7 @@ class PermissionRowAdmin(ReadOnlyAdmin):
     """Granted from assignments by sync_permissions(); never set by hand."""
 
     list_display = ("user", "permission", "content_object")
-    list_select_related = ("user", "permission", "content_object")
+    list_select_related = ("user", "permission__content_type", "content_object")
     search_fields = ("user__username",)
 
     def has_delete_permission(self, request, obj=None):

@@ -3,6 +3,7 @@
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from responsibilities.access import municipality_for
 from responsibilities.audit import AuditEvent
@@ -14,6 +15,7 @@ def municipality_for_audit(request, slug) -> Municipality:
     return municipality_for(request, slug, Capability.ADMINISTER_PEOPLE)
 
 
+@require_safe
 def audit_log(request, municipality):
     if not request.user.is_authenticated:
         from django.contrib.auth.views import redirect_to_login

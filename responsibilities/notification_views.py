@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from responsibilities import calendar
 from responsibilities.fields import parse_int
@@ -22,6 +22,7 @@ TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
 @login_required
+@require_safe
 def notification_list(request):
     notifications = Notification.objects.filter(recipient=request.user)
     page = Paginator(notifications, 25).get_page(request.GET.get("sida"))
@@ -66,6 +67,7 @@ def calendar_settings(request):
     return render(request, "notifications/calendar.html", {"feed": feed, "feed_url": feed_url})
 
 
+@require_safe
 def calendar_feed(request, token):
     # Tokens are URL-safe base64 (secrets.token_urlsafe); anything else cannot match, and a NUL
     # byte would not even reach PostgreSQL.

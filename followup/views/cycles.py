@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from followup.forms import (
     BoardReportForm,
@@ -25,6 +25,7 @@ from responsibilities.models import OrganisationUnit
 
 
 @login_required
+@require_safe
 def index(request, municipality):
     """Cycles of the municipality for those who oversee them; the person's own units'
     reports over the years."""

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from followup import stats
 from followup.forms import ExecutiveBoardForm
@@ -22,6 +23,7 @@ from responsibilities.capabilities import Capability
 
 
 @login_required
+@require_safe
 def dashboard(request, municipality, pk):
     cycle = cycle_for(request, municipality, pk)
     access = access_for(request)
@@ -137,6 +139,7 @@ def export_rows(cycle, user):
 
 
 @login_required
+@require_safe
 def export(request, municipality, pk, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404

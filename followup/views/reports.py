@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from followup.forms import (
     ActionFormSet,
@@ -47,6 +47,7 @@ def answers_by_area(report):
 
 
 @login_required
+@require_safe
 def report_detail(request, municipality, pk):
     report = report_for(request, municipality, pk, Report.objects.with_contents())
     access = access_for(request)

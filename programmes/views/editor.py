@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import reswap, retarget
 
 from programmes.diff import word_diff
@@ -59,6 +59,7 @@ def _no_longer_draft(request, draft):
 
 
 @login_required
+@require_safe
 def edit(request, municipality, slug):
     draft = draft_for(request, municipality, slug, content=True)
     may_adopt = access_for(request).in_municipality(

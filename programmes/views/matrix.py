@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from programmes.matrix import responsibility_matrix
 from responsibilities.access import access_for, municipality_for
@@ -8,13 +8,12 @@ from responsibilities.capabilities import Capability
 
 
 @login_required
+@require_safe
 def matrix(request, municipality):
     """Readable by everyone holding a role in the municipality (read_internal, which every role
     kind grants, for the whole municipality or a unit of it)."""
-    municipality = municipality_for(request, municipality)
+    municipality = municipality_for(request, municipality, Capability.READ_INTERNAL, or_a_unit=True)
     access = access_for(request)
-    if not access.within(Capability.READ_INTERNAL, municipality):
-        raise Http404
     documents, gaps = responsibility_matrix(municipality)
     return render(
         request,

@@ -4,6 +4,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
 
 from programmes import page_links
 from programmes.models import ProgrammeVersion, RelatedDocument, Section, SectionItem
@@ -15,11 +16,13 @@ from responsibilities.models import Municipality
 PUBLIC_STATUSES = (ProgrammeVersion.Status.ADOPTED, ProgrammeVersion.Status.SUPERSEDED)
 
 
+@require_safe
 @public_page
 def home(request):
     return render(request, "programmes/home.html", {"municipalities": Municipality.objects.all()})
 
 
+@require_safe
 @public_page
 def municipality_detail(request, municipality):
     # identity_provider: the "Log in with the municipality's account" link (responsibilities.sso).
@@ -76,6 +79,7 @@ def earlier_versions(version):
     )
 
 
+@require_safe
 @public_page
 def public_detail(request, municipality, slug):
     version = adopted_version(municipality, slug)
@@ -91,6 +95,7 @@ def public_detail(request, municipality, slug):
     )
 
 
+@require_safe
 @public_page
 def public_version(request, municipality, slug, number):
     """A stable address for each adopted or superseded version; drafts are never public."""
@@ -111,6 +116,7 @@ def public_version(request, municipality, slug, number):
     )
 
 
+@require_safe
 def related_file(request, municipality, slug, pk):
     """An uploaded related document: public with an adopted or superseded version, otherwise
     only for those who may edit the municipality's drafts."""

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from programmes.diff import compare_versions
 from programmes.forms import HistoryFilterForm, NewDocumentForm
@@ -21,6 +21,7 @@ from responsibilities.fields import parse_int
 
 
 @login_required
+@require_safe
 def index(request):
     """The documents of every municipality where the user may edit drafts."""
     municipalities = list(
@@ -44,6 +45,7 @@ def index(request):
 
 
 @login_required
+@require_safe
 def document(request, municipality, slug):
     """A document's versions, its revision status and what the user may do next."""
     programme = programme_for(request, municipality, slug)
@@ -116,6 +118,7 @@ def delete_draft(request, municipality, slug):
 
 
 @login_required
+@require_safe
 def preview(request, municipality, slug):
     """The draft exactly as the public page will show it once adopted."""
     draft = draft_for(request, municipality, slug, content=True)
@@ -148,6 +151,7 @@ def default_comparison(numbers) -> tuple[int, int]:
 
 
 @login_required
+@require_safe
 def compare(request, municipality, slug):
     """Two versions side by side, part by part; the page says which two it shows."""
     programme = programme_for(request, municipality, slug)
@@ -174,6 +178,7 @@ def compare(request, municipality, slug):
 
 
 @login_required
+@require_safe
 def history(request, municipality, slug):
     """Every save of the document's versions: who, when, and what changed in words."""
     programme = programme_for(request, municipality, slug)

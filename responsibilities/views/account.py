@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 
 from responsibilities.access import access_for
 from responsibilities.attention import panels_for
@@ -13,6 +14,7 @@ from responsibilities.models import Assignment, Municipality
 
 
 @login_required
+@require_safe
 def start(request):
     """The person's start page: what needs their attention, their roles and where they work.
 

@@ -13,7 +13,7 @@ from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from responsibilities import personal_data
@@ -86,6 +86,7 @@ def _search(queryset, query: str, fields: list[str]):
 
 
 @login_required
+@require_safe
 def overview(request, municipality):
     municipality = managed_municipality(request, municipality)
     return render(request, "responsibilities/manage/overview.html", {"municipality": municipality})
@@ -112,6 +113,7 @@ def _tree(units: list[OrganisationUnit]) -> list[OrganisationUnit]:
 
 
 @login_required
+@require_safe
 def unit_list(request, municipality):
     municipality = managed_municipality(request, municipality)
     units = (
@@ -148,6 +150,7 @@ def unit_edit(request, municipality, pk=None):
 
 @login_required
 @vary_on_headers("HX-Request")
+@require_safe
 def person_list(request, municipality):
     municipality = managed_municipality(request, municipality)
     query = query_text(request, "q")
@@ -184,6 +187,7 @@ def person_list(request, municipality):
 
 
 @login_required
+@require_safe
 def person_detail(request, municipality, pk):
     municipality = managed_municipality(request, municipality)
     person = person_for(municipality, pk)
@@ -248,6 +252,7 @@ STATES = {
 
 
 @login_required
+@require_safe
 def assignment_list(request, municipality):
     municipality = managed_municipality(request, municipality)
     roles = list(Role.objects.filter(municipality=municipality).order_by("name"))
@@ -351,6 +356,7 @@ def assignment_end(request, municipality, pk):
 
 
 @login_required
+@require_safe
 def person_export(request, municipality, pk):
     """A subject access request: everything stored about the person, as a JSON download. Only
     the municipality that keeps the account exports it; the export is audit-logged."""

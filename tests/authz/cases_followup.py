@@ -18,6 +18,7 @@ from tests.authz import (
     Case,
     only,
 )
+from tests.followup.conftest import reopened
 
 
 def cycle(year=2026) -> dict:
@@ -42,13 +43,14 @@ def attachment() -> dict:
     name = "followup/authz-evidence.pdf"
     if not default_storage.exists(name):
         default_storage.save(name, ContentFile(b"%PDF-1.7\n%%EOF\n"))
-    item = Attachment.objects.create(
-        report_id=kwargs["pk"],
-        file=name,
-        original_name="evidence.pdf",
-        content_type="application/pdf",
-        size=15,
-    )
+    with reopened(kwargs["pk"]):
+        item = Attachment.objects.create(
+            report_id=kwargs["pk"],
+            file=name,
+            original_name="evidence.pdf",
+            content_type="application/pdf",
+            size=15,
+        )
     return {**kwargs, "attachment": item.pk}
 
 
@@ -132,7 +134,13 @@ CASES = [
         post=CHIEF_ONLY_POST,
         data=lambda: {"text": "Ny fråga", "answer_type": "text"},
     ),
-    Case("followup:question_edit", kwargs=question, get=only([SECURITY_CHIEF], ok=302)),
+    Case(
+        "followup:question_edit",
+        kwargs=question,
+        get=only([SECURITY_CHIEF], ok=302),
+        post=CHIEF_ONLY_POST,
+        data=lambda: {"text": "Ändrad fråga", "answer_type": "text", "required": "on"},
+    ),
     Case("followup:question_delete", kwargs=question, post=CHIEF_ONLY_POST),
     Case(
         "followup:question_move",
@@ -169,6 +177,9 @@ CASES = [
         "followup:report_edit",
         kwargs=lambda: report(SUBMITTED),
         get=with_status(only([SECTOR_CHIEF_B], ok=302), **{SECURITY_CHIEF: 403}),
+        # Its unit is sent back to the report, unchanged; others are refused as for GET.
+        post=with_status(only([SECTOR_CHIEF_B], ok=302), **{SECURITY_CHIEF: 403}),
+        data=edit_data,
         label="submitted",
     ),
     Case(

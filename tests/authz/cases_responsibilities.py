@@ -216,6 +216,9 @@ CASES = [
         "password_reset_confirm",
         kwargs=lambda: {"uidb64": "MQ", "token": "ogiltig"},
         get=everyone(200),
+        # An invalid link sets no password, whoever posts to it.
+        post=everyone(200),
+        data=lambda: {"new_password1": "Nytt-lösen-123", "new_password2": "Nytt-lösen-123"},
     ),
     Case("password_reset_complete", get=everyone(200)),
 ]

@@ -3,7 +3,13 @@ from tests.authz import LOGGED_IN, PERSONAS, Case, everyone, only
 CASES = [
     Case("healthz", get=everyone(200)),
     Case("set_language", post=everyone(302), data=lambda: {"language": "en", "next": "/"}),
-    Case("login", get=everyone(200)),
+    # A wrong password shows the form again (200) for everyone; nothing is stored.
+    Case(
+        "login",
+        get=everyone(200),
+        post=everyone(200),
+        data=lambda: {"username": "ale-sektorchef", "password": "fel"},
+    ),
     Case("logout", post=everyone(302)),
     Case("start", get=only(LOGGED_IN)),
     Case("programmes:home", get=everyone(200)),

@@ -3,6 +3,7 @@ nothing. A URL added to the URL configuration without a case fails `test_every_u
 """
 
 import importlib
+import json
 import pkgutil
 
 import pytest
@@ -11,9 +12,14 @@ from django.core import serializers
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import tests.authz as authz
-from tests.authz import ANONYMOUS, PERSONAS
+from tests.authz import ANONYMOUS, PERSONAS, SECURITY_CHIEF
 
 SKIPPED_NAMESPACES = {"admin"}  # Django's own admin, guarded by is_staff
+# Forms a visitor posts to on purpose (signing in, the language, a password reset): their
+# visitor POSTs are answered, not refused.
+LOGIN_POSTS = {"login", "logout", "set_language", "password_reset", "password_reset_confirm"}
+# Redirects a visitor gets that do not lead to the login page.
+PUBLIC_REDIRECTS = {"logout", "set_language"}
 
 
 def url_names(patterns=None, namespace=""):
@@ -64,19 +70,73 @@ def _params():
                 yield pytest.param(case, method, persona, id=f"{case.id}-{method}-{persona}")
 
 
+def _refused(expected: int, persona: str) -> bool:
+    # A visitor's POST is refused too when it is only sent to the login page.
+    return expected >= 400 or persona == ANONYMOUS
+
+
+def _shows_content(response) -> None:
+    """A success shows the page, not an empty or error body."""
+    kind = response.get("Content-Type", "")
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if kind.startswith("text/html"):
+        text = body.decode()
+        assert "<h1" in text and "<main" in text, "a page without a heading or main landmark"
+        assert "Sidan finns inte" not in text and "Page not found" not in text
+    elif kind.startswith("application/pdf"):
+        assert body.startswith(b"%PDF-")
+    elif kind.startswith("text/calendar"):
+        assert body.startswith(b"BEGIN:VCALENDAR")
+    elif kind.startswith("application/json"):
+        assert json.loads(body) not in ({}, [], None)
+    else:
+        assert body, f"an empty {kind} response"
+
+
 @pytest.mark.parametrize(("case", "method", "persona"), list(_params()))
 def test_matrix(client, demo, case, method, persona):
     if persona != ANONYMOUS:
         client.force_login(authz_user(persona))
     url = reverse(case.name, kwargs=case.kwargs())
     expected = (case.get if method == "get" else case.post)[persona]
-    before = snapshot() if method == "post" and expected >= 400 else None
+    refused = _refused(expected, persona)
+    before = snapshot() if method == "post" and refused and case.name not in LOGIN_POSTS else None
     response = client.get(url) if method == "get" else client.post(url, case.data())
     assert response.status_code == expected, f"{method.upper()} {url} as {persona}"
-    if expected == 302 and persona == ANONYMOUS and case.name != "logout":
-        assert response["Location"].startswith(reverse("login")) or method == "post"
+    if expected == 302 and persona == ANONYMOUS and case.name not in PUBLIC_REDIRECTS:
+        assert response["Location"].startswith(reverse("login")), response["Location"]
+    if expected == 200:
+        _shows_content(response)
     if before is not None:
         assert snapshot() == before, f"refused {method.upper()} {url} changed the database"
+
+
+def _probe_persona(case) -> str:
+    """Someone the case lets in by its other method (the view then checks the method)."""
+    for table in (case.get, case.post):
+        for persona, status in (table or {}).items():
+            if persona != ANONYMOUS and status < 400:
+                return persona
+    return SECURITY_CHIEF
+
+
+def _unlisted_methods():
+    for case in CASES:
+        for method, table in (("get", case.get), ("post", case.post)):
+            if table is None:
+                yield pytest.param(case, method, id=f"{case.id}-{method}")
+
+
+@pytest.mark.parametrize(("case", "method"), list(_unlisted_methods()))
+def test_every_method_a_view_accepts_has_a_case(client, demo, case, method):
+    # A method with no row in the matrix must be refused with 405 by the view itself.
+    client.force_login(authz_user(_probe_persona(case)))
+    url = reverse(case.name, kwargs=case.kwargs())
+    response = client.get(url) if method == "get" else client.post(url, case.data())
+    assert response.status_code == 405, (
+        f"{case.id} accepts {method.upper()} ({response.status_code}) but the matrix has no "
+        f"{method} statuses for it"
+    )
 
 
 def authz_user(username):

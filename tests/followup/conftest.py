@@ -1,6 +1,7 @@
 """Fixtures for the follow-up: the demo's reports, and a municipality of any size."""
 
 import datetime
+from contextlib import contextmanager
 
 import pytest
 
@@ -111,3 +112,15 @@ def make_municipality(db):
         }
 
     return build
+
+
+@contextmanager
+def reopened(report_id):
+    """Set up evidence on a report that has left its unit: the database freezes its content,
+    so open it for the setup and put its state back afterwards."""
+    saved = Report.objects.filter(pk=report_id).values("status", "committee_date").get()
+    Report.objects.filter(pk=report_id).update(status=Report.Status.RETURNED, committee_date=None)
+    try:
+        yield
+    finally:
+        Report.objects.filter(pk=report_id).update(**saved)

@@ -9,6 +9,7 @@ import pytest
 from django.core.files.base import ContentFile
 
 from followup.models import Action, Answer, Attachment, Question, Report
+from tests.followup.conftest import reopened
 from tests.followup.report_pdf_support import ask, download, report
 from tests.programmes.pdf_support import document_text, page_texts, reader, temporary_media, xmp
 
@@ -27,14 +28,15 @@ def board_pdf(client, demo, media, django_capture_on_commit_callbacks):
 @pytest.fixture
 def unit_pdf(client, demo, media, django_capture_on_commit_callbacks):
     approved = report("Sektor utbildning")
-    Attachment.objects.create(
-        report=approved,
-        file=ContentFile(b"%PDF-1.7\n%%EOF\n", name="bevis.pdf"),
-        original_name="Övningsprotokoll förskola.pdf",
-        content_type="application/pdf",
-        size=15,
-        description="Protokoll från utrymningsövning",
-    )
+    with reopened(approved.pk):
+        Attachment.objects.create(
+            report=approved,
+            file=ContentFile(b"%PDF-1.7\n%%EOF\n", name="bevis.pdf"),
+            original_name="Övningsprotokoll förskola.pdf",
+            content_type="application/pdf",
+            size=15,
+            description="Protokoll från utrymningsövning",
+        )
     row = ask(
         client, django_capture_on_commit_callbacks, kind="unit", unit_name="Sektor utbildning"
     )

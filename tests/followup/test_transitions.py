@@ -100,6 +100,12 @@ def test_a_closed_cycle_takes_no_submissions_but_approvals(demo):
     assert returned.status == S.RETURNED and not returned.is_editable
     with pytest.raises(InvalidTransition):
         returned.submit(by=chief)
+    # The 2026 cycle closes with a report still waiting: the review can still approve it.
+    Cycle.objects.get(pk=demo_report("Sektor samhällsbyggnad").cycle_id).close(by=chief)
+    waiting = demo_report("Sektor samhällsbyggnad")
+    assert waiting.cycle.status == Cycle.Status.CLOSED and waiting.status == S.SUBMITTED
+    waiting.approve(by=chief)
+    assert Report.objects.get(pk=waiting.pk).status == S.APPROVED
 
 
 def test_cycle_states(demo):

@@ -288,3 +288,123 @@ def test_access_checks_cost_two_queries_per_request(demo, django_assert_num_quer
     with django_assert_num_queries(2):
         for each in units:
             person.in_unit(Capability.SUBMIT_FOLLOWUP, each)
+
+
+D = datetime.date
+
+
+@pytest.mark.parametrize(
+    ("periods", "first"),
+    [
+        ([(D(2027, 1, 1), D(2027, 3, 31)), (D(2027, 4, 1), None)], (D(2027, 1, 1), None)),
+        ([(D(2027, 1, 1), None), (D(2027, 6, 1), D(2027, 12, 31))], (D(2027, 1, 1), None)),
+        (
+            [(D(2027, 1, 1), D(2027, 3, 31)), (D(2027, 4, 1), D(2027, 4, 30))],
+            (D(2027, 1, 1), D(2027, 4, 30)),
+        ),
+        (
+            [(D(2027, 1, 1), D(2027, 3, 31)), (D(2027, 4, 2), D(2027, 4, 30))],
+            (D(2027, 1, 1), D(2027, 3, 31)),
+        ),
+        (
+            [(D(2027, 1, 1), D(2027, 6, 30)), (D(2027, 3, 1), D(2027, 4, 30))],
+            (D(2027, 1, 1), D(2027, 6, 30)),
+        ),
+        (
+            [(D(2027, 6, 1), D(2027, 6, 30)), (D(2027, 1, 1), D(2027, 1, 31))],
+            (D(2027, 1, 1), D(2027, 1, 31)),
+        ),
+    ],
+)
+def test_a_grant_covers_the_first_unbroken_run_of_periods(periods, first):
+    from responsibilities.access import _first_period
+
+    assert _first_period(periods) == first
+
+
+def test_a_municipality_wide_role_held_in_a_unit_still_covers_the_municipality(demo):
+    person = UserFactory()
+    AssignmentFactory(
+        person=person,
+        role=RoleFactory(municipality=Municipality.objects.get(slug="ale"), kind="security_chief"),
+        unit=unit("Sektor utbildning"),
+    )
+    assert Access(person).in_municipality(
+        Capability.EDIT_PROGRAMME, Municipality.objects.get(slug="ale")
+    )
+    assert Access(person).in_unit(Capability.EDIT_PROGRAMME, unit("Förskoleenheten Nödinge"))
+
+
+def test_sync_says_whether_it_changed_anything(demo):
+    from responsibilities.access import sync_permissions
+
+    person = User.objects.get(username="ale-sektorchef")
+    assert sync_permissions(person) is False  # already in step
+    extra = Assignment.objects.create(
+        person=person,
+        role=RoleFactory(
+            municipality=unit("Sektor utbildning").municipality, kind="security_officer"
+        ),
+        unit=unit("Sektor samhällsbyggnad"),
+    )
+    UnitPermission.objects.filter(
+        user=person, content_object=unit("Sektor samhällsbyggnad")
+    ).delete()
+    assert sync_permissions(person) is True  # rows only added
+    assert sync_permissions(person) is False
+    Assignment.objects.filter(pk=extra.pk).update(
+        ends_on=timezone.localdate() + datetime.timedelta(days=9)
+    )
+    assert sync_permissions(person) is True  # rows only re-dated
+    Assignment.objects.filter(pk=extra.pk)._raw_delete("default")  # no signal: sync by hand
+    assert sync_permissions(person) is True  # rows only removed
+
+
+def test_unit_ids_lists_the_units_of_unit_roles_only(demo):
+    subtree = set(unit("Sektor utbildning").subtree().values_list("id", flat=True))
+    assert access("ale-sektorchef").unit_ids(Capability.SUBMIT_FOLLOWUP) == subtree
+    assert access("ale-sektorchef").unit_ids(Capability.EDIT_PROGRAMME) == set()
+    assert access("ale-sakerhetschef").unit_ids(Capability.REVIEW_FOLLOWUP) == set()
+
+
+def test_within_a_municipality_by_a_municipal_or_a_unit_role(demo):
+    ale = Municipality.objects.get(slug="ale")
+    assert access("ale-sakerhetschef").within(Capability.REVIEW_FOLLOWUP, ale)
+    assert access("ale-sektorchef").within(Capability.SUBMIT_FOLLOWUP, ale)
+    assert not access("ale-sektorchef").within(Capability.REVIEW_FOLLOWUP, ale)
+    assert not access("kalix-sakerhetschef").within(Capability.REVIEW_FOLLOWUP, ale)
+
+
+@pytest.mark.parametrize(
+    ("day", "state"),
+    [
+        (START - datetime.timedelta(days=1), Assignment.State.UPCOMING),
+        (START, Assignment.State.ACTIVE),
+        (END, Assignment.State.ACTIVE),
+        (END + datetime.timedelta(days=1), Assignment.State.ENDED),
+    ],
+)
+def test_an_assignment_states_where_it_stands_by_the_calendar(dated_sector_chief, day, state):
+    assignment = Assignment.objects.get(person=dated_sector_chief)
+    with _at(day):
+        assert assignment.state == state
+        assert assignment.is_active == (state == Assignment.State.ACTIVE)
+
+
+def test_an_ended_assignment_is_ended_before_its_end_date(dated_sector_chief):
+    assignment = Assignment.objects.get(person=dated_sector_chief)
+    with _at(START + datetime.timedelta(days=5)):
+        assignment.end()
+        assert assignment.state == Assignment.State.ENDED and not assignment.is_active
+    open_ended = Assignment.objects.get(person__username="ale-sektorchef")
+    assert open_ended.ends_on is None and open_ended.state == Assignment.State.ACTIVE
+
+
+def test_the_active_assignments_of_a_day(dated_sector_chief):
+    mine = Assignment.objects.filter(person=dated_sector_chief)
+    assert not mine.active(START - datetime.timedelta(days=1)).exists()
+    assert mine.active(START).exists() and mine.active(END).exists()
+    assert not mine.active(END + datetime.timedelta(days=1)).exists()
+    with _at(START):
+        assert mine.active().exists()
+    assert mine.current_or_upcoming(START - datetime.timedelta(days=30)).exists()
