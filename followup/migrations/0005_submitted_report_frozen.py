@@ -126,6 +126,7 @@ def drop_triggers(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("followup", "0004_report_files"),
-        ("programmes", "0003_frozen_content_triggers"),
+        # After every rebuild of programmes_frozen_purge (0004 drops and recreates it).
+        ("programmes", "0004_editing_history_corrections"),
     ]
     operations = [migrations.RunPython(create_triggers, drop_triggers)]

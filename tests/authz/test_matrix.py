@@ -19,7 +19,7 @@ SKIPPED_NAMESPACES = {"admin"}  # Django's own admin, guarded by is_staff
 # visitor POSTs are answered, not refused.
 LOGIN_POSTS = {"login", "logout", "set_language", "password_reset", "password_reset_confirm"}
 # Redirects a visitor gets that do not lead to the login page.
-PUBLIC_REDIRECTS = {"logout", "set_language"}
+PUBLIC_REDIRECTS = {"logout", "set_language", "password_reset"}
 
 
 def url_names(patterns=None, namespace=""):
