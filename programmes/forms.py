@@ -199,16 +199,18 @@ class AdoptionRecordForm(forms.ModelForm):
             "revision_due",
             "review_interval_years",
         )
-        field_classes = {"case_number": CaseNumberFormField}
         widgets = {
             "decision_date": DateInput(),
             "valid_from": DateInput(),
             "valid_until": DateInput(),
             "revision_due": DateInput(),
         }
-        field_classes = dict.fromkeys(
-            ("decision_date", "valid_from", "valid_until", "revision_due"), SensibleDateField
-        )
+        field_classes = {
+            "case_number": CaseNumberFormField,
+            **dict.fromkeys(
+                ("decision_date", "valid_from", "valid_until", "revision_due"), SensibleDateField
+            ),
+        }
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)

@@ -19,7 +19,7 @@ from programmes.revision import scan_revisions
 from responsibilities.audit import AuditEvent
 from responsibilities.models import OrganisationUnit, User
 from responsibilities.notifications import Notification
-from tests.followup.conftest import answer_everything, demo_report
+from tests.followup.conftest import answer_everything, demo_report, reopened
 
 pytestmark = pytest.mark.django_db
 ALE = {"municipality": "ale", "slug": "trygghet-och-sakerhet"}
@@ -212,7 +212,8 @@ def test_exports_write_an_injected_answer_as_text(chief_client):
     report = demo_report("Sektor samhällsbyggnad")
     answer = report.answers.exclude(text="").first()
     answer.text = OWASP_PAYLOADS[0]
-    answer.save()
+    with reopened(report.pk):  # a submitted report's answers are frozen by the database
+        answer.save()
     cycle = Cycle.objects.get(pk=report.cycle_id)
     kwargs = {"municipality": "ale", "pk": cycle.pk}
     body = chief_client.get(reverse("followup:export", kwargs={**kwargs, "fmt": "csv"}))

@@ -65,6 +65,9 @@ class Hosts:
         host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "AWS_"))},
+            # Local mode over plain HTTP (production would redirect to HTTPS); every address a
+            # host needs is given explicitly, as production requires.
+            "DJANGO_ENV": "local",
             "DJANGO_DEBUG": "true",
             "DATABASE_URL": f"postgres://{db['USER']}@{host}/{db['NAME']}",
             "REDIS_URL": broker_url,

@@ -90,7 +90,7 @@ def configured(**env) -> str:
     result = subprocess.run(  # noqa: S603
         [sys.executable, "-c", code],
         cwd=BASE,
-        env={**{k: v for k, v in os.environ.items() if k in keep}, **env},
+        env={**{k: v for k, v in os.environ.items() if k in keep}, "DJANGO_ENV": "local", **env},
         capture_output=True,
         text=True,
         timeout=60,
