@@ -52,6 +52,7 @@ K = OrganisationUnit.Kind
 R = RoleKind
 S = Report.Status
 T = Question.AnswerType
+OPEN_STATES = (S.DRAFT, S.RETURNED)  # a report's content may change (followup 0005)
 CycleUnit = Cycle.units.through
 
 COMMITTEES = [
@@ -195,6 +196,35 @@ class Writer:
                 for model in self.tables:
                     cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
+    def close_reports(self, closing: list[tuple]):
+        """Give the reports written open their real status (and committee date) in bulk.
+
+        Called after finish(): every answer, action and event is in, so this is the ordinary
+        draft → submitted/approved/reported change the triggers allow, not a bypass."""
+        if not closing:
+            return
+        if not self.postgresql:
+            for pk, status, committee_date in closing:
+                Report.objects.filter(pk=pk).update(status=status, committee_date=committee_date)
+            return
+        report = connection.ops.quote_name(Report._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMPORARY TABLE scale_closing (id bigint PRIMARY KEY, status text, "
+                "committee_date date) ON COMMIT DROP"
+            )
+            with cursor.cursor.copy(
+                "COPY scale_closing (id, status, committee_date) FROM STDIN"
+            ) as copy:
+                for row in closing:
+                    copy.write_row(row)
+            cursor.execute(
+                f"UPDATE {report} AS r SET status = c.status, committee_date = c.committee_date "
+                "FROM scale_closing AS c WHERE r.id = c.id"
+            )
+            cursor.execute("DROP TABLE scale_closing")
+            cursor.execute(f"ANALYZE {report}")
+
     def counts(self) -> dict[str, int]:
         return {m._meta.label: t.count + len(t.rows) for m, t in self.tables.items()}
 
@@ -231,6 +261,8 @@ class Generator:
         }
         self.sections = self._section_templates()
         self.versions: list[int] = []  # written as drafts, adopted by generate()
+        # (report id, status, committee date): written open, closed by close_reports()
+        self.closing: list[tuple] = []
 
     @staticmethod
     def _section_templates():
@@ -538,19 +570,26 @@ class Generator:
             submitted = _aware(due_on - datetime.timedelta(days=rng.randrange(1, 20)))
             approved = submitted + datetime.timedelta(days=rng.randrange(2, 20))
             committee_date = (approved + datetime.timedelta(days=30)).date()
+            # Written open (draft or returned) and closed by close_reports() once its answers
+            # and actions are in: the frozen-report triggers (followup 0005) refuse content
+            # under a submitted, approved or reported report, as they should for every writer.
             report = w.add(
                 Report,
                 cycle_id=cycle,
                 unit_id=unit["id"],
-                status=status,
+                status=status if status in OPEN_STATES else S.DRAFT,
                 return_comment="Komplettera handlingsplanen." if status == S.RETURNED else "",
-                committee_date=committee_date if status == S.REPORTED else None,
+                committee_date=None,  # only a reported report has one (a check constraint)
                 committee_paragraph=str(rng.randrange(1, 200)) if status == S.REPORTED else "",
                 submitted_at=submitted if status != S.DRAFT else None,
                 approved_at=approved if status in Report.APPROVED_STATES else None,
                 revision=rng.randrange(1, 6),
                 updated_at=approved if status != S.DRAFT else _aware(self.today),
             )
+            if status not in OPEN_STATES:
+                self.closing.append(
+                    (report, str(status), committee_date if status == S.REPORTED else None)
+                )
             self._events(rng, report, status, chiefs[unit["id"]], chief, submitted, approved)
             self._answers(rng, report, status, question_ids, submitted)
             unfinished[unit["id"]] = self._actions(
@@ -657,6 +696,7 @@ def generate(options: Options, writer: Writer | None = None) -> dict[str, int]:
     writer = writer or Writer(now=timezone.now())
     generator = Generator(writer, options)
     generator.run()
+    writer.close_reports(generator.closing)
     # Adopt every programme version (draft → adopted: what the triggers allow).
     ProgrammeVersion.objects.filter(pk__in=generator.versions).update(
         status=ProgrammeVersion.Status.ADOPTED
