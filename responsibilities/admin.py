@@ -16,6 +16,7 @@ from responsibilities.models import (
     User,
     YearlyDeadline,
 )
+from responsibilities.outbox import QueuedTask
 
 
 @admin.register(User)
@@ -128,3 +129,11 @@ class CalendarFeedAdmin(ReadOnlyAdmin):
     list_display = ("person", "created_at", "revoked_at")
     list_select_related = ("person",)
     exclude = ("token",)
+
+
+@admin.register(QueuedTask)
+class QueuedTaskAdmin(ReadOnlyAdmin):
+    # The outbox: written by the code that queues a task and by the dispatcher, not by hand.
+    list_display = ("task", "state", "attempts", "created_at", "not_before", "done_at")
+    list_filter = ("state", "task")
+    search_fields = ("task", "key")
