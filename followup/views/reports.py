@@ -216,6 +216,7 @@ def report_committee(request, municipality, pk):
 
 
 @login_required
+@require_safe
 def attachment_download(request, municipality, pk, attachment):
     """An attached file, only for those who may read its report."""
     report = report_for(request, municipality, pk)

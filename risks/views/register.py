@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from responsibilities.access import access_for
 from responsibilities.capabilities import Capability as C
@@ -45,6 +45,7 @@ def _shown_title(entry, user, access) -> bool:
 
 
 @login_required
+@require_safe
 def register(request, municipality):
     municipality = municipality_for(request, municipality, C.HANDLE_RISKS)
     access = access_for(request)
@@ -134,6 +135,7 @@ def entry_merge(request, municipality, pk):
 
 
 @login_required
+@require_safe
 def register_export(request, municipality):
     """The register as XLSX, one sheet per application area (the RSA's identified risks)."""
     from openpyxl import Workbook

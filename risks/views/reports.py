@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from followup.models import InvalidTransition
 from responsibilities.access import access_for
@@ -81,6 +81,7 @@ def _rows(reports, user, access):
 
 
 @login_required
+@require_safe
 def mine(request, municipality):
     municipality = municipality_for(request, municipality)
     reports = (
@@ -99,6 +100,7 @@ STATUS_FILTERS = {"open": RiskReport.OPEN_STATES, "closed": RiskReport.CLOSED_ST
 
 
 @login_required
+@require_safe
 def inbox(request, municipality):
     """The reports of the units the person manages (the security chief: all of them)."""
     municipality = municipality_for(request, municipality, C.HANDLE_RISKS)
@@ -128,6 +130,7 @@ def inbox(request, municipality):
 
 
 @login_required
+@require_safe
 def report_detail(request, municipality, pk):
     report = report_for(request, municipality, pk)
     access = access_for(request)
@@ -276,6 +279,7 @@ def report_register(request, municipality, pk):
 
 
 @login_required
+@require_safe
 def report_file(request, municipality, pk):
     report = report_for(request, municipality, pk)
     if not report.file or not report.text_visible_to(request.user, access_for(request)):
@@ -290,6 +294,7 @@ def report_file(request, municipality, pk):
 
 
 @login_required
+@require_safe
 def overview(request, municipality):
     """The risk picture of the municipality in figures: for the security chief and for
     those who read the follow-up for all of it (council members: aggregates only)."""

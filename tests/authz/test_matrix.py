@@ -18,8 +18,10 @@ SKIPPED_NAMESPACES = {"admin"}  # Django's own admin, guarded by is_staff
 # Forms a visitor posts to on purpose (signing in, the language, a password reset): their
 # visitor POSTs are answered, not refused.
 LOGIN_POSTS = {"login", "logout", "set_language", "password_reset", "password_reset_confirm"}
-# Redirects a visitor gets that do not lead to the login page.
-PUBLIC_REDIRECTS = {"logout", "set_language", "password_reset"}
+# Redirects a visitor gets that do not lead to the login page. The SAML ACS (allauth's) keeps
+# the identity provider's answer in the visitor's session and sends them on to its finishing
+# step, whatever the method.
+PUBLIC_REDIRECTS = {"logout", "set_language", "password_reset", "saml_acs"}
 
 
 def url_names(patterns=None, namespace=""):
