@@ -3,7 +3,13 @@
 import django.core.validators
 import programmes.references
 from django.conf import settings
+import importlib
+
 from django.db import migrations, models
+
+# SQLite rebuilds a table to add a column, and a trigger naming a table being rebuilt breaks the
+# rebuild: take the frozen-content triggers down around the schema changes (as 0004 does).
+_triggers = importlib.import_module("programmes.migrations.0003_frozen_content_triggers")
 
 
 def _bare(value):
@@ -39,6 +45,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(_triggers.drop_triggers, _triggers.create_triggers),
         migrations.AddField(
             model_name="historicalprogrammeversion",
             name="review_due",
@@ -161,4 +168,5 @@ class Migration(migrations.Migration):
                 name="version_paragraph_without_sign",
             ),
         ),
+        migrations.RunPython(_triggers.create_triggers, _triggers.drop_triggers),
     ]
