@@ -152,7 +152,8 @@ def test_query_counts_per_page_do_not_depend_on_the_data_size(client, settings):
     generate(municipalities=5, years=3, units_per_sector=12, prefix="stor-")
     assert query_counts(client, "skala-001") == tiny
     assert query_counts(client, "stor-003") == tiny
-    # 17: the dashboard's 14 plus the risk picture inset (risks/insets.py, cycle_inset): the
-    # risk reports per area and year, the municipality's risk settings and the count of its
-    # active risk entries, three queries whatever the data size (asserted equal above).
-    assert max(tiny.values()) <= 17
+    # 18: the dashboard's 14, the session read, and the risk picture inset (risks/insets.py,
+    # cycle_inset): the risk reports per area and year, the municipality's risk settings and
+    # the count of its active risk entries, three queries whatever the data size (asserted
+    # equal above). Issue 16's target is 15: not met yet.
+    assert max(tiny.values()) <= 18
