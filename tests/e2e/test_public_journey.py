@@ -80,10 +80,11 @@ def test_keyboard_only_reading_and_login(page, demo):
     page.keyboard.press("Enter")
     page.wait_for_url("**/konto/logga-in/")
     page.keyboard.press("Tab")  # skip link
-    for _ in range(10):
+    for _ in range(30):  # past the header and the sign-in-with-your-municipality form
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.name") == "username":
             break
+    assert page.evaluate("document.activeElement.name") == "username"
     page.keyboard.type("ale-medarbetare")
     page.keyboard.press("Tab")
     page.keyboard.type("demo")

@@ -88,7 +88,9 @@ def test_a_security_flaw_from_report_to_the_consolidated_pdf(
     followup = Report.objects.get(unit__name="Sektor utbildning", cycle__year=2026)
     chief.goto(f"/uppfoljning/ale/rapport/{followup.pk}/")
     expect(chief.get_by_role("heading", name="Riskrapporter och riskregister 2026")).to_be_visible()
-    expect(chief.get_by_text(f"Lås serverskåpet och byt kod ({report.reference})")).to_be_visible()
+    expect(
+        chief.get_by_role("rowheader", name=f"Lås serverskåpet och byt kod ({report.reference})")
+    ).to_be_visible()
     assert_accessible(chief)
 
     # On the dashboard and in the consolidated PDF.
