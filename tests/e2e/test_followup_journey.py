@@ -82,7 +82,7 @@ def test_the_yearly_loop_in_swedish(new_page, demo):
     assert sector.get_by_text("Rapporten har skickats in till säkerhetschefen.").is_visible()
 
     chief.goto(report_url())
-    assert chief.get_by_text("utrymningsövning på alla skolor").is_visible()
+    assert chief.locator("dd").get_by_text("utrymningsövning på alla skolor").is_visible()
     chief.get_by_role("button", name="Godkänn").click()
     assert chief.get_by_text("Rapporten har godkänts.").is_visible()
     chief.get_by_label("Sammanträdesdatum").fill("2026-12-10")
