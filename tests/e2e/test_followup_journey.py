@@ -106,7 +106,7 @@ def test_the_yearly_loop_in_swedish(new_page, demo):
     council = new_page()
     log_in(council, "ale-fortroendevald")
     council.goto(report_url())
-    assert council.get_by_text("utrymningsövning på alla skolor").is_visible()
+    assert council.locator("dd").get_by_text("utrymningsövning på alla skolor").is_visible()
 
 
 def test_key_steps_in_english(new_page, demo):
