@@ -74,7 +74,12 @@ def cache_settings(url: str) -> dict:
     dummy://."""
     parts = urlsplit(url)
     if parts.scheme in ("redis", "rediss", "unix"):
-        backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        backend = {
+            "BACKEND": "ale_safety.cache.ResilientRedisCache",
+            "LOCATION": url,
+            # A Redis that is down or unreachable answers as an empty cache, quickly.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
+        }
         # Shared with the broker's Redis unless CACHE_URL names another database.
         backend["KEY_PREFIX"] = "ale_safety"
     elif parts.scheme == "locmem":

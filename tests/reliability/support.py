@@ -8,6 +8,7 @@ import time
 import pytest
 
 from ale_safety.celery import app as celery_app
+from ale_safety.env import cache_settings
 from tests.services import unavailable
 
 # This suite's ports (see the issue): nothing else listens on them.
@@ -24,9 +25,11 @@ def reset_broker_connections():
 
 @pytest.fixture
 def broker_down(settings):
-    """Celery as in production (not eager), with the broker at a port where nothing listens."""
+    """Redis down as production sees it: Celery not eager with the broker at a port where
+    nothing listens, and the cache (sessions, public pages) at that same closed port."""
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{CLOSED_BROKER_PORT}/0"
+    settings.CACHES = cache_settings(settings.CELERY_BROKER_URL)
     reset_broker_connections()
     yield
     reset_broker_connections()

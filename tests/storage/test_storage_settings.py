@@ -62,7 +62,7 @@ def test_a_bad_storage_url_fails_loudly():
 
 def test_cache_urls():
     redis = cache_settings("redis://redis:6379/1")["default"]
-    assert redis["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert redis["BACKEND"] == "ale_safety.cache.ResilientRedisCache"
     assert redis["LOCATION"] == "redis://redis:6379/1"
     files = cache_settings("file:///srv/cache")["default"]
     assert files == {
@@ -108,4 +108,4 @@ def test_redis_is_the_cache_when_configured_and_files_locally(tmp_path):
         DJANGO_VAR_DIR=str(tmp_path),
         REDIS_URL="redis://redis:6379/0",
         DJANGO_STORAGE_URL="s3://ale-safety?endpoint_url=http://minio:9000",
-    ) == ["django.core.cache.backends.redis.RedisCache", "storages.backends.s3.S3Storage"]
+    ) == ["ale_safety.cache.ResilientRedisCache", "storages.backends.s3.S3Storage"]
