@@ -669,12 +669,17 @@ def render(report: dict) -> str:
 
 
 def write_results(section: str) -> None:
-    """Replace every section but the PDF one (owned by pdf_bench.py)."""
+    """Replace every section but those of pdf_bench.py and scaleout.py."""
     text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    pdf = re.search(r"\n## PDF\n.*?(?=\n## (?!PDF)|\Z)", text, flags=re.S)
+    kept = [
+        found.group(0)
+        for title in ("PDF", "Several web processes")
+        if (found := re.search(rf"\n## {title}\n.*?(?=\n## |\Z)", text, flags=re.S))
+    ]
     head = "# Benchmark results\n\nWritten by `make bench` (bench/run.py); the PDF section by "
-    head += "bench/pdf_bench.py, which `make bench` runs too.\n\n"
-    RESULTS.write_text(head + section + (pdf.group(0) if pdf else ""))
+    head += "bench/pdf_bench.py and the one on several web processes by bench/scaleout.py, "
+    head += "which `make bench` runs too.\n\n"
+    RESULTS.write_text(head + section + "".join(kept))
 
 
 def main():
@@ -729,6 +734,8 @@ def main():
     write_results(render(report))
     for name, measured, met in target_rows(report):
         log(f"{'met    ' if met else 'NOT MET'}  {name}: {measured}")
+    if not args.skip_load:
+        subprocess.run([sys.executable, str(ROOT / "bench" / "scaleout.py")], cwd=ROOT, check=True)
     if not args.skip_pdf:
         subprocess.run([sys.executable, str(ROOT / "bench" / "pdf_bench.py")], cwd=ROOT, check=True)
     log("written to", RESULTS)

@@ -59,7 +59,9 @@ def public_page(view):
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
             return view(request, *args, **kwargs)
-        key = f"public-page:{generation()}:{get_language()}:{request.path}"
+        # The path hashed: a long (or absurd) address must not make a long key.
+        path = hashlib.sha256(request.path.encode()).hexdigest()[:32]
+        key = f"public-page:{generation()}:{get_language()}:{path}"
         entry = cache.get(key)
         if entry is None:
             response = view(request, *args, **kwargs)

@@ -35,7 +35,8 @@ def broker_down(settings):
     reset_broker_connections()
 
 
-def wait_for(condition, timeout=60.0, step=0.2):
+def wait_for(condition, timeout=180.0, step=0.2):
+    # Generous: a cold Celery worker on a loaded, shared 2-core machine can take a minute.
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():

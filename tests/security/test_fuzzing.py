@@ -263,18 +263,14 @@ def test_the_programme_item_and_adoption_forms(client, demo, settings, tmp_path)
 
 
 def test_a_forged_row_count_does_not_build_thousands_of_forms(client, demo):
-    """Found by the fuzzing above: TOTAL_FORMS=10**9 took 21 s (2,000 action forms built)."""
-    import time
-
+    """Found by the fuzzing above: TOTAL_FORMS=10**9 took 21 s (2,000 action forms built).
+    Pinned by the number of forms built, not by a time (the machines are shared)."""
     from followup.forms import MAX_ACTIONS
 
     report = demo_report("Sektor utbildning")
     logged_in(client, "ale-sektorchef")
-    client.get(edit_url(report))  # warm the templates
-    started = time.monotonic()
     response = post_and_check(
         client, edit_url(report), {**form_data(report), "actions-TOTAL_FORMS": str(10**9)}
     )
-    assert time.monotonic() - started < 3
     assert response.status_code == 400
     assert len(response.context["actions"].forms) <= MAX_ACTIONS
