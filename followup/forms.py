@@ -205,25 +205,57 @@ class ActionForm(forms.ModelForm):
         }
         field_classes = {"starts_on": SensibleDateField, "due_on": SensibleDateField}
 
+    # The roles and people that may be chosen (ids), set by the formset. A value kept from
+    # before (e.g. a role chosen before the list was limited) stays until it is changed.
+    allowed: dict[str, set[int]] = {}
+
     def clean(self):
         data = super().clean()
         if data.get("starts_on") and data.get("due_on") and data["due_on"] < data["starts_on"]:
             self.add_error("due_on", _("The due date cannot be before the start."))
+        role, owner = data.get("responsible_role"), data.get("owner")
+        if (
+            role
+            and "responsible_role" in self.changed_data
+            and role.pk not in self.allowed.get("responsible_role", ())
+        ):
+            self.add_error(
+                "responsible_role", _("This role cannot own an action: choose another one.")
+            )
+        if owner and "owner" in self.changed_data and owner.pk not in self.allowed.get("owner", ()):
+            self.add_error(
+                "owner",
+                _("Choose a person with a role in the unit or for the whole municipality."),
+            )
         return data
 
 
 class BaseActionFormSet(forms.BaseModelFormSet):
     """The action plan. `roles` are the roles that may own actions, `owners` the people of the
-    unit who may (from their assignments), `areas` the programme's application areas: a value
-    outside these lists is refused as an invalid choice."""
+    unit who may (from their assignments), `areas` the programme's application areas. The
+    menus also hold the roles and owners the rows already have (`kept`), so that saving does
+    not silently drop them; choosing one of those anew is refused."""
 
-    def __init__(self, *args, roles, owners=(), areas=(), **kwargs):
+    def __init__(self, *args, roles, owners=(), areas=(), kept=(), **kwargs):
+        roles, owners = list(roles), list(owners)
+        kept = list(kept)
+        self.allowed = {
+            "responsible_role": {role.pk for role in roles},
+            "owner": {person.pk for person in owners},
+        }
+        kept_roles = [a.responsible_role for a in kept if a.responsible_role_id]
+        kept_owners = [a.owner for a in kept if a.owner_id]
         self.limits = {
-            "responsible_role": self._limit(Role.objects, roles),
-            "owner": self._limit(User.objects, owners, label=lambda person: str(person)),
+            "responsible_role": self._limit(Role.objects, self._union(roles, kept_roles)),
+            "owner": self._limit(User.objects, self._union(owners, kept_owners), label=str),
             "area": self._limit(SectionItem.objects, areas, label=lambda area: area.text),
         }
         super().__init__(*args, **kwargs)
+
+    @staticmethod
+    def _union(objects, more):
+        seen = {obj.pk for obj in objects}
+        return objects + [obj for obj in dict.fromkeys(more) if obj.pk not in seen]
 
     @staticmethod
     def _limit(manager, objects, label=str):
@@ -244,6 +276,7 @@ class BaseActionFormSet(forms.BaseModelFormSet):
 
     def _limit_roles(self, form):
         # One list for every row: the menus must not query per row.
+        form.allowed = self.allowed
         for name, (queryset, choices) in self.limits.items():
             field = form.fields[name]
             field.queryset = queryset

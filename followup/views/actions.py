@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -66,7 +67,7 @@ def _filtered(request, municipality, actions):
     today = timezone.localdate()
     listed = form.filter(actions, today) if form.is_bound else actions
     return form, listed.with_register_columns().order_by(
-        "due_on", "report__unit__path", "-report__cycle__year", "position", "pk"
+        F("due_on").asc(nulls_last=True), "report__unit__path", "-report__cycle__year", "pk"
     )
 
 

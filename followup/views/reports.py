@@ -80,6 +80,7 @@ def _forms(request, report, data=None, files=None):
         roles=roles,
         owners=action_owners_for(report.unit).order_by("first_name", "last_name", "username"),
         areas=report.cycle.application_areas(),
+        kept=report.actions.all(),
     )
     actions.extra = 1 + extra_rows
     answers = ReportAnswersForm(

@@ -411,3 +411,41 @@ def test_the_export_takes_a_constant_number_of_queries(
     with django_assert_num_queries(11):
         response = client.get(url)
     assert response.content.decode("utf-8-sig").count("Åtgärd") >= units // 2 * per_report
+
+
+def test_the_reports_history_tells_who_changed_the_status_and_why(client, approved_plan):
+    overdue, _soon = approved_plan
+    client.force_login(user("ale-sektorchef-2"))
+    client.post(status_url(overdue), {"status": "done", "note": "Nya kortläsare"})
+    url = reverse("followup:report", kwargs={"municipality": "ale", "pk": overdue.report_id})
+    changes = client.get(url).context["changes"]
+    latest = changes[0]
+    assert latest.who == user("ale-sektorchef-2")
+    (change,) = latest.changes
+    assert ("status", "Påbörjad", "Genomförd") in [(str(f[0]), f[1], f[2]) for f in change.fields]
+    assert ("anteckning om status", "", "Nya kortläsare") in [
+        (str(f[0]), f[1], f[2]) for f in change.fields
+    ]
+
+
+def test_it_keeps_a_role_chosen_before_the_list_was_limited_until_it_is_changed(
+    client, draft_report
+):
+    council = Role.objects.get(municipality__slug="ale", kind=RoleKind.COUNCIL)
+    first = draft_report.actions.order_by("position", "pk").first()
+    Action.objects.filter(pk=first.pk).update(responsible_role=council)
+    client.force_login(user("ale-sektorchef"))
+    data = form_data(draft_report)
+    data["actions-0-responsible_role"] = str(council.pk)
+    data["actions-0-what"] = "Utbilda rektorer i krisledning under våren"
+    assert client.post(edit_url(draft_report), data).status_code == 302
+    first.refresh_from_db()
+    assert (first.responsible_role, first.what) == (council, data["actions-0-what"])
+    # Choosing it for another row is refused.
+    draft_report.refresh_from_db()
+    data = form_data(draft_report)
+    data["actions-1-responsible_role"] = str(council.pk)
+    data["actions-0-responsible_role"] = str(council.pk)
+    response = client.post(edit_url(draft_report), data)
+    assert response.status_code == 400
+    assert "Den här rollen kan inte äga en åtgärd" in response.content.decode()
