@@ -4,15 +4,16 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
+from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from followup import filetypes
 from followup.models import Action, Answer, Attainment, Cycle, Question
-from programmes.models import ProgrammeVersion
+from programmes.models import ProgrammeVersion, SectionItem
 from programmes.references import ParagraphFormField, validate_not_future
 from responsibilities.fields import DateInput, SensibleDateField
-from responsibilities.models import OrganisationUnit, Role
+from responsibilities.models import OrganisationUnit, Role, User
 
 
 class CycleCreateForm(forms.Form):
@@ -196,7 +197,7 @@ class ReportAnswersForm(forms.Form):
 class ActionForm(forms.ModelForm):
     class Meta:
         model = Action
-        fields = ["what", "responsible_role", "starts_on", "due_on", "status"]
+        fields = ["what", "area", "responsible_role", "owner", "starts_on", "due_on", "status"]
         widgets = {
             "what": forms.Textarea(attrs={"rows": 2}),
             "starts_on": DateInput(),
@@ -204,18 +205,63 @@ class ActionForm(forms.ModelForm):
         }
         field_classes = {"starts_on": SensibleDateField, "due_on": SensibleDateField}
 
+    # The roles and people that may be chosen (ids), set by the formset. A value kept from
+    # before (e.g. a role chosen before the list was limited) stays until it is changed.
+    allowed: dict[str, set[int]] = {}
+
     def clean(self):
         data = super().clean()
         if data.get("starts_on") and data.get("due_on") and data["due_on"] < data["starts_on"]:
             self.add_error("due_on", _("The due date cannot be before the start."))
+        role, owner = data.get("responsible_role"), data.get("owner")
+        if (
+            role
+            and "responsible_role" in self.changed_data
+            and role.pk not in self.allowed.get("responsible_role", ())
+        ):
+            self.add_error(
+                "responsible_role", _("This role cannot own an action: choose another one.")
+            )
+        if owner and "owner" in self.changed_data and owner.pk not in self.allowed.get("owner", ()):
+            self.add_error(
+                "owner",
+                _("Choose a person with a role in the unit or for the whole municipality."),
+            )
         return data
 
 
 class BaseActionFormSet(forms.BaseModelFormSet):
-    def __init__(self, *args, roles, **kwargs):
-        self.role_choices = [("", "---------")] + [(role.pk, role.name) for role in roles]
-        self.role_queryset = Role.objects.filter(pk__in=[role.pk for role in roles])
+    """The action plan. `roles` are the roles that may own actions, `owners` the people of the
+    unit who may (from their assignments), `areas` the programme's application areas. The
+    menus also hold the roles and owners the rows already have (`kept`), so that saving does
+    not silently drop them; choosing one of those anew is refused."""
+
+    def __init__(self, *args, roles, owners=(), areas=(), kept=(), **kwargs):
+        roles, owners = list(roles), list(owners)
+        kept = list(kept)
+        self.allowed = {
+            "responsible_role": {role.pk for role in roles},
+            "owner": {person.pk for person in owners},
+        }
+        kept_roles = [a.responsible_role for a in kept if a.responsible_role_id]
+        kept_owners = [a.owner for a in kept if a.owner_id]
+        self.limits = {
+            "responsible_role": self._limit(Role.objects, self._union(roles, kept_roles)),
+            "owner": self._limit(User.objects, self._union(owners, kept_owners), label=str),
+            "area": self._limit(SectionItem.objects, areas, label=lambda area: area.text),
+        }
         super().__init__(*args, **kwargs)
+
+    @staticmethod
+    def _union(objects, more):
+        seen = {obj.pk for obj in objects}
+        return objects + [obj for obj in dict.fromkeys(more) if obj.pk not in seen]
+
+    @staticmethod
+    def _limit(manager, objects, label=str):
+        objects = list(objects)
+        choices = [("", "---------")] + [(obj.pk, label(obj)) for obj in objects]
+        return manager.filter(pk__in=[obj.pk for obj in objects]), choices
 
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
@@ -229,10 +275,12 @@ class BaseActionFormSet(forms.BaseModelFormSet):
         return form
 
     def _limit_roles(self, form):
-        # One list for every row: the role menu must not query per row.
-        field = form.fields["responsible_role"]
-        field.queryset = self.role_queryset
-        field.choices = self.role_choices
+        # One list for every row: the menus must not query per row.
+        form.allowed = self.allowed
+        for name, (queryset, choices) in self.limits.items():
+            field = form.fields[name]
+            field.queryset = queryset
+            field.choices = choices
 
 
 # A cap on the rows one post may build: a forged TOTAL_FORMS of millions would otherwise make
@@ -289,3 +337,82 @@ class AttachmentForm(forms.Form):
 
     def clean_file(self):
         return check_upload(self.cleaned_data.get("file"))
+
+
+class ActionFilterForm(forms.Form):
+    """The action register's filters (a GET form): every choice list is built from the
+    actions the person may see, in one query each."""
+
+    class Due(models.TextChoices):
+        ALL = "", _("All")
+        OVERDUE = "overdue", _("Overdue")
+        SOON = "soon", _("Due within 30 days")
+
+    SOON_DAYS = 30
+
+    unit = forms.TypedChoiceField(label=_("Unit"), coerce=int, empty_value=None, required=False)
+    area = forms.TypedChoiceField(
+        label=_("Application area"), coerce=int, empty_value=None, required=False
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    owner = forms.TypedChoiceField(label=_("Owner"), coerce=int, empty_value=None, required=False)
+    due = forms.ChoiceField(label=_("Due"), choices=Due.choices, required=False)
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, empty_value=None, required=False)
+
+    def __init__(self, *args, actions, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        everything = [("", _("All"))]
+        in_scope = actions.values("pk")
+        units = OrganisationUnit.objects.filter(
+            pk__in=Action.objects.filter(pk__in=in_scope).values("report__unit")
+        ).order_by("path")
+        areas = SectionItem.objects.filter(
+            pk__in=Action.objects.filter(pk__in=in_scope).values("area")
+        ).order_by("text", "pk")
+        owners = User.objects.filter(
+            pk__in=Action.objects.filter(pk__in=in_scope).values("owner")
+        ).order_by("first_name", "last_name", "username")
+        years = (
+            Cycle.objects.for_municipality(municipality)
+            .order_by("-year")
+            .values_list("year", flat=True)
+            .distinct()
+        )
+        self.fields["unit"].choices = everything + [(u.pk, u.name) for u in units]
+        self.fields["area"].choices = everything + [(a.pk, a.text) for a in areas]
+        self.fields["status"].choices = everything + list(Action.Status.choices)
+        self.fields["owner"].choices = everything + [(p.pk, str(p)) for p in owners]
+        self.fields["year"].choices = everything + [(y, str(y)) for y in years]
+
+    def filter(self, actions, today):
+        """The actions narrowed by the valid filters (an invalid one is shown, not applied)."""
+        data = self.cleaned_data if self.is_valid() else self._valid_part()
+        narrowing = {
+            "unit": "report__unit",
+            "area": "area",
+            "status": "status",
+            "owner": "owner",
+            "year": "report__cycle__year",
+        }
+        for name, lookup in narrowing.items():
+            if data.get(name) not in (None, ""):
+                actions = actions.filter(**{lookup: data[name]})
+        if data.get("due") == self.Due.OVERDUE:
+            actions = actions.overdue(today)
+        elif data.get("due") == self.Due.SOON:
+            actions = actions.due_within(self.SOON_DAYS, today)
+        return actions
+
+    def _valid_part(self):
+        return {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+
+
+class ActionStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=Action.Status.choices)
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional, at most 300 characters: what was done, or why it is delayed."),
+    )

@@ -23,7 +23,7 @@ SENTENCES = {
         "-": _("The action was removed"),
     },
 }
-ACTION_FIELDS = ("what", "responsible_role_id", "starts_on", "due_on", "status")
+ACTION_FIELDS = ("what", "responsible_role_id", "starts_on", "due_on", "status", "status_note")
 LIMIT = 200
 
 

@@ -40,6 +40,7 @@ class AuditEvent(models.Model):
         REPORT_RETURNED = "report_returned", _("Report returned")
         REPORT_APPROVED = "report_approved", _("Report approved")
         REPORT_TO_COMMITTEE = "report_to_committee", _("Report reported to the committee")
+        ACTION_STATUS_CHANGED = "action_status_changed", _("Action status changed")
         BOARD_REPORTED = "board_reported", _("Follow-up reported to the executive board")
         EXPORTED = "exported", _("Data exported")
         DOWNLOADED = "downloaded", _("Non-public report downloaded")

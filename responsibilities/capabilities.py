@@ -85,6 +85,19 @@ MUNICIPALITY_WIDE = frozenset(
 )
 
 
+# Political bodies and their members decide and oversee; they never own an action of a unit's
+# plan, and neither does the product's administrator. Every other role may.
+NOT_OWNING_ACTIONS = frozenset(
+    {
+        RoleKind.COUNCIL,
+        RoleKind.EXECUTIVE_BOARD,
+        RoleKind.COMMITTEE,
+        RoleKind.ELECTED_REPRESENTATIVE,
+        RoleKind.ADMINISTRATOR,
+    }
+)
+
+
 # Every employee and elected member reports risks (both programmes make it a personal duty);
 # the security chief and the managers of units handle them.
 RISK_HANDLERS = frozenset(
@@ -104,3 +117,7 @@ def capabilities_of(kind: str) -> frozenset[str]:
 
 def is_municipality_wide(kind: str) -> bool:
     return kind in MUNICIPALITY_WIDE
+
+
+def may_own_actions(kind: str) -> bool:
+    return kind not in NOT_OWNING_ACTIONS

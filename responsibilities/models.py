@@ -9,10 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
 from responsibilities.capabilities import (
+    NOT_OWNING_ACTIONS,
     Capability,
     RoleKind,
     capabilities_of,
     is_municipality_wide,
+    may_own_actions,
 )
 
 # Each capability is a guardian object permission on a municipality or on a unit.
@@ -193,6 +195,12 @@ class OrganisationUnit(models.Model):
         return self.kind in self.REPORTING_KINDS
 
 
+class RoleQuerySet(models.QuerySet):
+    def owning_actions(self):
+        """Roles that may own an action of a unit's plan (not the political bodies)."""
+        return self.exclude(kind__in=NOT_OWNING_ACTIONS)
+
+
 class Role(models.Model):
     """A position with a responsibility text, as the programme names it (e.g. sektorchef)."""
 
@@ -205,6 +213,8 @@ class Role(models.Model):
     kind = models.CharField(_("kind"), max_length=30, choices=RoleKind.choices)
     name = models.CharField(_("name"), max_length=150)
     responsibility = models.TextField(_("responsibility"), blank=True)
+
+    objects = RoleQuerySet.as_manager()
 
     class Meta:
         ordering = ["municipality", "name"]
@@ -226,6 +236,10 @@ class Role(models.Model):
     @property
     def is_municipality_wide(self) -> bool:
         return is_municipality_wide(self.kind)
+
+    @property
+    def may_own_actions(self) -> bool:
+        return may_own_actions(self.kind)
 
 
 def not_ended(on=None, prefix: str = "") -> Q:
@@ -251,6 +265,15 @@ class AssignmentQuerySet(models.QuerySet):
     def active(self, on=None):
         """Assignments in force on a date (today by default)."""
         return self.filter(in_force(on))
+
+    def owning_actions_in(self, unit):
+        """Active assignments in the unit, or municipality-wide in its municipality, of roles
+        that may own actions: whose holders may own an action of the unit's plan."""
+        return (
+            self.active()
+            .filter(Q(unit=unit) | Q(unit__isnull=True, role__municipality=unit.municipality_id))
+            .filter(role__in=Role.objects.owning_actions())
+        )
 
 
 class Assignment(models.Model):
@@ -342,6 +365,13 @@ class Assignment(models.Model):
             self.ends_on = max(self.ends_on, self.starts_on)
             self.ended_at = timezone.now()
         self.save(update_fields=["ends_on", "ended_at"])
+
+
+def action_owners_for(unit: OrganisationUnit):
+    """The people who may own an action of the unit's plan (one subquery)."""
+    return User.objects.filter(
+        is_active=True, pk__in=Assignment.objects.owning_actions_in(unit).values("person")
+    )
 
 
 class GrantQuerySet(models.QuerySet):

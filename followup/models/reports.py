@@ -1,18 +1,20 @@
 """A unit's yearly report: its answers, its action plan, its evidence and its history."""
 
+import datetime
 import uuid
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Max, Prefetch, Q
+from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from followup.models.cycles import Cycle, InvalidTransition, Question
+from programmes.models import SectionItem
 from programmes.references import (
     ParagraphField,
     normalise_paragraph,
@@ -86,7 +88,7 @@ class ReportQuerySet(models.QuerySet):
             ),
             Prefetch(
                 "actions",
-                queryset=Action.objects.select_related("responsible_role").order_by(
+                queryset=Action.objects.select_related("responsible_role", "owner").order_by(
                     "position", "pk"
                 ),
             ),
@@ -134,6 +136,8 @@ class ReportQuerySet(models.QuerySet):
                     report=reports[unit_id],
                     what=action.what,
                     responsible_role_id=action.responsible_role_id,
+                    owner_id=action.owner_id,
+                    area_id=action.area_id,
                     starts_on=action.starts_on,
                     due_on=action.due_on,
                     status=action.status,
@@ -537,6 +541,50 @@ class Answer(models.Model):
         return "" if value is None else str(value)
 
 
+class ActionQuerySet(models.QuerySet):
+    def in_register_of(self, user):
+        """Actions in the person's action register: every unit's for a reviewer of the whole
+        municipality, their own units' (and sub-units') for a unit's chief; only of reports the
+        person may read (a reviewer never sees another unit's draft)."""
+        if not user.is_authenticated:
+            return self.none()
+        access = access_of(user)
+        units = access.unit_ids(Capability.SUBMIT_FOLLOWUP)
+        municipalities = access.municipality_ids_with(
+            Capability.SUBMIT_FOLLOWUP
+        ) | access.municipality_ids_with(Capability.REVIEW_FOLLOWUP)
+        if not (units or municipalities):
+            return self.none()
+        return self.filter(
+            report__unit__in=unit_scope(units, municipalities).values("pk"),
+            report__in=Report.objects.visible_to(user).values("pk"),
+        )
+
+    def unfinished(self):
+        return self.exclude(status__in=Action.FINISHED_STATES)
+
+    def overdue(self, today=None):
+        return self.unfinished().filter(due_on__lt=today or timezone.localdate())
+
+    def due_within(self, days, today=None):
+        today = today or timezone.localdate()
+        return self.unfinished().filter(
+            due_on__gte=today, due_on__lte=today + datetime.timedelta(days=days)
+        )
+
+    def with_register_columns(self):
+        """Everything a register row shows, in one query: unit, year, role, owner, area, and
+        whether a later report carries the action on."""
+        return self.select_related(
+            "report__unit",
+            "report__cycle",
+            "responsible_role",
+            "owner",
+            "area",
+            "status_changed_by",
+        ).annotate(is_carried_on=Exists(Action.objects.filter(carried_from=OuterRef("pk"))))
+
+
 class Action(models.Model):
     """A row of a report's action plan (handlingsplan)."""
 
@@ -553,6 +601,14 @@ class Action(models.Model):
         Report, on_delete=models.CASCADE, related_name="actions", verbose_name=_("report")
     )
     what = models.TextField(_("action"))
+    area = models.ForeignKey(
+        SectionItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("application area"),
+    )
     responsible_role = models.ForeignKey(
         Role,
         on_delete=models.PROTECT,
@@ -561,10 +617,31 @@ class Action(models.Model):
         related_name="+",
         verbose_name=_("responsible role"),
     )
+    # A person of the unit (checked by the form, from their assignments); a person who owns
+    # actions is deactivated, not deleted.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_actions",
+        verbose_name=_("owner"),
+    )
     starts_on = models.DateField(_("start"), null=True, blank=True)
     due_on = models.DateField(_("due"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    # The latest status update made between cycles (update_status), not through the form.
+    status_note = models.CharField(_("note on the status"), max_length=300, blank=True)
+    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("status changed by"),
     )
     carried_from = models.ForeignKey(
         "self",
@@ -578,6 +655,8 @@ class Action(models.Model):
 
     history = HistoricalRecords()
 
+    objects = ActionQuerySet.as_manager()
+
     class Meta:
         ordering = ["report", "position", "pk"]
         verbose_name = _("action")
@@ -588,6 +667,10 @@ class Action(models.Model):
                 | Q(due_on__isnull=True)
                 | Q(due_on__gte=models.F("starts_on")),
                 name="action_due_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(status_note="") | Q(status_changed_at__isnull=False),
+                name="action_status_note_only_with_status_change",
             ),
         ]
         indexes = [
@@ -601,6 +684,63 @@ class Action(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in self.FINISHED_STATES
+
+    def is_overdue(self, today=None) -> bool:
+        return bool(
+            self.due_on and not self.is_finished and self.due_on < (today or timezone.localdate())
+        )
+
+    def update_status(self, *, by, status, note=""):
+        """Change the status between cycles, without the yearly form: under the report's and
+        the action's row locks, recorded in the action's history and the audit log. Only the
+        status (and its note) changes, also when the report is submitted or approved; an
+        action carried on to a later report is updated there."""
+        if status not in self.Status.values:
+            raise ValidationError({"status": _("Choose a status.")})
+        note = note.strip()
+        with transaction.atomic():
+            report = (
+                Report.objects.select_for_update()
+                .select_related("cycle__version__programme")
+                .get(pk=self.report_id)
+            )
+            current = Action.objects.select_for_update().get(pk=self.pk)
+            later = current.carried_to.select_related("report__cycle").first()
+            if later is not None:
+                raise InvalidTransition(
+                    _("This action was carried over to the report of %(year)s: update it there."),
+                    params={"year": later.report.cycle.year},
+                )
+            if current.status == status:
+                raise ValidationError(
+                    {"status": _("The action already has this status: choose another one.")}
+                )
+            previous = current.status
+            self.status = status
+            self.status_note = note
+            self.status_changed_at = timezone.now()
+            self.status_changed_by = by
+            self._history_user = by
+            self.save(
+                update_fields=["status", "status_note", "status_changed_at", "status_changed_by"]
+            )
+            # A form opened before must not write the old status back: the revision moves on
+            # while the report is open (a submitted report's revision is frozen, and so is
+            # the rest of its content).
+            changes = {"updated_at": timezone.now()}
+            if report.status in Report.OPEN_STATES:
+                changes["revision"] = F("revision") + 1
+            Report.objects.filter(pk=report.pk).update(**changes)
+            audit(
+                AuditEvent.Action.ACTION_STATUS_CHANGED,
+                actor=by,
+                municipality=report.cycle.version.programme.municipality_id,
+                target=str(self),
+                report=report.pk,
+                from_status=previous,
+                to_status=status,
+                comment=note,
+            )
 
 
 def attachment_path(instance, filename):

@@ -18,6 +18,7 @@ from followup.forms import (
     QuestionForm,
 )
 from followup.models import Cycle, Question, Report
+from followup.views.actions import may_keep_register
 from followup.views.common import cycle_for, municipality_for, oversees
 from responsibilities.access import access_for, units_with
 from responsibilities.capabilities import Capability
@@ -60,6 +61,7 @@ def index(request, municipality):
             "can_read_reports": access_for(request).in_municipality(
                 Capability.READ_REPORTS, municipality
             ),
+            "keeps_register": may_keep_register(request, municipality),
         },
     )
 

@@ -32,7 +32,7 @@ from followup.views.common import (
 from responsibilities.access import access_for
 from responsibilities.capabilities import Capability
 from responsibilities.fields import query_int
-from responsibilities.models import Role
+from responsibilities.models import Role, action_owners_for
 
 MAX_EXTRA_ROWS = 20
 
@@ -69,13 +69,18 @@ def report_detail(request, municipality, pk):
 
 
 def _forms(request, report, data=None, files=None):
-    roles = list(Role.objects.filter(municipality=report.cycle.version.programme.municipality_id))
+    roles = Role.objects.owning_actions().filter(
+        municipality=report.cycle.version.programme.municipality_id
+    )
     extra_rows = query_int(request, "rader", maximum=MAX_EXTRA_ROWS)
     actions = ActionFormSet(
         data,
         queryset=report.actions.all(),
         prefix="actions",
         roles=roles,
+        owners=action_owners_for(report.unit).order_by("first_name", "last_name", "username"),
+        areas=report.cycle.application_areas(),
+        kept=report.actions.all(),
     )
     actions.extra = 1 + extra_rows
     answers = ReportAnswersForm(

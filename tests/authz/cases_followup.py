@@ -3,7 +3,7 @@
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from followup.models import Attachment, Cycle, Report
+from followup.models import Action, Attachment, Cycle, Report
 from programmes.models import ProgrammeVersion
 from tests.authz import (
     ADMINISTRATOR,
@@ -52,6 +52,21 @@ def attachment() -> dict:
             size=15,
         )
     return {**kwargs, "attachment": item.pk}
+
+
+def action() -> dict:
+    """A started action on Sektor utbildning's 2025 report (reported to its committee, so
+    frozen but for the status): its chief and the security chief may update it."""
+    kwargs = report(DRAFT, 2025)
+    with reopened(kwargs["pk"]):
+        item = Action.objects.create(
+            report_id=kwargs["pk"], what="Ses över", status=Action.Status.STARTED, position=9
+        )
+    return {"municipality": "ale", "pk": item.pk}
+
+
+# The security chief for the whole municipality, each unit's chief for their units.
+REGISTER_KEEPERS = only([SECURITY_CHIEF, SECTOR_CHIEF_A, SECTOR_CHIEF_B])
 
 
 def with_status(statuses: dict, **changes) -> dict:
@@ -193,6 +208,27 @@ CASES = [
         kwargs=lambda: report(SUBMITTED, 2025),
         post=with_status(CHIEF_ONLY_POST, **{SECTOR_CHIEF_B: 403, COUNCIL_MEMBER: 403}),
         data=lambda: {"committee-date": "2026-03-12", "committee-paragraph": "25"},
+    ),
+    Case("followup:actions", kwargs=lambda: {"municipality": "ale"}, get=REGISTER_KEEPERS),
+    Case(
+        "followup:actions_export",
+        kwargs=lambda: {"municipality": "ale", "fmt": "csv"},
+        get=REGISTER_KEEPERS,
+        label="csv",
+    ),
+    Case(
+        "followup:actions_export",
+        kwargs=lambda: {"municipality": "ale", "fmt": "xlsx"},
+        get=REGISTER_KEEPERS,
+        label="xlsx",
+    ),
+    # Sektor samhällsbyggnad's chief keeps a register, but not of this unit's actions.
+    Case(
+        "followup:action_status",
+        kwargs=action,
+        get=only([SECURITY_CHIEF, SECTOR_CHIEF_A]),
+        post=only([SECURITY_CHIEF, SECTOR_CHIEF_A], ok=302),
+        data=lambda: {"status": "done", "note": "Klart i oktober"},
     ),
     Case(
         "followup:attachment",

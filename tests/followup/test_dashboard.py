@@ -140,9 +140,10 @@ PAGES = [
     ("chief", "followup:cycle_manage", lambda w: {"pk": w["cycle"].pk}, 12),
     # The export also writes its audit event.
     ("chief", "followup:export", lambda w: {"pk": w["cycle"].pk, "fmt": "csv"}, 10),
-    # The form: report, questions, answers, actions, attachments, events, the roles to
-    # choose from, and the risk picture's three (report counts, settings, entries).
-    ("sector_chief", "followup:report_edit", lambda w: {"pk": w["report"].pk}, 15),
+    # The form: report, questions, answers, actions, attachments, events, the roles, owners
+    # and application areas to choose from, and the risk picture's three (report counts,
+    # settings, entries).
+    ("sector_chief", "followup:report_edit", lambda w: {"pk": w["report"].pk}, 17),
     # The report page: report, questions, answers, actions, attachments, events, the
     # answers' and actions' history (two), and the risk picture's three.
     ("sector_chief", "followup:report", lambda w: {"pk": w["report"].pk}, 16),

@@ -1,0 +1,224 @@
+"""The action register: every action the person follows, across units and years, its export,
+and status updates between cycles."""
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import Http404, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from followup.forms import ActionFilterForm, ActionStatusForm
+from followup.models import Action, InvalidTransition
+from followup.spreadsheets import safe_row
+from followup.views.common import municipality_for
+from responsibilities.access import access_for
+from responsibilities.audit import AuditEvent, record
+from responsibilities.capabilities import Capability
+
+PER_PAGE = 50
+FILTERS = ("unit", "area", "status", "owner", "due", "year")
+
+
+def may_keep_register(request, municipality) -> bool:
+    """The security chief (reviewer of the whole municipality) and the chiefs of units."""
+    access = access_for(request)
+    return access.in_municipality(Capability.REVIEW_FOLLOWUP, municipality) or access.within(
+        Capability.SUBMIT_FOLLOWUP, municipality
+    )
+
+
+def register_for(request, slug):
+    """The municipality and the actions of its register the person may see, or 404."""
+    municipality = municipality_for(request, slug)
+    if not may_keep_register(request, municipality):
+        raise Http404
+    actions = Action.objects.in_register_of(request.user).filter(
+        report__unit__municipality=municipality
+    )
+    return municipality, actions
+
+
+def action_for(request, slug, pk) -> tuple:
+    """The municipality and an action in the person's register, or 404."""
+    municipality, actions = register_for(request, slug)
+    return municipality, get_object_or_404(actions.with_register_columns(), pk=pk)
+
+
+def filter_query(data) -> str:
+    """The register's filters from a query, re-encoded (nothing else is carried along)."""
+    query = QueryDict(mutable=True)
+    for name in FILTERS:
+        if data.get(name):
+            query[name] = data[name]
+    return query.urlencode()
+
+
+def _filtered(request, municipality, actions):
+    form = ActionFilterForm(request.GET or None, actions=actions, municipality=municipality)
+    today = timezone.localdate()
+    listed = form.filter(actions, today) if form.is_bound else actions
+    return form, listed.with_register_columns().order_by(
+        F("due_on").asc(nulls_last=True), "report__unit__path", "-report__cycle__year", "pk"
+    )
+
+
+@login_required
+@require_safe
+def action_register(request, municipality):
+    municipality, actions = register_for(request, municipality)
+    form, listed = _filtered(request, municipality, actions)
+    page = Paginator(listed, PER_PAGE).get_page(request.GET.get("sida"))
+    today = timezone.localdate()
+    for action in page.object_list:
+        action.overdue_today = action.is_overdue(today)
+    query = filter_query(request.GET)
+    return render(
+        request,
+        "followup/action_register.html",
+        {
+            "municipality": municipality,
+            "form": form,
+            "page": page,
+            "query": query,
+        },
+    )
+
+
+def export_rows(actions, today):
+    header = [
+        _("Unit"),
+        _("Year"),
+        _("Action"),
+        _("Application area"),
+        _("Responsible role"),
+        _("Owner"),
+        _("Start"),
+        _("Due"),
+        _("Overdue"),
+        _("Status"),
+        _("Note on the status"),
+    ]
+    rows = [
+        [
+            action.report.unit.name,
+            action.report.cycle.year,
+            action.what,
+            action.area.text if action.area else "",
+            action.responsible_role.name if action.responsible_role else "",
+            str(action.owner) if action.owner else "",
+            action.starts_on,
+            action.due_on,
+            _("Yes") if action.is_overdue(today) else _("No"),
+            action.get_status_display(),
+            action.status_note,
+        ]
+        for action in actions
+    ]
+    return header, rows
+
+
+@login_required
+@require_safe
+def action_export(request, municipality, fmt):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    municipality, actions = register_for(request, municipality)
+    _form, listed = _filtered(request, municipality, actions)
+    header, rows = export_rows(listed, timezone.localdate())
+    record(
+        AuditEvent.Action.EXPORTED,
+        request=request,
+        municipality=municipality,
+        target=_("Action register"),
+        format=fmt,
+        rows=len(rows),
+    )
+    name = f"atgarder-{municipality.slug}-{timezone.localdate():%Y-%m-%d}"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        # Semicolons and a byte-order mark: what Excel with Swedish settings opens directly.
+        writer = csv.writer(buffer, delimiter=";")
+        writer.writerow(safe_row(header))
+        writer.writerows(safe_row(row) for row in rows)
+        response = HttpResponse(
+            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Actions")[:31]
+    for row in [header, *rows]:
+        sheet.append(safe_row(row))
+    output = io.BytesIO()
+    workbook.save(output)
+    response = HttpResponse(
+        output.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def action_status(request, municipality, pk):
+    """Change an action's status (with a short note) between cycles, without the yearly form:
+    for the chief of its unit and the security chief."""
+    place, action = action_for(request, municipality, pk)
+    back = reverse("followup:actions", kwargs={"municipality": place.slug})
+    # The register's filters travel along, to lead back to the same list.
+    if request.method == "POST":
+        query = filter_query(QueryDict(request.POST.get("filters", "")))
+    else:
+        query = filter_query(request.GET)
+    if query:
+        back += f"?{query}"
+    action.overdue_today = action.is_overdue(timezone.localdate())
+    form = ActionStatusForm(request.POST or None, initial={"status": action.status})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                action.update_status(
+                    by=request.user,
+                    status=form.cleaned_data["status"],
+                    note=form.cleaned_data["note"],
+                )
+            except InvalidTransition as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect(back)
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(
+                    request,
+                    _("The status of “%(action)s” is now “%(status)s”.")
+                    % {"action": action, "status": action.get_status_display()},
+                )
+                return redirect(back)
+        status = 400
+    return render(
+        request,
+        "followup/action_status.html",
+        {
+            "municipality": place,
+            "action": action,
+            "form": form,
+            "query": query,
+            "back": back,
+        },
+        status=status,
+    )
