@@ -268,10 +268,14 @@ class AssignmentQuerySet(models.QuerySet):
 
     def owning_actions_in(self, unit):
         """Active assignments in the unit, or municipality-wide in its municipality, of roles
-        that may own actions: whose holders may own an action of the unit's plan."""
+        that may own actions: whose holders may own an action of the unit's plan. A
+        municipality-wide employee role is not one of the unit's people (it is every employee)."""
+        municipality_wide = Q(unit__isnull=True, role__municipality=unit.municipality_id) & ~Q(
+            role__kind=RoleKind.EMPLOYEE
+        )
         return (
             self.active()
-            .filter(Q(unit=unit) | Q(unit__isnull=True, role__municipality=unit.municipality_id))
+            .filter(Q(unit=unit) | municipality_wide)
             .filter(role__in=Role.objects.owning_actions())
         )
 

@@ -96,8 +96,14 @@ def test_it_offers_the_people_of_the_unit_as_owners(demo):
     unit = demo_report("Sektor utbildning").unit
     owners = set(action_owners_for(unit).values_list("username", flat=True))
     assert {"ale-sektorchef", "ale-sakerhetschef"} <= owners
-    # Another sector's chief, an elected member and another municipality's people are not.
-    assert not owners & {"ale-sektorchef-2", "ale-fortroendevald", "kalix-sakerhetschef"}
+    # Another sector's chief, an elected member, another municipality's people and the
+    # municipality-wide employee role (every employee of Ale) are not.
+    assert not owners & {
+        "ale-sektorchef-2",
+        "ale-fortroendevald",
+        "kalix-sakerhetschef",
+        "ale-medarbetare",
+    }
 
 
 def test_it_does_not_offer_a_person_whose_assignment_has_ended(demo):
