@@ -296,16 +296,21 @@ class YearlyDeadline(models.Model):
                 days.append(parse_int(part))
         return sorted(set(days), reverse=True)
 
+    def date_in(self, year: int) -> datetime.date | None:
+        """The occurrence in this year: None when there is none (an election-period date in
+        another year than the one after an election) or the date is invalid (31 April)."""
+        if self.after_election_only and year % 4 != 3:
+            return None
+        try:
+            return datetime.date(year, self.month, self.day)
+        except ValueError:
+            return None
+
     def next_date(self, today) -> datetime.date | None:
         """The next occurrence on or after today (None when the date is invalid)."""
         for year in range(today.year, today.year + 5):
-            if self.after_election_only and year % 4 != 3:
-                continue
-            try:
-                date = datetime.date(year, self.month, self.day)
-            except ValueError:
-                return None
-            if date >= today:
+            date = self.date_in(year)
+            if date is not None and date >= today:
                 return date
         return None
 
