@@ -146,10 +146,9 @@ def test_it_is_post_only(chief):
 
 
 # No frozen clock here: the broker client's connection timeout needs time to pass.
+@pytest.mark.usefixtures("broker_down")
 def test_with_the_broker_down_the_reminder_waits_in_the_outbox(
-    chief,
-    broker_down,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    chief, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = chief.post(remind_url())
