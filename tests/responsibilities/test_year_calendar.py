@@ -9,6 +9,7 @@ from django.urls import reverse
 from followup.models import Cycle, Report
 from programmes.models import ProgrammeVersion
 from responsibilities.notifications import YearlyDeadline
+from risks.models import RiskEntry
 from tests.factories import UnitFactory, VersionFactory
 from tests.followup import conftest as followup
 from tests.followup.conftest import user
@@ -153,7 +154,8 @@ def test_it_is_in_english_too(chief):
 
 
 def _add_cycles_and_documents(world, count):
-    """`count` more cycles with every date in 2026 and committee reports, and documents."""
+    """`count` more cycles with every date in 2026 and committee reports, documents and
+    risks to review."""
     municipality, chief = world["municipality"], world["chief"]
     council = UnitFactory(municipality=municipality, kind="council")
     for year in range(2000, 2000 + count):
@@ -170,9 +172,17 @@ def _add_cycles_and_documents(world, count):
     Report.objects.filter(cycle=world["cycle"]).update(
         status=Report.Status.REPORTED, committee_date=datetime.date(2026, 2, 1)
     )
-    for _ in range(count):
+    for number in range(count):
         version = VersionFactory(programme__municipality=municipality)
         version.adopt(by=None, adopting_body=council, decision_date=datetime.date(2022, 6, 1))
+        RiskEntry.objects.create(
+            municipality=municipality,
+            unit=council,
+            title=f"Risk {number}",
+            likelihood=2,
+            consequence=3,
+            review_on=datetime.date(2026, 7, 1),
+        )
 
 
 @pytest.mark.parametrize("extra", [0, 15])
@@ -186,8 +196,26 @@ def test_the_number_of_queries_does_not_grow_with_cycles_and_documents(
     target = reverse("year_calendar", kwargs={"municipality": world["municipality"].slug})
     client.get(target)  # warms the per-process caches (content types, translations)
     # session, user, access ×2, the bell, municipality; yearly dates, documents, cycles,
-    # committee reports and which of them the viewer may read
-    with django_assert_num_queries(11):
+    # committee reports and which of them the viewer may read, risk reviews
+    with django_assert_num_queries(12):
         response = client.get(target)
     shown = sum(1 for m in response.context["months"] for e in m["entries"] if e["deadline"])
-    assert shown >= 3 * extra
+    assert shown >= 4 * extra
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_risk_reviews_are_shown_to_those_who_may_open_the_risk(client, demo):
+    entry = RiskEntry.objects.filter(
+        municipality__slug="ale", retired_at=None, confidential=False
+    ).first()
+    RiskEntry.objects.filter(pk=entry.pk).update(review_on=datetime.date(2026, 8, 20))
+    client.force_login(user("ale-sakerhetschef"))
+    august = [e["deadline"] for e in month(client.get(ALE), 8) if e["deadline"]]
+    assert [(d.title, d.url) for d in august] == [
+        (
+            f"Översyn av risk: {entry.title}",
+            reverse("risks:entry", kwargs={"municipality": "ale", "pk": entry.pk}),
+        )
+    ]
+    client.force_login(user("ale-medarbetare"))
+    assert titles(client.get(ALE), 8) == []
