@@ -1,11 +1,15 @@
-"""Follow-up deadlines in the calendar feed: the unit's report due dates and its actions."""
+"""Follow-up deadlines in the calendar feed (the unit's report due dates and its actions) and
+in the municipality's year (the årshjul)."""
 
+from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from followup.models import Action, Cycle, Report
 from followup.reminders import report_url
-from responsibilities.access import units_with
-from responsibilities.calendar import Deadline, register
+from followup.views.common import OVERSEEING
+from responsibilities.access import access_of, units_with
+from responsibilities.calendar import Deadline, register, register_year
 from responsibilities.capabilities import Capability
 
 
@@ -36,4 +40,61 @@ def report_deadlines(person):
             url=report_url(
                 action.report.cycle.version.programme.municipality.slug, action.report_id
             ),
+        )
+
+
+def _year_titles(cycle) -> list[tuple[str, object]]:
+    return [
+        ("opens", cycle.opens_on, _("Follow-up %(year)s opens")),
+        ("due", cycle.due_on, _("Follow-up %(year)s: reports due")),
+        ("board", cycle.board_date, _("Follow-up %(year)s reported to the executive board")),
+    ]
+
+
+@register_year
+def cycle_deadlines_in(municipality, year, viewer):
+    """The cycles' dates (opens, due, reported to the executive board) and each unit's report
+    to its committee. Two queries, three with committee dates in the year."""
+    access = access_of(viewer)
+    oversees = any(access.in_municipality(cap, municipality) for cap in OVERSEEING)
+    cycles = (
+        Cycle.objects.with_programme()
+        .for_municipality(municipality)
+        .filter(Q(opens_on__year=year) | Q(due_on__year=year) | Q(board_date__year=year))
+    )
+    if not access.in_municipality(Capability.MANAGE_CYCLES, municipality):
+        cycles = cycles.exclude(status=Cycle.Status.DRAFT)  # plans only their managers see
+    for cycle in cycles:
+        url = reverse("followup:cycle", kwargs={"municipality": municipality.slug, "pk": cycle.pk})
+        for key, date, title in _year_titles(cycle):
+            if date is not None:
+                yield Deadline(
+                    uid=f"cycle-{cycle.pk}-{key}",
+                    date=date,
+                    title=title % {"year": cycle.year},
+                    url=url if oversees else "",
+                )
+    reported = list(
+        Report.objects.filter(
+            cycle__version__programme__municipality=municipality, committee_date__year=year
+        ).select_related("unit", "cycle")
+    )
+    readable = (
+        set(
+            Report.objects.visible_to(viewer)
+            .filter(pk__in=[r.pk for r in reported])
+            .values_list("pk", flat=True)
+        )
+        if reported
+        else set()
+    )
+    for report in reported:
+        yield Deadline(
+            uid=f"committee-{report.pk}",
+            date=report.committee_date,
+            title=_("Follow-up %(year)s of %(unit)s reported to the committee")
+            % {"year": report.cycle.year, "unit": report.unit.name},
+            url=report_url(municipality.slug, report.pk, "followup:report")
+            if report.pk in readable
+            else "",
         )

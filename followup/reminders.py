@@ -5,7 +5,7 @@ import functools
 from collections import defaultdict
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
@@ -366,3 +366,68 @@ def run_daily() -> int:
     created, then the report and action reminders (each idempotent)."""
     open_cycles = Cycle.objects.filter(status=Cycle.Status.OPEN).values_list("pk", flat=True)
     return sum(cycle_opened(pk) for pk in open_cycles) + scan_reports() + scan_actions()
+
+
+def remind_now(cycle, *, by, today=None) -> tuple[list[str], list[str], list[str]]:
+    """The security chief's "send a reminder now" to the units that have not submitted: at
+    most once a day per unit. Returns the names of the units reminded, of those already
+    reminded today, and of those with nobody to remind. The notifications (unique per
+    recipient, kind, report and day), the audit event and the e-mail owed are written in
+    one transaction; the outbox sends the e-mail, so a broker that is down only delays it."""
+    from responsibilities import outbox
+    from responsibilities.audit import AuditEvent, record
+    from responsibilities.notifications import Notification
+
+    today = today or timezone.localdate()
+    period = f"now:{today.isoformat()}"
+    with transaction.atomic():
+        # Two clicks at once wait for each other here; the unique key stops what slips past.
+        Cycle.objects.select_for_update().filter(pk=cycle.pk).first()
+        reports = report_rows(
+            Report.objects.not_submitted()
+            .filter(cycle=cycle, cycle__status=Cycle.Status.OPEN)
+            .order_by("unit__path", "unit__name")
+        )
+        done = set(
+            Notification.objects.filter(
+                kind__in=[Notice.REPORT_DUE, Notice.REPORT_OVERDUE],
+                subject__in=[f"report:{r['pk']}" for r in reports],
+                period=period,
+            ).values_list("subject", flat=True)
+        )
+        people = unit_people({r["unit_id"] for r in reports})
+        reminded, already, nobody, rows = [], [], [], []
+        for report in reports:
+            if f"report:{report['pk']}" in done:
+                already.append(report["unit_name"])
+                continue
+            recipients = people.get(report["unit_id"], [])
+            if not recipients:
+                nobody.append(report["unit_name"])
+                continue
+            reminded.append(report["unit_name"])
+            overdue = report["due_on"] < today
+            rows += [
+                _row(
+                    u,
+                    Notice.REPORT_OVERDUE if overdue else Notice.REPORT_DUE,
+                    report,
+                    period,
+                    gettext_noop("The follow-up report of %(unit)s was due on %(date)s.")
+                    if overdue
+                    else gettext_noop("The follow-up report of %(unit)s is due on %(date)s."),
+                )
+                for u in recipients
+            ]
+        if rows:
+            notify_many(rows)
+            record(
+                AuditEvent.Action.REMINDER_SENT,
+                actor=by,
+                municipality=cycle.version.programme.municipality_id,
+                target=str(cycle),
+                reminded=reminded,
+            )
+            recipients = sorted({row["recipient_id"] for row in rows})
+            outbox.enqueue("responsibilities.send_digests_to", recipients)
+    return reminded, already, nobody

@@ -10,6 +10,7 @@ urlpatterns = [
     path("omgang/<int:pk>/", dashboard.dashboard, name="cycle"),
     path("omgang/<int:pk>/export.<str:fmt>", dashboard.export, name="export"),
     path("omgang/<int:pk>/hantera/", cycles.cycle_manage, name="cycle_manage"),
+    path("omgang/<int:pk>/paminn/", dashboard.remind, name="cycle_remind"),
     path("omgang/<int:pk>/status/", cycles.cycle_status, name="cycle_status"),
     path("omgang/<int:pk>/kommunstyrelsen/", cycles.cycle_board, name="cycle_board"),
     path("omgang/<int:pk>/fragor/ny/", cycles.question_add, name="question_add"),

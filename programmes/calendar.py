@@ -1,30 +1,53 @@
-"""Revision deadlines in the calendar feed of the people who edit the documents."""
+"""Revision deadlines in the calendar feed of the people who edit the documents, and in the
+municipality's year (the årshjul)."""
 
 from django.utils.translation import gettext as _
 
 from programmes.models import ProgrammeVersion
 from responsibilities.access import municipalities_with
-from responsibilities.calendar import Deadline, register
+from responsibilities.calendar import Deadline, register, register_year
 from responsibilities.capabilities import Capability
+
+
+def _revision_deadline(version) -> Deadline | None:
+    if version.next_review is None:
+        return None
+    return Deadline(
+        uid=f"revision-{version.pk}",
+        date=version.next_review,
+        title=(
+            _("Review due: %(title)s")
+            if version.reviewed_when_needed
+            else _("Revision due: %(title)s")
+        )
+        % {"title": version.title},
+        # The adopted document is public: everyone who sees the deadline may open it.
+        url=version.programme.get_absolute_url(),
+    )
+
+
+def _adopted():
+    return ProgrammeVersion.objects.filter(status=ProgrammeVersion.Status.ADOPTED)
 
 
 @register
 def revision_deadlines(person):
-    versions = ProgrammeVersion.objects.filter(
-        status=ProgrammeVersion.Status.ADOPTED,
-        programme__municipality__in=municipalities_with(person, Capability.EDIT_PROGRAMME),
-    ).select_related("programme__municipality")
-    for version in versions:
-        if version.next_review is None:
-            continue
-        yield Deadline(
-            uid=f"revision-{version.pk}",
-            date=version.next_review,
-            title=(
-                _("Review due: %(title)s")
-                if version.reviewed_when_needed
-                else _("Revision due: %(title)s")
-            )
-            % {"title": version.title},
-            url=version.programme.get_absolute_url(),
+    versions = (
+        _adopted()
+        .filter(
+            programme__municipality__in=municipalities_with(person, Capability.EDIT_PROGRAMME),
         )
+        .select_related("programme__municipality")
+    )
+    for version in versions:
+        if (deadline := _revision_deadline(version)) is not None:
+            yield deadline
+
+
+@register_year
+def revision_deadlines_in(municipality, year, viewer):
+    # A municipality has a few adopted documents: year_of() keeps those due in the year.
+    versions = _adopted().filter(programme__municipality=municipality)
+    for version in versions.select_related("programme__municipality"):
+        if (deadline := _revision_deadline(version)) is not None:
+            yield deadline

@@ -42,6 +42,7 @@ class AuditEvent(models.Model):
         REPORT_TO_COMMITTEE = "report_to_committee", _("Report reported to the committee")
         ACTION_STATUS_CHANGED = "action_status_changed", _("Action status changed")
         BOARD_REPORTED = "board_reported", _("Follow-up reported to the executive board")
+        REMINDER_SENT = "reminder_sent", _("Follow-up reminder sent")
         EXPORTED = "exported", _("Data exported")
         DOWNLOADED = "downloaded", _("Non-public report downloaded")
         # Sign-in with the municipality's identity provider (responsibilities/sso).
@@ -108,6 +109,8 @@ class AuditEvent(models.Model):
                     _("without the reports of: %(units)s") % {"units": ", ".join(detail["missing"])}
                 )
             )
+        if detail.get("reminded"):
+            words.append(str(_("reminded: %(units)s") % {"units": ", ".join(detail["reminded"])}))
         if detail.get("format"):
             words.append(str(detail["format"]).upper())
         if detail.get("question"):

@@ -1,4 +1,5 @@
-"""A person's deadlines as iCalendar. Apps above this one register providers of events."""
+"""Deadlines: a person's as iCalendar, and a municipality's year (the årshjul). Apps above this
+one register providers of both kinds in their ready(); the date rules stay in the models."""
 
 import datetime
 from collections.abc import Callable, Iterable
@@ -28,6 +29,24 @@ def register(provider: Provider) -> Provider:
     if provider not in _providers:
         _providers.append(provider)
     return provider
+
+
+YearProvider = Callable[[object, int, object], Iterable[Deadline]]
+_year_providers: list[YearProvider] = []
+
+
+def register_year(provider: YearProvider) -> YearProvider:
+    """Register a function (municipality, year, viewer) -> the municipality's deadlines in
+    that year. A deadline carries a link only where the viewer may open it."""
+    if provider not in _year_providers:
+        _year_providers.append(provider)
+    return provider
+
+
+def year_of(municipality, year: int, viewer) -> list[Deadline]:
+    """Every deadline of the municipality in the year, by date (one query per provider)."""
+    found = [d for provider in _year_providers for d in provider(municipality, year, viewer)]
+    return sorted((d for d in found if d.date.year == year), key=lambda d: (d.date, d.title))
 
 
 def deadlines_for(person) -> list[Deadline]:
@@ -72,4 +91,15 @@ def yearly_deadlines(person):
     for deadline in deadlines:
         date = deadline.next_date(today)
         if date and person.pk in managers.get(deadline.municipality_id, []):
+            yield Deadline(uid=f"yearly-{deadline.pk}-{date}", date=date, title=deadline.name)
+
+
+@register_year
+def yearly_deadlines_in(municipality, year, viewer):
+    """The municipality's recurring dates (county board, RSA) that fall in the year."""
+    from responsibilities.notifications import YearlyDeadline
+
+    for deadline in YearlyDeadline.objects.filter(municipality=municipality):
+        date = deadline.date_in(year)
+        if date is not None:
             yield Deadline(uid=f"yearly-{deadline.pk}-{date}", date=date, title=deadline.name)

@@ -196,14 +196,17 @@ def stale_claim_before() -> datetime.datetime:
     return timezone.now() - datetime.timedelta(seconds=settings.DIGEST_STALE_CLAIM_SECONDS)
 
 
-def collect_digests(day=None) -> list[int]:
+def collect_digests(day=None, recipient_ids=None) -> list[int]:
     """Attach every undelivered notification to its recipient's pending digest of the day;
     return the ids of digests that still need sending (new ones and ones whose sender died).
+    With `recipient_ids`, only those people's (a reminder sent now).
     A constant number of queries however many people and notifications there are."""
     day = day or timezone.localdate()
     undelivered = Notification.objects.filter(
         digest=None, resolved_at=None, recipient__is_active=True
     )
+    if recipient_ids is not None:
+        undelivered = undelivered.filter(recipient_id__in=sorted(recipient_ids))
     recipients = set(undelivered.values_list("recipient_id", flat=True).distinct())
     Digest.objects.bulk_create(
         [Digest(recipient_id=recipient_id, day=day) for recipient_id in recipients],
@@ -216,14 +219,13 @@ def collect_digests(day=None) -> list[int]:
         recipient_id=OuterRef("recipient_id"), day=day, status=Digest.Status.PENDING
     ).values("pk")[:1]
     undelivered.update(digest=Subquery(pending_today))
-    return list(
-        Digest.objects.filter(
-            Q(status=Digest.Status.PENDING, notifications__isnull=False)
-            | Q(status=Digest.Status.SENDING, claimed_at__lt=stale_claim_before())
-        )
-        .values_list("id", flat=True)
-        .distinct()
+    digests = Digest.objects.filter(
+        Q(status=Digest.Status.PENDING, notifications__isnull=False)
+        | Q(status=Digest.Status.SENDING, claimed_at__lt=stale_claim_before())
     )
+    if recipient_ids is not None:
+        digests = digests.filter(recipient_id__in=sorted(recipient_ids))
+    return list(digests.values_list("id", flat=True).distinct())
 
 
 def claim_digest(digest_id) -> bool:
@@ -296,16 +298,21 @@ class YearlyDeadline(models.Model):
                 days.append(parse_int(part))
         return sorted(set(days), reverse=True)
 
+    def date_in(self, year: int) -> datetime.date | None:
+        """The occurrence in this year: None when there is none (an election-period date in
+        another year than the one after an election) or the date is invalid (31 April)."""
+        if self.after_election_only and year % 4 != 3:
+            return None
+        try:
+            return datetime.date(year, self.month, self.day)
+        except ValueError:
+            return None
+
     def next_date(self, today) -> datetime.date | None:
         """The next occurrence on or after today (None when the date is invalid)."""
         for year in range(today.year, today.year + 5):
-            if self.after_election_only and year % 4 != 3:
-                continue
-            try:
-                date = datetime.date(year, self.month, self.day)
-            except ValueError:
-                return None
-            if date >= today:
+            date = self.date_in(year)
+            if date is not None and date >= today:
                 return date
         return None
 

@@ -3,7 +3,7 @@ from django.urls import path
 from responsibilities import two_factor
 from responsibilities.sso import views as sso_views
 from responsibilities.sso.forms import PasswordLoginForm
-from responsibilities.views import account
+from responsibilities.views import account, year
 
 urlpatterns = [
     path(
@@ -32,4 +32,5 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("start/", account.start, name="start"),
+    path("arshjul/<slug:municipality>/", year.year_calendar, name="year_calendar"),
 ]

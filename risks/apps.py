@@ -14,6 +14,7 @@ class RisksConfig(AppConfig):
         register_kinds(Notice)
         from risks import (
             attention,  # noqa: F401 - registers the start page's panels and the page links
+            calendar,  # noqa: F401 - registers the risk reviews in the årshjul
             insets,  # noqa: F401 - registers the risk picture in the follow-up
         )
         from risks.tasks import scan_risks

@@ -621,6 +621,14 @@ class RiskEntry(models.Model):
     def level(self, scale: RiskSettings) -> str | None:
         return scale.level(self.likelihood, self.consequence)
 
+    def title_shown_to(self, user, access) -> bool:
+        """A confidential risk is named only to its owner and the municipality's handlers."""
+        return (
+            not self.confidential
+            or self.owner_id == user.pk
+            or access.in_municipality(Capability.HANDLE_RISKS, self.municipality_id)
+        )
+
     def mark_reviewed(self, *, by, next_review=None):
         self.reviewed_at = timezone.now()
         self.review_on = next_review or timezone.localdate() + datetime.timedelta(days=365)

@@ -3,15 +3,17 @@
 import csv
 import io
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST, require_safe
 
-from followup import stats
+from followup import reminders, stats
 from followup.forms import ExecutiveBoardForm
 from followup.insets import insets_for
 from followup.models import Action, Answer, Report
@@ -74,6 +76,9 @@ def dashboard(request, municipality, pk):
             "sees_progress": sees_progress,
             "insets": insets_for("cycle", cycle=cycle),
             "can_record_board": can_record_board,
+            "can_remind": cycle.is_open
+            and access.in_municipality(Capability.MANAGE_CYCLES, cycle.municipality),
+            "waiting": [r for r in reports if r.status in Report.OPEN_STATES],
             "board_form": ExecutiveBoardForm(prefix="board", missing=missing)
             if can_record_board
             else None,
@@ -183,3 +188,39 @@ def export(request, municipality, pk, fmt):
     )
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
+
+
+@login_required
+@require_POST
+def remind(request, municipality, pk):
+    """ "Send a reminder now" to the units that have not submitted (once a day per unit)."""
+    cycle = cycle_for(request, municipality, pk, Capability.MANAGE_CYCLES)
+    if not cycle.is_open:
+        messages.error(request, _("Reminders can only be sent while the follow-up is open."))
+        return redirect("followup:cycle", municipality=municipality, pk=cycle.pk)
+    reminded, already, nobody = reminders.remind_now(cycle, by=request.user)
+    if reminded:
+        messages.success(
+            request,
+            ngettext(
+                "A reminder was sent to %(count)d unit: %(units)s.",
+                "A reminder was sent to %(count)d units: %(units)s.",
+                len(reminded),
+            )
+            % {"count": len(reminded), "units": ", ".join(reminded)},
+        )
+    if already:
+        messages.warning(
+            request,
+            _("Already reminded today, nothing new was sent: %(units)s. Try again tomorrow.")
+            % {"units": ", ".join(already)},
+        )
+    if nobody:
+        messages.warning(
+            request,
+            _("Nobody holds the role that submits the report of: %(units)s.")
+            % {"units": ", ".join(nobody)},
+        )
+    if not (reminded or already or nobody):
+        messages.info(request, _("Every unit has submitted its report: nobody to remind."))
+    return redirect("followup:cycle", municipality=municipality, pk=cycle.pk)

@@ -37,11 +37,7 @@ def _entries(request, municipality):
 
 
 def _shown_title(entry, user, access) -> bool:
-    return (
-        not entry.confidential
-        or entry.owner_id == user.pk
-        or access.in_municipality(C.HANDLE_RISKS, entry.municipality_id)
-    )
+    return entry.title_shown_to(user, access)
 
 
 @login_required
