@@ -213,7 +213,7 @@ class ActionForm(forms.ModelForm):
 
 class BaseActionFormSet(forms.BaseModelFormSet):
     def __init__(self, *args, roles, **kwargs):
-        self.role_choices = [("", "---------")] + [(role.pk, role.name) for role in roles]
+        self.role_choices = [("", "---------")] + [(role.pk, role.display_name) for role in roles]
         self.role_queryset = Role.objects.filter(pk__in=[role.pk for role in roles])
         super().__init__(*args, **kwargs)
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from programmes.matrix import responsibility_matrix
 from responsibilities.models import Assignment, Municipality, OrganisationUnit, Role, User
@@ -11,7 +12,8 @@ pytestmark = pytest.mark.django_db
 
 
 def gaps_of(slug):
-    _documents, gaps = responsibility_matrix(Municipality.objects.get(slug=slug))
+    with translation.override("sv"):  # the missing posts are named in the reader's language
+        _documents, gaps = responsibility_matrix(Municipality.objects.get(slug=slug))
     return {gap.unit.name: gap.missing for gap in gaps}
 
 
