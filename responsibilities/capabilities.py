@@ -104,3 +104,8 @@ def capabilities_of(kind: str) -> frozenset[str]:
 
 def is_municipality_wide(kind: str) -> bool:
     return kind in MUNICIPALITY_WIDE
+
+
+# Political bodies, not posts: the council, the executive board and the committees act as
+# bodies, so "nobody holds this role" says nothing about them.
+POLITICAL_BODIES = frozenset({RoleKind.COUNCIL, RoleKind.EXECUTIVE_BOARD, RoleKind.COMMITTEE})

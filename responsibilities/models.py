@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
 from responsibilities.capabilities import (
+    POLITICAL_BODIES,
     Capability,
     RoleKind,
     capabilities_of,
@@ -240,6 +241,10 @@ class Role(models.Model):
     @property
     def is_municipality_wide(self) -> bool:
         return is_municipality_wide(self.kind)
+
+    @property
+    def is_political_body(self) -> bool:
+        return self.kind in POLITICAL_BODIES
 
 
 def not_ended(on=None, prefix: str = "") -> Q:

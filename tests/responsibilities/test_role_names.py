@@ -62,7 +62,7 @@ def test_the_matrix_names_roles_and_missing_posts_in_ones_language(client, demo,
     html = page(client, "ale-sakerhetschef", language, reverse("manage:matrix", args=["ale"]))
     gaps = html.split('class="table gaps"')[1].split("</table>")[0]
     assert shown in gaps
-    matrix = html.split('class="table matrix"')[1]
+    matrix = html.split('class="table responsibility-matrix"')[1]
     assert ("Security chief" in matrix) == (language == "en")
 
 
