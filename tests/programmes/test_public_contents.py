@@ -63,7 +63,7 @@ def test_the_public_page_has_a_table_of_contents_linking_every_section(client, d
     )
     page = client.get(ALE).content.decode()
     toc = page.split('<nav class="document-toc"')[1].split("</nav>")[0]
-    assert '<h2 id="toc-heading">Innehåll</h2>' in toc
+    assert '<h2 id="toc-heading" lang="sv">Innehåll</h2>' in toc
     links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', toc)
     sections = list(version.sections.order_by("position"))
     assert links[: len(sections)] == [(f"section-{s.pk}", s.heading) for s in sections]
