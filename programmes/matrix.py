@@ -99,7 +99,7 @@ def responsibility_matrix(municipality: Municipality) -> tuple[list[Document], l
     ).order_by("kind", "name")
     for unit in units:
         missing = [
-            roles[kind].name if kind in roles else RoleKind(kind).label
+            roles[kind].display_name if kind in roles else RoleKind(kind).label
             for kind in REQUIRED_POSTS[unit.kind]
             if (kind in roles or kind in ALWAYS_REQUIRED) and (unit.pk, kind) not in staffed
         ]

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Max, Q
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -84,6 +84,11 @@ class ProgrammeQuerySet(models.QuerySet):
     def published(self):
         """Documents that have an adopted version: what the public may read."""
         return self.filter(versions__status=ProgrammeVersion.Status.ADOPTED).distinct()
+
+    def with_title(self):
+        """Each document with `latest_title`, its newest version's title (no query per row)."""
+        newest = ProgrammeVersion.objects.filter(programme=OuterRef("pk")).order_by("-number")
+        return self.annotate(latest_title=Subquery(newest.values("title")[:1]))
 
 
 class Programme(models.Model):

@@ -46,10 +46,10 @@ class OrganisationUnitAdmin(admin.ModelAdmin):
 
 @admin.register(Role)
 class RoleAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "municipality")
+    list_display = ("name", "name_en", "kind", "municipality")
     list_filter = ("municipality", "kind")
     list_select_related = ("municipality",)
-    search_fields = ("name", "responsibility")
+    search_fields = ("name", "name_en", "responsibility")
 
 
 @admin.register(Assignment)

@@ -121,3 +121,8 @@ def is_municipality_wide(kind: str) -> bool:
 
 def may_own_actions(kind: str) -> bool:
     return kind not in NOT_OWNING_ACTIONS
+
+
+# Political bodies, not posts: the council, the executive board and the committees act as
+# bodies, so "nobody holds this role" says nothing about them.
+POLITICAL_BODIES = frozenset({RoleKind.COUNCIL, RoleKind.EXECUTIVE_BOARD, RoleKind.COMMITTEE})

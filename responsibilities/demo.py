@@ -203,6 +203,28 @@ ROLES = {
     },
 }
 
+# The roles' names for readers who use the site in English.
+ROLE_NAMES_EN = {
+    "Kommunfullmäktige": "Municipal council",
+    "Nämnd": "Committee",
+    "Kommunstyrelsen": "Municipal executive board",
+    "Kommunchef": "Municipal director",
+    "Förvaltningsledning": "Management team",
+    "Förvaltnings- och bolagsledning": "Management of departments and companies",
+    "Sektorchef": "Sector chief",
+    "Förvaltningschef": "Head of department",
+    "Säkerhetschef": "Security chief",
+    "Krisberedskaps- och säkerhetssamordnare": "Crisis preparedness and security coordinator",
+    "Chef": "Manager",
+    "Förtroendevald": "Elected representative",
+    "Medarbetare": "Employee",
+    "Bolags-VD": "Company CEO",
+    "Säkerhetshandläggare": "Security officer",
+    "Säkerhetsombud": "Security representative",
+    "Säkerhetsgruppen": "Security group",
+    "Administratör": "Administrator",
+}
+
 # (username, first name, last name, municipality, role kind, unit name or None)
 PEOPLE = [
     ("ale-sakerhetschef", "Sara", "Säkerhetschef", "ale", RoleKind.SECURITY_CHIEF, None),
@@ -318,7 +340,7 @@ def load() -> dict[str, Municipality]:
             Role.objects.update_or_create(
                 municipality=municipality,
                 kind=kind,
-                defaults={"name": name, "responsibility": text},
+                defaults={"name": name, "name_en": ROLE_NAMES_EN[name], "responsibility": text},
             )
     for username, first, last, slug, kind, unit_name in PEOPLE:
         person = User.objects.filter(username=username).first()

@@ -5,11 +5,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
 from responsibilities.capabilities import (
     NOT_OWNING_ACTIONS,
+    POLITICAL_BODIES,
     Capability,
     RoleKind,
     capabilities_of,
@@ -212,6 +214,12 @@ class Role(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=30, choices=RoleKind.choices)
     name = models.CharField(_("name"), max_length=150)
+    name_en = models.CharField(
+        _("name in English"),
+        max_length=150,
+        blank=True,
+        help_text=_("Shown to readers who use the site in English; empty shows the name."),
+    )
     responsibility = models.TextField(_("responsibility"), blank=True)
 
     objects = RoleQuerySet.as_manager()
@@ -227,6 +235,13 @@ class Role(models.Model):
         ]
 
     def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language: English when there is one, else the name."""
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
         return self.name
 
     @property
@@ -240,6 +255,9 @@ class Role(models.Model):
     @property
     def may_own_actions(self) -> bool:
         return may_own_actions(self.kind)
+
+    def is_political_body(self) -> bool:
+        return self.kind in POLITICAL_BODIES
 
 
 def not_ended(on=None, prefix: str = "") -> Q:

@@ -129,7 +129,9 @@ class MeasureForm(forms.Form):
     def __init__(self, *args, roles, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner_role"].queryset = Role.objects.filter(pk__in=[r.pk for r in roles])
-        self.fields["owner_role"].choices = [("", "---------")] + [(r.pk, r.name) for r in roles]
+        self.fields["owner_role"].choices = [("", "---------")] + [
+            (r.pk, r.display_name) for r in roles
+        ]
 
     def clean_due_on(self):
         value = date_in_range(self.cleaned_data.get("due_on"), future=True)

@@ -113,7 +113,7 @@ def export_rows(actions, today):
             action.report.cycle.year,
             action.what,
             action.area.text if action.area else "",
-            action.responsible_role.name if action.responsible_role else "",
+            action.responsible_role.display_name if action.responsible_role else "",
             str(action.owner) if action.owner else "",
             action.starts_on,
             action.due_on,

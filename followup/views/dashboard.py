@@ -126,7 +126,7 @@ def export_rows(cycle, user):
                 [
                     report.unit.name,
                     action.what,
-                    action.responsible_role.name if action.responsible_role else "",
+                    action.responsible_role.display_name if action.responsible_role else "",
                     action.starts_on,
                     action.due_on,
                     action.get_status_display(),

@@ -1,8 +1,13 @@
+import re
+
 from django import template
 
+from programmes.filekinds import file_kind as kind_of_file
 from programmes.references import format_paragraph
 
 register = template.Library()
+
+MIME_TYPE = re.compile(r"(application|image|text|audio|video|font)/[\w.+-]+(;.*)?")
 
 
 @register.filter
@@ -15,3 +20,13 @@ def months(days: int) -> int:
 def paragraph(value) -> str:
     """A § number as the minutes write it: "§ 187" (whatever was typed or stored)."""
     return format_paragraph(value)
+
+
+@register.filter
+def file_kind(value, name="") -> str:
+    """A file's kind in words: `{{ item.content_type|file_kind:item.original_name }}` or, with
+    only a stored name, `{{ document.file.name|file_kind }}`."""
+    value = str(value or "")
+    if MIME_TYPE.fullmatch(value):
+        return kind_of_file(value, name or "")
+    return kind_of_file("", value or name or "")

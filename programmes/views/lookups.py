@@ -17,7 +17,7 @@ def editable_municipality(request, slug, capability=Capability.EDIT_PROGRAMME) -
 def programme_for(request, municipality, slug, capability=Capability.EDIT_PROGRAMME):
     """The document, if the user holds `capability` in its municipality."""
     programme = get_object_or_404(
-        Programme.objects.select_related("municipality"),
+        Programme.objects.select_related("municipality").with_title(),
         municipality__slug=municipality,
         slug=slug,
     )

@@ -11,18 +11,20 @@ from responsibilities.capabilities import Capability
 @require_safe
 def matrix(request, municipality):
     """Readable by everyone holding a role in the municipality (read_internal, which every role
-    kind grants, for the whole municipality or a unit of it)."""
+    kind grants, for the whole municipality or a unit of it). Which posts nobody holds is for
+    those who manage staffing (administer_people) only."""
     municipality = municipality_for(request, municipality, Capability.READ_INTERNAL, or_a_unit=True)
     access = access_for(request)
     documents, gaps = responsibility_matrix(municipality)
+    may_manage = access.in_municipality(Capability.ADMINISTER_PEOPLE, municipality)
     return render(
         request,
         "programmes/matrix.html",
         {
             "municipality": municipality,
             "documents": documents,
-            "gaps": gaps,
-            "may_manage": access.in_municipality(Capability.ADMINISTER_PEOPLE, municipality),
+            "gaps": gaps if may_manage else [],
+            "may_manage": may_manage,
             "section": "matrix",
         },
     )

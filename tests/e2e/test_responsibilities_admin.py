@@ -89,7 +89,7 @@ def test_the_unit_and_assignment_lists_are_accessible(page, demo):
 
 
 def test_the_matrix_shows_the_demo_gap(page, demo):
-    log_in(page, "ale-sektorchef-2")
+    log_in(page, "ale-sakerhetschef")  # staffing gaps are for who manages staffing
     page.get_by_role("link", name="Ansvar").first.click()
     assert page.get_by_role("heading", name="Obemannade uppdrag").is_visible()
     gaps = page.get_by_role("table", name="Obemannade uppdrag")

@@ -137,7 +137,8 @@ def test_the_unit_report_holds_answers_actions_attachments_and_history(unit_pdf)
         assert action.responsible_role.name in text
     # Attachments by name, type and size, not by content.
     assert "Övningsprotokoll förskola.pdf" in text
-    assert "application/pdf" in text
+    assert "PDF" in text.split("Övningsprotokoll förskola.pdf")[1]  # the kind in words
+    assert "application/pdf" not in text
     assert "15 byte" in text
     # The status history: who, when, what.
     assert "Sara Säkerhetschef" in text
