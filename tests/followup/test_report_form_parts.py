@@ -131,6 +131,9 @@ def test_the_error_summary_links_to_each_field_once(client, draft_report):
     assert page.count("Rapporten sparades inte.") == 1
     assert page.count("Slutdatum kan inte vara före startdatum.") == 2  # summary and field
     assert 'aria-invalid="true"' in page
+    # An action row's field is described by its own message too.
+    assert 'id="id_actions-2-due_on_error"' in page
+    assert 'aria-describedby="id_actions-2-due_on_error"' in page
 
 
 def test_a_refused_file_does_not_hold_back_the_answers(client, draft_report):
