@@ -29,6 +29,7 @@ from followup.views.common import (
     report_for,
     require,
 )
+from followup.views.report_form import form_errors, form_parts, part_from
 from responsibilities.access import access_for
 from responsibilities.capabilities import Capability
 from responsibilities.fields import query_int
@@ -93,19 +94,23 @@ def _forms(request, report, data=None, files=None):
     return answers, actions, attachment
 
 
-def _render_form(request, report, answers, actions, attachment, status=200):
-    bound = answers.is_bound
+def _render_form(request, report, answers, actions, attachment, status=200, *, saved=False):
+    """The form, part by part; `saved` when the answers were saved but the file refused."""
+    parts = form_parts(report, answers)
+    current = part_from(request.POST if request.method == "POST" else request.GET, parts)
     context = {
         "report": report,
         "municipality": report.cycle.municipality,
         "answers": answers,
         "actions": actions,
         "attachment_form": attachment,
+        "parts": parts,
+        "current_part": current,
         "missing": report.missing_answers(),
         # What apps above know about the unit's year (e.g. its risk reports), to answer from.
         "insets": insets_for("report", report=report),
-        "has_errors": bound
-        and bool(answers.errors or actions.total_error_count() or attachment.errors),
+        "errors": form_errors(answers, actions, attachment),
+        "answers_saved": saved,
     }
     return render(request, "followup/report_form.html", context, status=status)
 
@@ -135,18 +140,20 @@ def report_edit(request, municipality, pk):
         return _render_form(request, report, *_forms(request, report))
 
     answers, actions, attachment = _forms(request, report, request.POST, request.FILES)
-    if not all([answers.is_valid(), actions.is_valid(), attachment.is_valid()]):
-        messages.error(request, _("The report was not saved. Correct the marked fields."))
+    file_ok = attachment.is_valid()
+    if not all([answers.is_valid(), actions.is_valid()]):
+        # The error summary at the top says it; no second message above it.
         return _render_form(request, report, answers, actions, attachment, status=400)
     try:
+        # A refused file never holds back the answers: they are saved without it.
         report.save_draft(
             by=request.user,
             based_on=_int(request.POST.get("revision")),
             answers=answers.values(),
             actions=actions.save(commit=False),
             deleted_actions=actions.deleted_objects,
-            upload=attachment.cleaned_data.get("file"),
-            description=attachment.cleaned_data.get("description", ""),
+            upload=attachment.cleaned_data.get("file") if file_ok else None,
+            description=attachment.cleaned_data.get("description", "") if file_ok else "",
             remove_attachments=[
                 v for v in request.POST.getlist("remove_attachment") if v.isdigit()
             ],
@@ -157,6 +164,12 @@ def report_edit(request, municipality, pk):
     except InvalidTransition as error:
         messages.info(request, " ".join(error.messages))
         return redirect("followup:report", municipality=municipality, pk=report.pk)
+
+    if not file_ok:
+        # Shown from what was saved (new action rows now have ids), the file's error beside it.
+        report = report_for(request, municipality, pk, Report.objects.with_contents())
+        answers, actions, _attachment = _forms(request, report)
+        return _render_form(request, report, answers, actions, attachment, status=400, saved=True)
 
     intent = request.POST.get("intent", "save")
     here = redirect("followup:report_edit", municipality=municipality, pk=report.pk)
@@ -175,6 +188,9 @@ def report_edit(request, municipality, pk):
         messages.success(request, _("The report has been submitted to the security chief."))
         return redirect("followup:report", municipality=municipality, pk=report.pk)
     messages.success(request, _("The draft has been saved."))
+    part = part_from(request.POST, form_parts(report))
+    if part is not None:
+        here["Location"] += f"?del={part.key}#{part.anchor}"
     return here
 
 

@@ -1,6 +1,11 @@
 // Follow-up report form: "Add a row" adds an action-plan row in place instead of saving.
 // Without JavaScript the button saves the draft and the page comes back with an empty row.
 document.addEventListener("DOMContentLoaded", function () {
+  // The error summary takes the focus (its autofocus attribute does where scripts are off).
+  var summary = document.getElementById("form-errors");
+  if (summary) {
+    summary.focus();
+  }
   document.querySelectorAll("[data-add-row]").forEach(function (button) {
     var body = document.getElementById(button.dataset.addRow);
     var template = document.getElementById("action-row-template");
