@@ -123,8 +123,8 @@ def test_the_follow_up_loop_and_an_adoption_work_and_deliver_once_the_broker_is_
     )
     assert Cycle.objects.get(pk=report.cycle_id).board_date == datetime.date(2026, 11, 20)
 
-    # PDFs asked for: the rows wait, the page says so and still lets the reader act.
-    browser.as_("ale-fortroendevald").post(
+    # PDFs asked for (by the security chief): the rows wait, the page says so.
+    browser.as_("ale-sakerhetschef").post(
         url("reports_request"), {"kind": "board", "cycle": report.cycle_id}
     )
     browser.post(
@@ -221,11 +221,11 @@ def test_a_file_left_waiting_without_any_queued_task_is_made_by_the_sweep(browse
     assert not QueuedTask.objects.filter(task="followup.render_report_file").exists()
     assert outbox.sweep(inline=True) == 0  # just asked for: not stuck yet
     reports_page = f"{url('reports')}?ar={cycle.year}"  # the page shows one year at a time
-    page = browser.as_("ale-fortroendevald").get(reports_page).content.decode()
+    page = browser.as_("ale-sakerhetschef").get(reports_page).content.decode()
     assert "Försök igen" not in page
     with time_machine.travel(timezone.now() + datetime.timedelta(seconds=61)):
         page = browser.get(reports_page).content.decode()
-        assert "Försök igen" in page  # the reader may ask again
+        assert "Försök igen" in page  # the security chief may ask again
         assert outbox.sweep(inline=True) == 1
     row.refresh_from_db()
     assert row.status == ReportFile.Status.READY
