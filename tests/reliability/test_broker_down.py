@@ -183,7 +183,10 @@ def test_the_follow_up_loop_and_an_adoption_work_and_deliver_once_the_broker_is_
     owed_tasks = [row.task for row in owed]
     assert owed_tasks.count("followup.render_report_file") == 2
     assert owed_tasks.count("programmes.render_programme_pdf") == 2  # adoption, first reader
-    assert owed_tasks.count(outbox.EMAIL_TASK) == 1
+    # The reset, and one mail per notice of a step that asks someone to act (sent at once).
+    mailed_at_once = Notification.objects.exclude(emailed_at=None).count()
+    assert mailed_at_once >= 3  # submitted (twice, to the reviewers), returned, approved
+    assert owed_tasks.count(outbox.EMAIL_TASK) == 1 + mailed_at_once
     digests = owed_tasks.count("responsibilities.send_digest")
     assert digests >= 3
 
@@ -200,12 +203,12 @@ def test_the_follow_up_loop_and_an_adoption_work_and_deliver_once_the_broker_is_
         if "ale-sektorchef@example.org" in m.to and "/konto/nytt-losenord/" in m.body
     ]
     assert len(resets) == 1
-    assert len(mail.outbox) == 1 + digests
+    assert len(mail.outbox) == 1 + mailed_at_once + digests
     assert len({tuple(m.to) for m in mail.outbox if m.extra_headers.get("Message-ID")}) == digests
 
     assert outbox.sweep(inline=True) == 0
     send_digests()
-    assert len(mail.outbox) == 1 + digests
+    assert len(mail.outbox) == 1 + mailed_at_once + digests
     browser.get(
         reverse("programmes:public_pdf", kwargs={"municipality": ALE, "slug": programme.slug})
     )
