@@ -338,6 +338,9 @@ PROGRAMMES_MAX_UPLOAD_BYTES = env_int("PROGRAMMES_MAX_UPLOAD_BYTES", 10 * 1024 *
 # How long a reader's request waits for a worker to render a programme PDF before the page
 # says it is being prepared (seconds).
 PROGRAMME_PDF_WAIT_SECONDS = env_int("PROGRAMME_PDF_WAIT_SECONDS", 4)
+# Follow-up report PDFs are queued for rendering when a report is approved or reported to its
+# committee or the cycle to the board, so readers find them made (off: only when asked for).
+REPORT_PDFS_AHEAD = env_bool("REPORT_PDFS_AHEAD", True)
 
 # --- Security (issue 9): two-step verification (TOTP, django-otp) ---
 # People whose roles give edit_programme, adopt_programme or administer_people must set it up.

@@ -7,7 +7,6 @@ from datetime import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from followup import reports
 from followup.models import Cycle, Report, ReportFile
-from followup.models.files import queue_render
+from followup.models.files import request_file
 from followup.views.common import municipality_for, report_for
 from programmes.pdf_views import content_disposition
 from responsibilities.access import access_for
@@ -84,15 +83,12 @@ def file_for(request, slug, pk) -> ReportFile:
 
 
 def ask(request, *, kind, cycle, unit) -> ReportFile:
-    """Queue the file (or re-queue it) and its rendering, in one transaction: a broker that is
-    down delays the file (the outbox sweep hands it out later), never loses it."""
-    with transaction.atomic():
-        row = ReportFile.request(
-            kind=kind, cycle=cycle, unit=unit, language=get_language(), by=request.user
-        )
-        queue_render(row)
-    return row
+    """Queue the file (or re-queue it) in the reader's language."""
+    return request_file(kind=kind, cycle=cycle, unit=unit, language=get_language(), by=request.user)
 
+
+# Who may ask for a new rendering on the reports page: the one who runs the follow-up.
+ASK_FOR_FILES = Capability.MANAGE_CYCLES
 
 YEAR = "ar"  # the query parameter of the reports page's year
 
@@ -149,6 +145,7 @@ def reports_page(request, municipality):
             "documents": list(documents.items()),
             "years": years,
             "year": year,
+            "may_ask": access_for(request).in_municipality(ASK_FOR_FILES, municipality),
         },
     )
 
@@ -183,8 +180,9 @@ def _cycle_entries(cycle, reports_of_cycle, files, committees):
 @login_required
 @require_POST
 def reports_request(request, municipality):
-    """Ask for a file from the reports page; back to the page, at the file's row."""
-    municipality = reader_municipality(request, municipality)
+    """Ask for a file from the reports page (the security chief; readers find the files made
+    by the steps that change them); back to the page, at the file's row."""
+    municipality = municipality_for(request, municipality, ASK_FOR_FILES)
     kind = request.POST.get("kind")
     cycle = get_object_or_404(
         Cycle.objects.for_municipality(municipality).exclude(status=Cycle.Status.DRAFT),

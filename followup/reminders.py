@@ -16,7 +16,7 @@ from followup.models import Action, Cycle, Report
 from responsibilities.capabilities import Capability, RoleKind
 from responsibilities.deadlines import recipients_by_municipality
 from responsibilities.models import Assignment, UnitPermission, User
-from responsibilities.notifications import notify, notify_many
+from responsibilities.notifications import Notification, email_at_once, notify, notify_many
 
 
 class Notice(models.TextChoices):
@@ -312,8 +312,23 @@ def report_submitted(report_id) -> int:
         row["url"] = report_url(
             report.cycle.version.programme.municipality.slug, report.pk, "followup:report"
         )
+        row["params"]["year"] = report.cycle.year
     notify_many(rows)
+    _email_now(
+        report,
+        Notice.REPORT_SUBMITTED,
+        f"submitted:{submitted.pk if submitted else 0}",
+        gettext_noop("%(unit)s: the follow-up %(year)s has been submitted for review"),
+    )
     return len(rows)
+
+
+def _email_now(report, kind, period, subject) -> int:
+    """A step that asks someone to act is e-mailed at once, not left to tomorrow's digest."""
+    return email_at_once(
+        Notification.objects.filter(kind=kind, subject=f"report:{report.pk}", period=period),
+        subject,
+    )
 
 
 def report_approved(report, event) -> int:
@@ -335,9 +350,19 @@ def report_approved(report, event) -> int:
             f"report:{report.pk}",
             f"approved:{event.pk}",
             text,
-            params={"unit": report.unit.name, "comment": event.comment[:200]},
+            params={
+                "unit": report.unit.name,
+                "comment": event.comment[:200],
+                "year": report.cycle.year,
+            },
             url=url,
         )
+    _email_now(
+        report,
+        Notice.REPORT_APPROVED,
+        f"approved:{event.pk}",
+        gettext_noop("%(unit)s: the follow-up %(year)s has been approved"),
+    )
     return told
 
 
@@ -354,10 +379,17 @@ def report_returned(report_id) -> int:
             f"returned:{returned.pk if returned else 0}",
             gettext_noop("The follow-up report of %(unit)s was returned: %(comment)s"),
             comment=report.return_comment[:200],
+            year=report.cycle.year,
         )
         for u in unit_people([report.unit_id]).get(report.unit_id, [])
     ]
     notify_many(rows)
+    _email_now(
+        report,
+        Notice.REPORT_RETURNED,
+        f"returned:{returned.pk if returned else 0}",
+        gettext_noop("%(unit)s: the follow-up %(year)s has been returned"),
+    )
     return len(rows)
 
 

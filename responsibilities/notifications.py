@@ -59,6 +59,8 @@ class Notification(models.Model):
         related_name="notifications",
         verbose_name=_("digest"),
     )
+    # E-mailed at once (a step that asks the person to act): the digest does not repeat it.
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -157,6 +159,38 @@ def notify(recipient, kind, subject, period, text, params=None, url="") -> bool:
     return True
 
 
+def email_at_once(notifications, subject: str) -> int:
+    """E-mail these notifications now, one message each, in the recipient's language, through
+    the outbox (in the caller's transaction), and mark them so the digest does not repeat them.
+    `subject` is a msgid (gettext_noop) filled from the notification's params."""
+    from django.core.mail import EmailMessage
+
+    from responsibilities import outbox
+
+    rows = list(
+        notifications.filter(emailed_at=None, recipient__is_active=True)
+        .exclude(recipient__email="")
+        .select_related("recipient")
+    )
+    for row in rows:
+        with translation.override(row.recipient.language or settings.LANGUAGE_CODE):
+            params = row.message.get("params", {})
+            title = translation.gettext(subject) % params
+            body = f"{row.text}\n\n{settings.SITE_URL}{row.url}\n"
+        outbox.queue_email(
+            EmailMessage(
+                title,
+                body,
+                None,
+                [row.recipient.email],
+                # RFC 3834: no out-of-office replies to this.
+                headers={"Auto-Submitted": "auto-generated"},
+            )
+        )
+    Notification.objects.filter(pk__in=[row.pk for row in rows]).update(emailed_at=timezone.now())
+    return len(rows)
+
+
 class Digest(models.Model):
     """One e-mail to one person with the notifications that were new since the last one."""
 
@@ -203,7 +237,7 @@ def collect_digests(day=None, recipient_ids=None) -> list[int]:
     A constant number of queries however many people and notifications there are."""
     day = day or timezone.localdate()
     undelivered = Notification.objects.filter(
-        digest=None, resolved_at=None, recipient__is_active=True
+        digest=None, resolved_at=None, emailed_at=None, recipient__is_active=True
     )
     if recipient_ids is not None:
         undelivered = undelivered.filter(recipient_id__in=sorted(recipient_ids))

@@ -31,6 +31,9 @@ DatabaseOperations.sql_flush = _purging_sql_flush
 def _fast_test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    # Each approval would render its PDFs at once (seconds each); tests/followup/
+    # test_pdf_ahead.py turns it on.
+    settings.REPORT_PDFS_AHEAD = False
     # client.login() has no request for django-axes; tests/security enable it where tested.
     settings.AXES_ENABLED = False
 
@@ -72,6 +75,7 @@ def _empty_cache(settings):
 TEST_SETTINGS = {
     "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
     "CELERY_TASK_ALWAYS_EAGER": True,
+    "REPORT_PDFS_AHEAD": False,
     "AXES_ENABLED": False,
 }
 
@@ -83,10 +87,13 @@ def load_demo_data():
     from django.test import override_settings
 
     from responsibilities.models import Notification
+    from responsibilities.outbox import EMAIL_TASK, QueuedTask
 
     with override_settings(**TEST_SETTINGS):
         call_command("load_demo", force=True, verbosity=0)
     Notification.objects.all().delete()
+    # The demo's steps e-mailed their notices at once (sent, eager): no test counts those.
+    QueuedTask.objects.filter(task=EMAIL_TASK).delete()
 
 
 @pytest.fixture(scope="session")

@@ -338,6 +338,9 @@ class Cycle(models.Model):
             paragraph=self.board_paragraph,
             missing=[u.name for u in missing],
         )
+        from followup.models.files import queue_board_file  # files imports this module
+
+        queue_board_file(self, by=by)
 
     def previous(self):
         """The same programme's cycle of the year before, if there is one."""

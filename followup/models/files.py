@@ -4,7 +4,7 @@ state of its generation in a Celery task (followup.tasks.render_report_file)."""
 import datetime
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -212,6 +212,50 @@ class ReportFile(models.Model):
 def queue_render(row: ReportFile) -> None:
     """Owe the rendering of the row, in the caller's transaction (see responsibilities.outbox)."""
     outbox.enqueue(RENDER_TASK, row.pk, key=f"report_file:{row.pk}")
+
+
+def request_file(*, kind, cycle, unit, language, by) -> ReportFile:
+    """The one way to ask for a file: its row (new, or put back in the queue) and its
+    rendering owed in the outbox, in one transaction. A broker that is down delays the file
+    (the sweep hands it out later), never loses it. Unchanged content is found in the cache
+    by its hash and not rendered again (followup.reports.store_pdf)."""
+    with transaction.atomic():
+        row = ReportFile.request(kind=kind, cycle=cycle, unit=unit, language=language, by=by)
+        queue_render(row)
+    return row
+
+
+def _ahead(cycle, scopes, by) -> list[ReportFile]:
+    if not settings.REPORT_PDFS_AHEAD:
+        return []
+    return [
+        request_file(kind=kind, cycle=cycle, unit=unit, language=language, by=by)
+        for kind, unit in scopes
+        for language, _name in settings.LANGUAGES
+    ]
+
+
+def queue_report_files(report, *, by) -> list[ReportFile]:
+    """A report's content changed for its readers (approved, reported to its committee): its
+    own PDF, those of the committees above it and the board's, in every language, are owed in
+    the caller's transaction, so readers find them made."""
+    # The materialised path ("/1/4/9/") holds the unit's ancestors: one query for committees.
+    above = [int(pk) for pk in report.unit.path.strip("/").split("/") if pk]
+    committees = OrganisationUnit.objects.filter(
+        pk__in=above, kind=OrganisationUnit.Kind.COMMITTEE
+    ).order_by("path")
+    scopes = [
+        (ReportFile.Kind.UNIT, report.unit),
+        *((ReportFile.Kind.COMMITTEE, committee) for committee in committees),
+        (ReportFile.Kind.BOARD, None),
+    ]
+    return _ahead(report.cycle, scopes, by)
+
+
+def queue_board_file(cycle, *, by) -> list[ReportFile]:
+    """The cycle was reported to the executive board: the board's PDF (which names the units
+    reported without an approved report) is owed again, in every language."""
+    return _ahead(cycle, [(ReportFile.Kind.BOARD, None)], by)
 
 
 def requeue_stuck_files() -> int:

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from followup.models.cycles import Cycle, InvalidTransition, Question
+from followup.models.files import queue_report_files
 from programmes.models import SectionItem
 from programmes.references import (
     ParagraphField,
@@ -330,6 +331,7 @@ class Report(models.Model):
             )
             self._resolve_submitted()
             report_approved(self, event)
+            queue_report_files(self, by=by)
 
     def _resolve_submitted(self):
         """The "submitted for review" notices end with the review."""
@@ -343,13 +345,15 @@ class Report(models.Model):
         if date is None:
             raise ValidationError({"date": _("Enter the date of the meeting.")})
         validate_not_future(date)
-        self._move(
-            allowed=(self.Status.APPROVED,),
-            to=self.Status.REPORTED,
-            by=by,
-            committee_date=date,
-            committee_paragraph=normalise_paragraph(paragraph),
-        )
+        with transaction.atomic():
+            self._move(
+                allowed=(self.Status.APPROVED,),
+                to=self.Status.REPORTED,
+                by=by,
+                committee_date=date,
+                committee_paragraph=normalise_paragraph(paragraph),
+            )
+            queue_report_files(self, by=by)
 
     def add_action(self, **fields) -> "Action":
         """Append an action decided outside the yearly form (e.g. a measure decided on a risk

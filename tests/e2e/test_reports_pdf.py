@@ -1,13 +1,13 @@
-"""A council member asks for the consolidated 2025 report on the reports page, sees it become
-ready (htmx polling; a "Refresh" link without JavaScript) and downloads it."""
+"""The security chief asks for the consolidated 2025 report on the reports page and sees it
+become ready (htmx polling; a "Refresh" link without JavaScript); a council member finds it
+ready, with no button to ask, and downloads it."""
 
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from followup import pdf_views
-from followup.models import ReportFile
+from followup.models import ReportFile, files
 from followup.tasks import render_report_file
 from tests.e2e.conftest import assert_accessible, log_in, screenshot
 from tests.followup.report_pdf_support import ale_cycle
@@ -22,12 +22,14 @@ def board_row(page):
     return page.locator(f"#file-board-{ale_cycle().pk}-0")
 
 
-def test_a_council_member_gets_the_consolidated_report(page, demo, settings, tmp_path, monkeypatch):
+def test_a_council_member_gets_the_consolidated_report(
+    page, new_page, demo, settings, tmp_path, monkeypatch
+):
     fresh_storage(settings, tmp_path)
     # Hold the task back, as a busy worker would, to see the page wait and then update itself.
     queued = []
-    monkeypatch.setattr(pdf_views, "queue_render", lambda row: queued.append(row.pk))
-    log_in(page, "ale-fortroendevald")
+    monkeypatch.setattr(files, "queue_render", lambda row: queued.append(row.pk))
+    log_in(page, "ale-sakerhetschef")
     page.goto("/uppfoljning/ale/")
     page.get_by_role("link", name=re.compile("Rapporter som PDF")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Rapporter som PDF, Ale kommun")
@@ -44,13 +46,20 @@ def test_a_council_member_gets_the_consolidated_report(page, demo, settings, tmp
 
     render_report_file(queued[-1])  # the worker picks it up; the page polls every 2 s
     expect(board_row(page)).to_contain_text("Klar", timeout=10_000)
-    link = board_row(page).get_by_role("link", name=re.compile("Ladda ner PDF"))
-    with page.expect_response(lambda r: "/rapporter/fil/" in r.url) as answer:
+
+    # The council member finds it ready and has no button to ask for files.
+    member = new_page()
+    log_in(member, "ale-fortroendevald")
+    member.goto("/uppfoljning/ale/rapporter/?ar=2025")
+    expect(board_row(member)).to_contain_text("Klar")
+    expect(board_row(member).get_by_role("button")).to_have_count(0)
+    link = board_row(member).get_by_role("link", name=re.compile("Ladda ner PDF"))
+    with member.expect_response(lambda r: "/rapporter/fil/" in r.url) as answer:
         link.click()
     response = answer.value
     assert response.status == 200
     assert response.headers["content-type"] == "application/pdf"
-    data = page.request.get(response.url).body()
+    data = member.request.get(response.url).body()
     assert reader(data).trailer["/Root"]["/Lang"] == "sv"
     text = document_text(data)
     assert "Årlig uppföljning 2025 – kommunstyrelsen" in text
@@ -63,9 +72,9 @@ def test_without_javascript_the_refresh_link_shows_the_state(
 ):
     fresh_storage(settings, tmp_path)
     queued = []
-    monkeypatch.setattr(pdf_views, "queue_render", lambda row: queued.append(row.pk))
+    monkeypatch.setattr(files, "queue_render", lambda row: queued.append(row.pk))
     page = new_page(javascript=False)
-    log_in(page, "ale-fortroendevald")
+    log_in(page, "ale-sakerhetschef")
     page.goto("/uppfoljning/ale/rapporter/?ar=2025")
     board_row(page).get_by_role("button", name=re.compile("Skapa PDF")).click()
     expect(board_row(page)).to_contain_text("Väntar på att skapas")

@@ -7,6 +7,8 @@ from responsibilities.models import OrganisationUnit, User
 from tests.programmes.pdf_support import body
 
 COUNCIL_MEMBER = "ale-fortroendevald"
+# Only the one who runs the follow-up asks for a file; readers find files the steps made.
+SECURITY_CHIEF = "ale-sakerhetschef"
 
 
 def ale_cycle(year=2025) -> Cycle:
@@ -26,7 +28,7 @@ def ask(
     kind="board",
     unit_name=None,
     year=2025,
-    username=COUNCIL_MEMBER,
+    username=SECURITY_CHIEF,
     language="sv",
 ):
     """Ask for a file from the reports page (the task runs at commit) and return its row."""

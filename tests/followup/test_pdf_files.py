@@ -71,7 +71,7 @@ def test_the_language_is_part_of_the_content(
 ):
     ask(client, django_capture_on_commit_callbacks)
     client.cookies["django_language"] = "en"
-    User.objects.filter(username="ale-fortroendevald").update(language="en")
+    User.objects.filter(username="ale-sakerhetschef").update(language="en")
     english = ask(client, django_capture_on_commit_callbacks, language="en")
     assert len(renders) == 2
     assert ReportFile.objects.filter(kind="board").count() == 2
@@ -144,6 +144,7 @@ def test_a_failure_is_recorded_and_can_be_asked_for_again(
 
 def test_a_download_is_audited(client, demo, media, django_capture_on_commit_callbacks):
     row = ask(client, django_capture_on_commit_callbacks)
+    client.force_login(User.objects.get(username="ale-fortroendevald"))
     response = client.get(reverse("followup:file_download", args=["ale", row.pk]))
     assert "Uppf%C3%B6ljning%202025" in response["Content-Disposition"]
     assert response["Cache-Control"] == "private, no-store"

@@ -221,11 +221,13 @@ def test_two_webs_and_two_workers_share_files_sessions_and_clean_up(demo, tmp_pa
         from_b = get(author, b, download)
         assert (from_b.status_code, from_b.content) == (200, PDF)
 
-        # The board's report PDF, asked for on A, rendered by a worker, served by A and B.
+        # The board's report PDF, asked for on A by the security chief, rendered by a worker,
+        # served by A and B to a reader.
+        chief = log_in(a, "ale-sakerhetschef")
         reader = log_in(b, "ale-fortroendevald")
         cycle = Cycle.objects.get(version__programme__municipality__slug="ale", year=2025)
         asked = post(
-            reader,
+            chief,
             a,
             reverse("followup:reports_request", args=["ale"]),
             {"kind": "board", "cycle": cycle.pk},
