@@ -1,6 +1,7 @@
 import importlib
 
 import pytest
+from django.core import mail
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db.backends.sqlite3.base import DatabaseOperations
@@ -94,6 +95,7 @@ def load_demo_data():
     Notification.objects.all().delete()
     # The demo's steps e-mailed their notices at once (sent, eager): no test counts those.
     QueuedTask.objects.filter(task=EMAIL_TASK).delete()
+    mail.outbox = []
 
 
 @pytest.fixture(scope="session")

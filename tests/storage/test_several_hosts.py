@@ -191,7 +191,7 @@ def test_two_webs_and_two_workers_share_files_sessions_and_clean_up(demo, tmp_pa
 
     # The processes check passwords with the production hasher, not the tests' fast one.
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.PBKDF2PasswordHasher"]):
-        for username in ("ale-sektorchef", "ale-fortroendevald"):
+        for username in ("ale-sektorchef", "ale-fortroendevald", "ale-sakerhetschef"):
             person = User.objects.get(username=username)
             person.set_password("demo")
             person.save(update_fields=["password"])
