@@ -1,7 +1,6 @@
 """The action register: every action the person follows, across units and years, its export,
 and status updates between cycles."""
 
-import csv
 import io
 
 from django.contrib import messages
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from followup.forms import ActionFilterForm, ActionStatusForm
 from followup.models import Action, InvalidTransition
-from followup.spreadsheets import safe_row
+from followup.spreadsheets import csv_response, safe_row
 from followup.views.common import municipality_for
 from responsibilities.access import access_for
 from responsibilities.audit import AuditEvent, record
@@ -144,16 +143,7 @@ def action_export(request, municipality, fmt):
     )
     name = f"atgarder-{municipality.slug}-{timezone.localdate():%Y-%m-%d}"
     if fmt == "csv":
-        buffer = io.StringIO()
-        # Semicolons and a byte-order mark: what Excel with Swedish settings opens directly.
-        writer = csv.writer(buffer, delimiter=";")
-        writer.writerow(safe_row(header))
-        writer.writerows(safe_row(row) for row in rows)
-        response = HttpResponse(
-            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
+        return csv_response(name, header, rows)
     from openpyxl import Workbook
 
     workbook = Workbook()

@@ -1,6 +1,5 @@
 """A cycle's dashboard and its exports."""
 
-import csv
 import io
 
 from django.contrib import messages
@@ -17,7 +16,7 @@ from followup import reminders, stats
 from followup.forms import ExecutiveBoardForm
 from followup.insets import insets_for
 from followup.models import Action, Answer, Report
-from followup.spreadsheets import safe_row
+from followup.spreadsheets import csv_response, safe_row
 from followup.views.common import cycle_for
 from responsibilities.access import access_for
 from responsibilities.audit import AuditEvent, record
@@ -160,16 +159,7 @@ def export(request, municipality, pk, fmt):
         rows=len(rows),
     )
     if fmt == "csv":
-        buffer = io.StringIO()
-        # Semicolons and a byte-order mark: what Excel with Swedish settings opens directly.
-        writer = csv.writer(buffer, delimiter=";")
-        writer.writerow(safe_row(header))
-        writer.writerows(safe_row(row) for row in rows)
-        response = HttpResponse(
-            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
+        return csv_response(name, header, rows)
     from openpyxl import Workbook
 
     workbook = Workbook()
