@@ -210,7 +210,9 @@ def wrk_script(think: float) -> Path:
     path = ROOT / "var" / "bench" / f"wrk-{int(think * 1000)}.lua"
     path.parent.mkdir(parents=True, exist_ok=True)
     delay = f"delay = function() return {int(think * 1000)} end\n" if think else ""
-    path.write_text(delay + WRK_REPORT)
+    # Written once: wrk processes running side by side (bench/scaleout.py) read the same file.
+    if not path.exists() or path.read_text() != delay + WRK_REPORT:
+        path.write_text(delay + WRK_REPORT)
     return path
 
 
