@@ -1,14 +1,12 @@
 """The action register: every action the person follows, across units and years, its export,
 and status updates between cycles."""
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from followup.forms import ActionFilterForm, ActionStatusForm
 from followup.models import Action, InvalidTransition
-from followup.spreadsheets import csv_response, safe_row
+from followup.spreadsheets import csv_response, xlsx_response
 from followup.views.common import municipality_for
 from responsibilities.access import access_for
 from responsibilities.audit import AuditEvent, record
@@ -144,21 +142,7 @@ def action_export(request, municipality, fmt):
     name = f"atgarder-{municipality.slug}-{timezone.localdate():%Y-%m-%d}"
     if fmt == "csv":
         return csv_response(name, header, rows)
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Actions")[:31]
-    for row in [header, *rows]:
-        sheet.append(safe_row(row))
-    output = io.BytesIO()
-    workbook.save(output)
-    response = HttpResponse(
-        output.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+    return xlsx_response(name, [(_("Actions"), header, rows)])
 
 
 @login_required

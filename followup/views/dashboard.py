@@ -1,11 +1,9 @@
 """A cycle's dashboard and its exports."""
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +14,7 @@ from followup import reminders, stats
 from followup.forms import ExecutiveBoardForm
 from followup.insets import insets_for
 from followup.models import Action, Answer, Report
-from followup.spreadsheets import csv_response, safe_row
+from followup.spreadsheets import csv_response, xlsx_response
 from followup.views.common import cycle_for
 from responsibilities.access import access_for
 from responsibilities.audit import AuditEvent, record
@@ -160,24 +158,10 @@ def export(request, municipality, pk, fmt):
     )
     if fmt == "csv":
         return csv_response(name, header, rows)
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Answers")[:31]
-    for row in [header, *rows]:
-        sheet.append(safe_row(str(value) if value is not None else "" for value in row))
-    plan = workbook.create_sheet(_("Action plan")[:31])
-    for row in [action_header, *actions]:
-        plan.append(safe_row(row))
-    output = io.BytesIO()
-    workbook.save(output)
-    response = HttpResponse(
-        output.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    answers = [[str(value) if value is not None else "" for value in row] for row in rows]
+    return xlsx_response(
+        name, [(_("Answers"), header, answers), (_("Action plan"), action_header, actions)]
     )
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
 
 
 @login_required
