@@ -33,7 +33,19 @@ def manage(*args, **env):
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    result = manage("check", DJANGO_DEBUG="false")
+    result = manage("migrate", "--plan", DJANGO_DEBUG="false")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize("args", [["check"], ["makemigrations", "--check", "--dry-run"]])
+def test_commands_that_only_read_the_code_run_in_a_bare_checkout(args):
+    result = manage(*args)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_keeps_the_production_default():
+    result = manage("check", "--deploy")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
 
