@@ -11,6 +11,7 @@ sub-units. Reads go through `Access`
 
 from __future__ import annotations
 
+import bisect
 import datetime
 from collections import defaultdict
 from functools import cached_property
@@ -58,66 +59,116 @@ def _first_period(periods: list[Period]) -> Period:
 def wanted_grants(person, on=None) -> tuple[dict, dict]:
     """{(municipality id, capability): period} and {(unit id, capability): period} the person
     should hold: from every assignment in force on the date or starting later."""
-    municipal: dict[tuple[int, str], list[Period]] = defaultdict(list)
-    units: dict[tuple[int, str], list[Period]] = defaultdict(list)
-    if not person.is_active:
-        return {}, {}
-    assignments = (
+    return wanted_grants_of([person], on)[person.pk]
+
+
+def _subtrees(units) -> dict[int, list[int]]:
+    """{unit id: ids of the unit and every unit below it} for these units, in one query over
+    their municipalities (a subtree is a run of paths sharing the unit's path as a prefix)."""
+    rows = sorted(
+        OrganisationUnit.objects.filter(municipality_id__in={u.municipality_id for u in units})
+        .values_list("path", "id")
+        .order_by()
+    )
+    paths = [path for path, _id in rows]
+    subtrees = {}
+    for unit in units:
+        first = bisect.bisect_left(paths, unit.path)
+        ids = []
+        for path, unit_id in rows[first:]:
+            if not path.startswith(unit.path):
+                break
+            ids.append(unit_id)
+        subtrees[unit.pk] = ids
+    return subtrees
+
+
+def wanted_grants_of(people, on=None) -> dict[int, tuple[dict, dict]]:
+    """wanted_grants() of many people at once, in two queries whatever their number."""
+    municipal: dict[int, dict] = {p.pk: defaultdict(list) for p in people}
+    units: dict[int, dict] = {p.pk: defaultdict(list) for p in people}
+    assignments = list(
         Assignment.objects.current_or_upcoming(on)
-        .filter(person=person)
+        .filter(person_id__in=[p.pk for p in people if p.is_active])
         .select_related("role", "unit")
     )
+    subtrees = _subtrees({a.unit for a in assignments if a.unit_id is not None})
     for assignment in assignments:
         period = (assignment.starts_on, assignment.ends_on)
         capabilities = assignment.role.capabilities
         if assignment.unit_id is None or assignment.role.is_municipality_wide:
             for capability in capabilities:
-                municipal[(assignment.role.municipality_id, capability)].append(period)
+                municipal[assignment.person_id][
+                    (assignment.role.municipality_id, capability)
+                ].append(period)
         if assignment.unit_id is not None:
-            for unit_id in assignment.unit.subtree().values_list("id", flat=True):
+            for unit_id in subtrees[assignment.unit_id]:
                 for capability in capabilities:
-                    units[(unit_id, capability)].append(period)
-    return (
-        {key: _first_period(periods) for key, periods in municipal.items()},
-        {key: _first_period(periods) for key, periods in units.items()},
-    )
+                    units[assignment.person_id][(unit_id, capability)].append(period)
+    return {
+        pk: (
+            {key: _first_period(periods) for key, periods in municipal[pk].items()},
+            {key: _first_period(periods) for key, periods in units[pk].items()},
+        )
+        for pk in municipal
+    }
 
 
 @transaction.atomic
 def sync_permissions(person: User, on=None) -> bool:
     """Make the person's permission rows match their assignments and the assignments' dates.
     True if anything changed."""
-    municipal, units = wanted_grants(person, on)
-    changed = False
-    for model, row_model, wanted in (
-        (Municipality, MunicipalityPermission, municipal),
-        (OrganisationUnit, UnitPermission, units),
+    return bool(sync_permissions_of([person], on))
+
+
+@transaction.atomic
+def sync_permissions_of(people, on=None) -> set[int]:
+    """sync_permissions() for many people in a constant number of queries; the ids of those
+    whose rows changed."""
+    wanted_by_person = wanted_grants_of(people, on)
+    changed = set()
+    for index, (model, row_model) in enumerate(
+        ((Municipality, MunicipalityPermission), (OrganisationUnit, UnitPermission))
     ):
         permissions = _permissions(model)
-        rows = row_model.objects.filter(user=person).select_related("permission")
-        have = {(row.content_object_id, row.permission.codename): row for row in rows}
-        stale = [row.pk for key, row in have.items() if key not in wanted]
+        have: dict[int, dict] = defaultdict(dict)
+        for row in row_model.objects.filter(user_id__in=wanted_by_person).select_related(
+            "permission"
+        ):
+            have[row.user_id][(row.content_object_id, row.permission.codename)] = row
+        stale, moved, missing = [], [], []
+        for person_id, grants in wanted_by_person.items():
+            wanted, rows = grants[index], have[person_id]
+            gone = [row.pk for key, row in rows.items() if key not in wanted]
+            redated = []
+            for key, row in rows.items():
+                if key in wanted and (row.valid_from, row.valid_until) != wanted[key]:
+                    row.valid_from, row.valid_until = wanted[key]
+                    redated.append(row)
+            new = [
+                row_model(
+                    user_id=person_id,
+                    content_object_id=obj_id,
+                    permission=permissions[codename],
+                    valid_from=wanted[(obj_id, codename)][0],
+                    valid_until=wanted[(obj_id, codename)][1],
+                )
+                for obj_id, codename in wanted.keys() - rows.keys()
+            ]
+            if gone or redated or new:
+                changed.add(person_id)
+            stale += gone
+            moved += redated
+            missing += new
         if stale:
             row_model.objects.filter(pk__in=stale).delete()
-        moved = []
-        for key, row in have.items():
-            if key in wanted and (row.valid_from, row.valid_until) != wanted[key]:
-                row.valid_from, row.valid_until = wanted[key]
-                moved.append(row)
-        row_model.objects.bulk_update(moved, ["valid_from", "valid_until"])
-        missing = [
-            row_model(
-                user=person,
-                content_object_id=obj_id,
-                permission=permissions[codename],
-                valid_from=wanted[(obj_id, codename)][0],
-                valid_until=wanted[(obj_id, codename)][1],
-            )
-            for obj_id, codename in wanted.keys() - have.keys()
-        ]
-        row_model.objects.bulk_create(missing, ignore_conflicts=True)
-        changed = changed or bool(stale or moved or missing)
+        row_model.objects.bulk_update(moved, ["valid_from", "valid_until"], batch_size=1000)
+        row_model.objects.bulk_create(missing, ignore_conflicts=True, batch_size=1000)
     return changed
+
+
+# People brought up to date per batch by the daily sweep (constant queries per batch).
+SYNC_BATCH = 500
 
 
 @transaction.atomic
@@ -133,8 +184,10 @@ def end_expired_assignments(today=None) -> int:
         people |= set(
             row_model.objects.filter(valid_until__lt=today).values_list("user_id", flat=True)
         )
-    for person in User.objects.filter(pk__in=people):
-        sync_permissions(person, on=today)
+    ordered = sorted(people)
+    for start in range(0, len(ordered), SYNC_BATCH):
+        batch = User.objects.filter(pk__in=ordered[start : start + SYNC_BATCH])
+        sync_permissions_of(list(batch), on=today)
     return len(people)
 
 

@@ -254,7 +254,7 @@ def test_the_sweep_is_one_transaction(dated_sector_chief, monkeypatch):
     def crash(*args, **kwargs):
         raise RuntimeError("worker killed")
 
-    monkeypatch.setattr(access_module, "sync_permissions", crash)
+    monkeypatch.setattr(access_module, "sync_permissions_of", crash)
     with _at(END + datetime.timedelta(days=1)), pytest.raises(RuntimeError):
         end_expired_assignments()
     assert Assignment.objects.get(person=dated_sector_chief).ended_at is None
@@ -262,6 +262,71 @@ def test_the_sweep_is_one_transaction(dated_sector_chief, monkeypatch):
     with _at(END + datetime.timedelta(days=1)):
         assert end_expired_assignments() == 1
     assert not UnitPermission.objects.filter(user=dated_sector_chief).exists()
+
+
+def _expiring_sector_chiefs(count):
+    ale = Municipality.objects.get(slug="ale")
+    people = []
+    with _at(START):
+        for _ in range(count):
+            person = UserFactory()
+            AssignmentFactory(
+                person=person,
+                role=RoleFactory(municipality=ale),
+                unit=unit("Sektor utbildning"),
+                starts_on=START,
+                ends_on=END,
+            )
+            people.append(person)
+    return people
+
+
+def test_the_sweep_costs_the_same_queries_for_one_person_as_for_many(
+    demo, django_assert_num_queries
+):
+    # Ending 1 or 12 people's assignments: one batch, the same statements (issue 16).
+    def queries_for(count):
+        people = _expiring_sector_chiefs(count)
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with _at(END + datetime.timedelta(days=1)), CaptureQueriesContext(connection) as ctx:
+            assert end_expired_assignments() == count
+        for person in people:
+            assert not UnitPermission.objects.filter(user=person).exists()
+            assert not Access(person).anywhere(Capability.SUBMIT_FOLLOWUP)
+        return len(ctx.captured_queries)
+
+    assert queries_for(1) == queries_for(12)
+
+
+def test_many_people_are_synced_as_each_one_alone_would_be(demo):
+    from responsibilities.access import sync_permissions, sync_permissions_of
+
+    people = _expiring_sector_chiefs(3) + list(User.objects.filter(is_active=True)[:20])
+
+    def rows():
+        return {
+            (model.__name__, r.user_id, r.content_object_id, r.permission.codename)
+            + (r.valid_from, r.valid_until)
+            for model in (UnitPermission, MunicipalityPermission)
+            for r in model.objects.filter(user__in=people).select_related("permission")
+        }
+
+    def clear():
+        UnitPermission.objects.filter(user__in=people).delete()
+        MunicipalityPermission.objects.filter(user__in=people).delete()
+
+    with _at(START):
+        expected = rows()
+        clear()
+        for person in people:
+            sync_permissions(person)
+        assert rows() == expected  # one by one: what the signals wrote
+        clear()
+        assert sync_permissions_of(people) == {p.pk for p in people if p.assignments.exists()}
+        assert rows() == expected
+        assert sync_permissions_of(people) == set()
 
 
 def test_moving_a_unit_away_takes_it_from_the_chief_above_its_old_place(demo):
