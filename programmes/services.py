@@ -17,21 +17,33 @@ def revision_warnings_for(user, today=None) -> list[ProgrammeVersion]:
 
     Each version gets `revision_status` = ("overdue" | "due", days); overdue ones come first.
     """
+    versions = ProgrammeVersion.objects.annotate(
+        next_due=Coalesce("revision_due", "review_due")
+    ).filter(
+        status=ProgrammeVersion.Status.ADOPTED,
+        programme__municipality__in=municipalities_with(user, Capability.EDIT_PROGRAMME),
+    )
+    return revision_warnings_among(versions.select_related("programme__municipality"), today)
+
+
+def revision_warnings_among(versions, today=None) -> list[ProgrammeVersion]:
+    """The versions (annotated with `next_due`) whose revision is overdue or due within the
+    warning period, soonest first, each with its `revision_status`."""
     today = today or timezone.localdate()
     horizon = today + datetime.timedelta(days=round(30.44 * warning_months()))
-    versions = list(
-        ProgrammeVersion.objects.annotate(next_due=Coalesce("revision_due", "review_due"))
-        .filter(
-            status=ProgrammeVersion.Status.ADOPTED,
-            next_due__lte=horizon,
-            programme__municipality__in=municipalities_with(user, Capability.EDIT_PROGRAMME),
-        )
-        .select_related("programme__municipality")
-        .order_by("next_due", "title")
+    due = sorted(
+        (
+            version
+            for version in versions
+            if version.status == ProgrammeVersion.Status.ADOPTED
+            and version.next_due is not None
+            and version.next_due <= horizon
+        ),
+        key=lambda version: (version.next_due, version.title),
     )
-    for version in versions:
+    for version in due:
         version.revision_status = version.revision_state(today)
-    return versions
+    return due
 
 
 # The sections a new, empty document starts with (the parts every programme of the seeds has).
