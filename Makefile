@@ -33,8 +33,11 @@ run: install messages
 dev: export DJANGO_DEBUG := true
 dev: run
 
+# The suite in TEST_WORKERS processes (pytest-xdist; each its own test database, Redis database
+# and ports, see tests/local_mode.py); TEST_WORKERS=0 runs it in this one process.
+TEST_WORKERS ?= 2
 test: install messages
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

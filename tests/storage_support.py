@@ -12,8 +12,10 @@ from pathlib import Path
 
 from django.core.files.storage import default_storage
 
+from tests.local_mode import PORT_OFFSET
+
 TEST_STORAGE = os.environ.get("TEST_STORAGE", "local").lower()
-S3_PORT = int(os.environ.get("TEST_S3_PORT", "6402"))
+S3_PORT = int(os.environ.get("TEST_S3_PORT", "6402")) + PORT_OFFSET
 S3_BUCKET = "ale-safety-test"
 S3_KEYS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 _server = None

@@ -7,9 +7,10 @@ import pytest
 from django.db import connections
 
 from ale_safety import views
+from tests.local_mode import PORT_OFFSET
 
 pytestmark = pytest.mark.django_db
-CLOSED_PORT = 6393  # one of this suite's ports; nothing listens there
+CLOSED_PORT = 6393 + PORT_OFFSET  # one of this suite's ports; nothing listens there
 
 
 def timed_get(client):
@@ -54,9 +55,11 @@ def test_it_reports_a_broker_that_cannot_be_reached(client, monkeypatch):
 
 def test_a_broker_that_accepts_and_never_answers_is_down_within_a_second(client, monkeypatch):
     with socket.socket() as silent:  # listens, never replies
-        silent.bind(("127.0.0.1", 6394))
+        silent.bind(("127.0.0.1", 6394 + PORT_OFFSET))
         silent.listen(8)
-        monkeypatch.setattr(views.celery_app.conf, "broker_url", "redis://127.0.0.1:6394/0")
+        monkeypatch.setattr(
+            views.celery_app.conf, "broker_url", f"redis://127.0.0.1:{6394 + PORT_OFFSET}/0"
+        )
         response, seconds = timed_get(client)
     assert response.status_code == 503
     assert response.json()["broker"] == "down"

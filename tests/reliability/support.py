@@ -9,12 +9,13 @@ import pytest
 
 from ale_safety.celery import app as celery_app
 from ale_safety.env import cache_settings
+from tests.local_mode import PORT_OFFSET
 from tests.services import unavailable
 
-# This suite's ports (see the issue): nothing else listens on them.
-CLOSED_BROKER_PORT = 6391
-OWN_REDIS_PORT = 6392
-CLOSED_SMTP_PORT = 6395
+# This suite's ports (see the issue): nothing else listens on them. Shifted per xdist worker.
+CLOSED_BROKER_PORT = 6391 + PORT_OFFSET
+OWN_REDIS_PORT = 6392 + PORT_OFFSET
+CLOSED_SMTP_PORT = 6395 + PORT_OFFSET
 
 
 def reset_broker_connections():

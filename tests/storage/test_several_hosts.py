@@ -26,6 +26,7 @@ from followup.models import Attachment, Cycle, ReportFile
 from responsibilities.models import User
 from tests.followup.conftest import demo_report
 from tests.followup.test_report_form import form_data
+from tests.local_mode import PORT_OFFSET
 from tests.services import require_postgresql, require_redis
 from tests.storage_support import S3_BUCKET, S3_KEYS, s3_endpoint, s3_storage_url, start_s3_server
 
@@ -35,7 +36,8 @@ pytestmark = [
 ]
 BASE = Path(settings.BASE_DIR)
 S3_PORT, WEB_A, WEB_B = (
-    int(port) for port in os.environ.get("TEST_SEVERAL_HOSTS_PORTS", "6401,8171,8172").split(",")
+    int(port) + PORT_OFFSET
+    for port in os.environ.get("TEST_SEVERAL_HOSTS_PORTS", "6401,8171,8172").split(",")
 )
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
