@@ -180,6 +180,10 @@ class UnitMatrix:
                 tally.counts.update(cell.counts)
         return tallies
 
+    @property
+    def column_totals(self) -> list[tuple[Column, Tally]]:
+        return list(zip(self.columns, self.totals, strict=True))
+
 
 def unit_area_matrix(columns: list[Column], reports, readable_ids) -> UnitMatrix:
     """One row per report (in the given order) × one column per area. A report counts when it
