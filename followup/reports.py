@@ -7,10 +7,9 @@ PDFs are rendered with programmes.pdf (same fetcher, stylesheet and PDF/A-2a var
 in the file storage as followup/pdf/<content hash>.pdf, served only by the access-checked view.
 """
 
-from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Max, Prefetch
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -27,10 +26,10 @@ from followup.models import (
     ReportFile,
 )
 from programmes import pdf
+from programmes.templatetags.programmes import percent
 from responsibilities.models import OrganisationUnit
 
 FOLDER = "followup/pdf"
-SCALE_ORDER = [level for level, _label in Attainment.choices]
 
 
 # --- Data ------------------------------------------------------------------------------------
@@ -89,6 +88,7 @@ class Bar:
     y: int
     width: int
     hollow: bool = False
+    text: str = ""  # the value as printed beside the bar
 
 
 @dataclass
@@ -108,8 +108,8 @@ class Chart:
     WIDTH = 600
 
 
-def bar_chart(title: str, rows, series: list[str]) -> Chart:
-    """rows: [(group label, [value per series])]."""
+def bar_chart(title: str, rows, series: list[str], text=str) -> Chart:
+    """rows: [(group label, [value per series, None for no bar])]; `text` prints a value."""
     chart = Chart(title=title, description="")
     top = max([value for _label, values in rows for value in values if value is not None] or [0])
     y = 4
@@ -126,12 +126,21 @@ def bar_chart(title: str, rows, series: list[str]) -> Chart:
             if value is None:
                 continue
             width = round(Chart.BAR_AREA * value / top) if top else 0
-            bars.append(Bar(label=series[index], value=value, y=y, width=width, hollow=index > 0))
+            bars.append(
+                Bar(
+                    label=series[index],
+                    value=value,
+                    y=y,
+                    width=width,
+                    hollow=index > 0,
+                    text=text(value),
+                )
+            )
             y += Chart.BAR_HEIGHT + 4
         described.append(
-            f"{label}: " + ", ".join(f"{bar.label} {bar.value}" for bar in bars)
+            f"{label}: " + ", ".join(f"{bar.label} {bar.text}" for bar in bars)
             if len(series) > 1
-            else f"{label}: {values[0]}"
+            else f"{label}: {text(values[0])}"
         )
         chart.groups.append((label, group_y, bars))
         y += 10
@@ -140,20 +149,34 @@ def bar_chart(title: str, rows, series: list[str]) -> Chart:
     return chart
 
 
+def trend_chart(table: stats.TrendTable) -> Chart:
+    """All assessments' shares per level: this year solid, the years before hollow (newest
+    first); a year without answers in approved reports has no bars."""
+    rows = list(reversed(table.rows))
+    return bar_chart(
+        _("Goal attainment, share of the assessments in approved reports"),
+        [
+            (label, [row.tally.shares[index].percent for row in rows])
+            for index, (_level, label) in enumerate(Attainment.choices)
+        ],
+        [str(row.year) for row in rows],
+        text=percent,
+    )
+
+
 @dataclass
 class Consolidated:
     cycle: Cycle
     committee: OrganisationUnit | None
     reports: list  # every report in scope, unit path order
     approved: list  # the approved ones, with contents
-    columns: list  # [(label, [question ids])]
-    matrix: list  # [(unit name, [attainment label])]
+    unit_matrix: stats.UnitMatrix  # the approved reports × application areas
+    trend: list  # [stats.TrendTable]: all assessments, then per area, year by year
     areas: list  # [(label, [(question, [(unit name, text)])])]
     actions: list  # [(unit name, action)]
     not_approved: list
     status_chart: Chart
     attainment_chart: Chart
-    previous: Cycle | None
     source_updated_at: object
     board_missing: list  # unit names reported to the board without an approved report
     insets: list = field(default_factory=list)  # from apps above (followup.insets)
@@ -163,11 +186,15 @@ class Consolidated:
         return self.cycle.municipality
 
 
+def units_scope(committee: OrganisationUnit | None):
+    """The reports of every year that a report covers: all, or those of the committee's units."""
+    if committee is None:
+        return Report.objects.all()
+    return Report.objects.filter(unit__path__startswith=committee.path)
+
+
 def scope_reports(cycle: Cycle, committee: OrganisationUnit | None):
-    reports = Report.objects.filter(cycle=cycle)
-    if committee is not None:
-        reports = reports.filter(unit__path__startswith=committee.path)
-    return reports
+    return units_scope(committee).filter(cycle=cycle)
 
 
 def consolidated(cycle: Cycle, committee: OrganisationUnit | None = None) -> Consolidated:
@@ -195,29 +222,12 @@ def consolidated(cycle: Cycle, committee: OrganisationUnit | None = None) -> Con
             answer.question = question_by_id[answer.question_id]
     groups = group_by_area(questions)
     scale = Question.AnswerType.SCALE
-
-    # Units × areas: the area's scale question(s); each general scale question a column.
-    columns = []
-    for label, area_questions in groups:
-        scale_questions = [q for q in area_questions if q.answer_type == scale]
-        if not scale_questions:
-            continue
-        if area_questions[0].area_id:
-            columns.append((label, [q.pk for q in scale_questions]))
-        else:
-            columns += [(q.text, [q.pk]) for q in scale_questions]
-    matrix = []
-    now_counts: Counter = Counter()
     by_report = {r.pk: {a.question_id: a for a in r.answers.all()} for r in approved}
-    for report in approved:
-        answers = by_report[report.pk]
-        cells = []
-        for _label, ids in columns:
-            levels = [answers[pk].attainment for pk in ids if pk in answers]
-            levels = [level for level in levels if level]
-            cells.append(Attainment(levels[0]).label if levels else _("Not answered"))
-        matrix.append((report.unit.name, cells))
-        now_counts.update(a.attainment for a in answers.values() if a.attainment)
+
+    # Units × areas and the years before, by the dashboard's rule, over approved reports only.
+    columns = stats.area_columns(cycle)
+    unit_matrix = stats.unit_area_matrix(columns, approved, {r.pk for r in approved})
+    trend = stats.attainment_trend(cycle, units_scope(committee), columns)
 
     # Per area, every unit's text answers grouped per question.
     areas = []
@@ -243,37 +253,20 @@ def consolidated(cycle: Cycle, committee: OrganisationUnit | None = None) -> Con
         [(label, [counts.get(status, 0)]) for status, label in Report.Status.choices],
         [_("Number of reports")],
     )
-    previous = cycle.previous()
-    before: Counter = Counter()
-    if previous is not None:
-        earlier = Answer.objects.filter(
-            report__in=scope_reports(previous, committee).filter(status__in=Report.APPROVED_STATES),
-            question__answer_type=scale,
-        ).exclude(attainment="")
-        before.update(dict(earlier.values_list("attainment").annotate(n=Count("pk")).order_by()))
-    series = [str(cycle.year)] + ([str(previous.year)] if previous else [])
-    attainment_chart = bar_chart(
-        _("Goal attainment, number of assessments in approved reports"),
-        [
-            (label, [now_counts.get(level, 0)] + ([before.get(level, 0)] if previous else []))
-            for level, label in Attainment.choices
-        ],
-        series,
-    )
+    attainment_chart = trend_chart(trend[0])
     source = max((report.updated_at for report in reports), default=None)
     return Consolidated(
         cycle=cycle,
         committee=committee,
         reports=reports,
         approved=approved,
-        columns=columns,
-        matrix=matrix,
+        unit_matrix=unit_matrix,
+        trend=trend,
         areas=areas,
         actions=actions,
         not_approved=not_approved,
         status_chart=status_chart,
         attainment_chart=attainment_chart,
-        previous=previous,
         source_updated_at=source,
         board_missing=list(
             cycle.board_missing_units.order_by("path").values_list("name", flat=True)

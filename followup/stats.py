@@ -1,73 +1,317 @@
-"""Figures of a cycle for dashboards, exports and (later) the consolidated annual report.
-Each function is one query, whatever the number of units."""
+"""Figures of a cycle for the dashboard and the consolidated annual report: one rule, used by
+both. Each function is one or two queries, whatever the number of units, areas or years.
+
+Goal attainment is counted from the scale answers; drafts never count. Years are compared in
+shares of the answers (with the counts beside them), never in absolute counts, because the
+number of approved reports differs from year to year."""
 
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count
+from django.db.models import Count, Min, Q
+from django.utils.translation import gettext as _
 
 from followup.models import Answer, Attainment, Cycle, Question, Report
 
-
-@dataclass
-class MatrixRow:
-    """One application area (or the general questions): answers per attainment level."""
-
-    label: str
-    area_id: int | None
-    counts: dict[str, int] = field(default_factory=dict)
-    previous: dict[str, int] | None = None
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    def cells(self):
-        """[(level, label, count, last year's count or None)] in scale order."""
-        return [
-            (
-                level,
-                label,
-                self.counts.get(level, 0),
-                None if self.previous is None else self.previous.get(level, 0),
-            )
-            for level, label in Attainment.choices
-        ]
+LEVELS = [level for level, _label in Attainment.choices]
+SCALE = Question.AnswerType.SCALE
 
 
 def status_counts(reports) -> Counter:
     return Counter(dict(reports.values_list("status").annotate(n=Count("pk")).order_by()))
 
 
-def _attainment_counts(cycle: Cycle, reports) -> dict[int | None, Counter]:
-    rows = (
+# --- Shares ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Share:
+    """One attainment level's part of a number of answers."""
+
+    level: str
+    count: int
+    total: int
+
+    @property
+    def label(self) -> str:
+        return Attainment(self.level).label
+
+    @property
+    def percent(self) -> int | None:
+        """Whole percent, rounded half up; None when there is nothing to divide."""
+        if not self.total:
+            return None
+        exact = Decimal(self.count * 100) / Decimal(self.total)
+        return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@dataclass
+class Tally:
+    """Answers per attainment level, and each level's share of them."""
+
+    counts: Counter = field(default_factory=Counter)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts[level] for level in LEVELS)
+
+    @property
+    def shares(self) -> list[Share]:
+        total = self.total
+        return [Share(level, self.counts[level], total) for level in LEVELS]
+
+
+# --- Units × application areas ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """An application area of the cycle's programme version, or (area_id None) the general
+    scale questions; `questions` is the number of scale questions about it in the cycle."""
+
+    area_id: int | None
+    text: str
+    questions: int
+
+    @property
+    def label(self) -> str:
+        return self.text or _("General questions")
+
+    @property
+    def anchor(self) -> str:
+        """The id of the area's part on the report page."""
+        return f"area-{self.area_id}" if self.area_id else "area-general"
+
+
+def area_columns(cycle: Cycle) -> list[Column]:
+    """The version's application areas in the programme's order, and a general column last
+    when the cycle has scale questions without an area (named after the question when there
+    is one). Two queries."""
+    per_area = {
+        area_id: (n, text)
+        for area_id, n, text in cycle.questions.filter(answer_type=SCALE)
+        .values_list("area_id")
+        .annotate(n=Count("pk"), text=Min("text"))
+        .values_list("area_id", "n", "text")
+        .order_by()
+    }
+    columns = [
+        Column(pk, text, per_area.get(pk, (0, ""))[0])
+        for pk, text in cycle.application_areas().values_list("pk", "text")
+    ]
+    if None in per_area:
+        n, text = per_area[None]
+        columns.append(Column(None, text if n == 1 else "", n))
+    return columns
+
+
+@dataclass
+class Cell:
+    """One unit's goal attainment in one column: its answers per level."""
+
+    column: Column
+    counts: Counter
+
+    @property
+    def answered(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def level(self) -> str | None:
+        """The level, when the column has one scale question and it is answered."""
+        if self.column.questions == 1 and self.answered:
+            return next(iter(+self.counts))
+        return None
+
+    @property
+    def summary(self) -> str:
+        """In words: "Met", "Not answered", or "2 of 3 met" for several scale questions."""
+        questions = self.column.questions
+        if questions == 0:
+            return _("Not asked")
+        if questions == 1:
+            return Attainment(self.level).label if self.level else _("Not answered")
+        return _("%(met)s of %(total)s met") % {
+            "met": self.counts[Attainment.MET],
+            "total": questions,
+        }
+
+    @property
+    def details(self) -> list[str]:
+        """With several scale questions: the answers that were not "met", per level."""
+        if self.column.questions < 2:
+            return []
+        rest = [
+            f"{Attainment(level).label}: {self.counts[level]}"
+            for level in LEVELS
+            if level != Attainment.MET and self.counts[level]
+        ]
+        unanswered = self.column.questions - self.answered
+        if unanswered > 0:
+            rest.append(f"{_('Not answered')}: {unanswered}")
+        return rest
+
+
+@dataclass
+class UnitRow:
+    """A report's row: cells when its content counts, None for a draft or a report the
+    reader may not open."""
+
+    report: Report
+    cells: list[Cell] | None
+
+
+@dataclass
+class UnitMatrix:
+    columns: list[Column]
+    rows: list[UnitRow]
+
+    @property
+    def counted(self) -> int:
+        return sum(1 for row in self.rows if row.cells is not None)
+
+    @property
+    def totals(self) -> list[Tally]:
+        """Per column, every counted row's answers together."""
+        tallies = [Tally() for _column in self.columns]
+        for row in self.rows:
+            for tally, cell in zip(tallies, row.cells or [], strict=False):
+                tally.counts.update(cell.counts)
+        return tallies
+
+    @property
+    def column_totals(self) -> list[tuple[Column, Tally]]:
+        return list(zip(self.columns, self.totals, strict=True))
+
+
+def unit_area_matrix(columns: list[Column], reports, readable_ids) -> UnitMatrix:
+    """One row per report (in the given order) × one column per area. A report counts when it
+    is not a draft and its id is among `readable_ids` (what the reader may open); its cells
+    hold its scale answers. One query."""
+    counted = [
+        report.pk
+        for report in reports
+        if report.status != Report.Status.DRAFT and report.pk in readable_ids
+    ]
+    found: dict = {}
+    if counted:
+        rows = (
+            Answer.objects.filter(report__in=counted, question__answer_type=SCALE)
+            .exclude(attainment="")
+            .values_list("report_id", "question__area_id", "attainment")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for report_id, area_id, level, n in rows:
+            found.setdefault((report_id, area_id), Counter())[level] += n
+    counted_ids = set(counted)
+    return UnitMatrix(
+        columns=columns,
+        rows=[
+            UnitRow(
+                report,
+                [Cell(c, found.get((report.pk, c.area_id), Counter())) for c in columns]
+                if report.pk in counted_ids
+                else None,
+            )
+            for report in reports
+        ],
+    )
+
+
+# --- Trend over the years --------------------------------------------------------------------
+
+
+@dataclass
+class TrendRow:
+    """One year of a trend table: the approved reports behind it and their answers."""
+
+    year: int
+    current: bool
+    reports: int
+    tally: Tally
+
+
+@dataclass
+class TrendTable:
+    """Goal attainment year by year, for all assessments together or for one area."""
+
+    label: str
+    rows: list[TrendRow]
+    programme_text: bool = False  # the label is the programme's own (Swedish) text
+
+
+def attainment_trend(cycle: Cycle, reports, columns: list[Column]) -> list[TrendTable]:
+    """The programme's follow-ups of every year up to the cycle's (earlier versions' too; of
+    two cycles in one year the newer version's): per year the number of approved reports
+    among `reports` (a queryset: the reader's or the committee's) and the share of their
+    scale answers at each level. First all assessments together, then per application area
+    (matched by its text across versions; areas of earlier versions only after the current
+    ones), then the general questions. Two queries."""
+    approved = Q(status__in=Report.APPROVED_STATES)
+    in_programme = Q(
+        cycle__version__programme=cycle.version.programme_id, cycle__year__lte=cycle.year
+    )
+    # Every cycle with a report in scope, with its number of approved ones.
+    per_cycle = (
+        reports.filter(in_programme)
+        .values_list("cycle_id", "cycle__year", "cycle__version__number")
+        .annotate(approved=Count("pk", filter=approved))
+        .order_by("cycle__year", "cycle__version__number")
+    )
+    chosen: dict[int, tuple[int, int]] = {cycle.year: (cycle.pk, 0)}  # year → (cycle, reports)
+    for cycle_id, year, _number, n in per_cycle:
+        if year != cycle.year or cycle_id == cycle.pk:
+            chosen[year] = (cycle_id, n)  # ordered by version: the newest one stays
+    year_of = {cycle_id: year for year, (cycle_id, _n) in chosen.items()}
+
+    answers = (
         Answer.objects.filter(
-            report__in=reports.filter(cycle=cycle).exclude(status=Report.Status.DRAFT),
-            question__answer_type=Question.AnswerType.SCALE,
+            report__in=reports.filter(in_programme & approved).values("pk"),
+            question__answer_type=SCALE,
         )
         .exclude(attainment="")
-        .values_list("question__area_id", "question__area__text", "attainment")
+        .values_list("report__cycle_id", "question__area_id", "question__area__text", "attainment")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    counts: dict = {}
-    for area_id, text, level, n in rows:
-        counts.setdefault((area_id, text), Counter())[level] += n
-    return counts
-
-
-def attainment_matrix(cycle: Cycle, reports, previous: Cycle | None = None) -> list[MatrixRow]:
-    """Application areas × attainment over the given reports (drafts never count), in the
-    programme's order, general questions last; last year's figures matched by area text."""
-    areas = list(cycle.application_areas().values_list("pk", "text"))
-    now = _attainment_counts(cycle, reports)
-    before = _attainment_counts(previous, reports) if previous else {}
-    before_by_text = {text: counter for (_pk, text), counter in before.items()}
-    rows = []
-    for area_id, text in [*areas, (None, None)]:
-        counts = now.get((area_id, text), Counter())
-        prior = before_by_text.get(text, Counter()) if previous else None
-        if area_id is None and not counts and not prior:
+    overall: dict[int, Counter] = {}
+    by_key: dict[tuple, dict[int, Counter]] = {}
+    for cycle_id, area_id, text, level, n in answers:
+        year = year_of.get(cycle_id)
+        if year is None:
             continue
-        rows.append(MatrixRow(label=text or "", area_id=area_id, counts=counts, previous=prior))
-    return rows
+        overall.setdefault(year, Counter())[level] += n
+        key = ("area", text) if area_id else ("general",)
+        by_key.setdefault(key, {}).setdefault(year, Counter())[level] += n
+
+    years = sorted(chosen)
+
+    def table(label, counts, programme_text=True):
+        return TrendTable(
+            label,
+            [
+                TrendRow(
+                    year,
+                    year == cycle.year,
+                    chosen[year][1],
+                    Tally(counts.get(year, Counter())),
+                )
+                for year in years
+            ],
+            programme_text,
+        )
+
+    tables = [table(_("All assessments"), overall, programme_text=False)]
+    for column in columns:
+        if column.area_id:
+            tables.append(table(column.label, by_key.pop(("area", column.text), {})))
+    general = by_key.pop(("general",), None)
+    for key in sorted(by_key):
+        tables.append(table(key[1], by_key[key]))
+    general_column = next((c for c in columns if c.area_id is None), None)
+    if general is not None or general_column is not None:
+        text = general_column.text if general_column else ""
+        tables.append(table(text or _("General questions"), general or {}, bool(text)))
+    return tables

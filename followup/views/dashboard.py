@@ -44,6 +44,7 @@ def dashboard(request, municipality, pk):
     )
     missing = [r.unit for r in reports if r.status not in Report.APPROVED_STATES]
     counts = stats.status_counts(listed)
+    columns = stats.area_columns(cycle)
     previous_counts = (
         stats.status_counts(listed.model.objects.filter(cycle=previous))
         if (previous and sees_progress)
@@ -69,7 +70,9 @@ def dashboard(request, municipality, pk):
             "overdue": [r for r in reports if r.status in Report.OPEN_STATES]
             if cycle.is_overdue(today)
             else [],
-            "matrix": stats.attainment_matrix(cycle, visible, previous),
+            # Units × areas over what the reader may open; the trend over their approved ones.
+            "unit_matrix": stats.unit_area_matrix(columns, reports, visible_ids),
+            "trend": stats.attainment_trend(cycle, visible, columns),
             "sees_progress": sees_progress,
             "insets": insets_for("cycle", cycle=cycle),
             "can_record_board": can_record_board,

@@ -1,6 +1,8 @@
 import re
 
 from django import template
+from django.utils.formats import number_format
+from django.utils.translation import pgettext
 
 from programmes.filekinds import file_kind as kind_of_file
 from programmes.references import format_paragraph
@@ -30,3 +32,12 @@ def file_kind(value, name="") -> str:
     if MIME_TYPE.fullmatch(value):
         return kind_of_file(value, name or "")
     return kind_of_file("", value or name or "")
+
+
+@register.filter
+def percent(value) -> str:
+    """A whole percentage as the reader's language writes it: "60 %" in Swedish (with a
+    no-break space), "60%" in English; "–" when there is none."""
+    if value is None or value == "":
+        return "–"
+    return pgettext("a percentage", "%(number)s%%") % {"number": number_format(value)}

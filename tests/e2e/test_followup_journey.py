@@ -101,7 +101,8 @@ def test_the_yearly_loop_in_swedish(new_page, demo):
     # The dashboard reflects it; a council member then reads the approved report.
     chief.goto("/uppfoljning/ale/")
     chief.get_by_role("link", name="2026", exact=True).click()
-    assert chief.get_by_role("cell", name="Rapporterad till nämnd").is_visible()
+    # In the units' table and in the units × areas matrix.
+    assert chief.get_by_role("cell", name="Rapporterad till nämnd").first.is_visible()
     assert_accessible(chief)
     council = new_page()
     log_in(council, "ale-fortroendevald")
@@ -120,8 +121,11 @@ def test_key_steps_in_english(new_page, demo):
     assert_accessible(chief)
     chief.goto("/uppfoljning/ale/")
     chief.get_by_role("link", name="2025", exact=True).click()
-    assert chief.get_by_role("heading", name="Goal attainment per application area").is_visible()
-    assert chief.get_by_role("columnheader", name="Partly met").is_visible()
+    assert chief.get_by_role(
+        "heading", name="Goal attainment per unit and application area"
+    ).is_visible()
+    assert chief.get_by_role("heading", name="Goal attainment over the years").is_visible()
+    assert chief.get_by_role("columnheader", name="Partly met").first.is_visible()
     assert_accessible(chief)
 
     sector = new_page(language="en")

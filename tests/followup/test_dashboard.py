@@ -2,13 +2,14 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from followup.models import Cycle
-from tests.followup.conftest import user
+from followup.models import Cycle, Report
+from tests.followup.conftest import demo_report, user
 
 pytestmark = pytest.mark.django_db
 
@@ -23,23 +24,94 @@ def url(name, c, **extra):
     )
 
 
-def test_the_security_chief_sees_every_unit_the_matrix_and_last_year(client, demo):
+def section(page, heading_id):
+    """The text of one section of the page, tags removed."""
+    part = page.split(f'id="{heading_id}"')[1].split("</section>")[0]
+    # Collapse spaces and line breaks, but keep the no-break spaces of "60 %".
+    return re.sub(r"[ \t\r\n]+", " ", re.sub(r"<[^>]+>", " ", part)).strip()
+
+
+def matrix_row(response, unit):
+    return next(row for row in response.context["unit_matrix"].rows if row.report.unit.name == unit)
+
+
+def test_the_security_chief_sees_every_unit_with_its_status_and_attainment(client, demo):
     client.force_login(user("ale-sakerhetschef"))
     response = client.get(url("cycle", cycle(2025)))
     page = response.content.decode()
-    assert response.status_code == 200
+    matrix = section(page, "matrix-heading")
     for unit in ("Sektor utbildning", "Ale energibolag AB", "Sektor arbetsliv och stöd"):
-        assert unit in page
-    assert "Returnerad" in page and "Utkast" in page
-    rows = {row.label: row for row in response.context["matrix"]}
-    krisberedskap = rows["Krisberedskap"]
-    # Five reports answered (the returned one too); the never-submitted draft does not count.
-    assert krisberedskap.total == 5
-    assert "Delvis uppfyllt" in page and "Ej bedömt" in page
-    assert response.context["previous"] is None
-    current = client.get(url("cycle", cycle(2026)))
-    assert current.context["previous"] == cycle(2025)
-    assert "2025 inom parentes" in current.content.decode()
+        assert unit in matrix
+    assert "Returnerad" in matrix and "Utkast" in matrix
+    # The columns: the five application areas, then the overall assessment.
+    columns = [column.label for column in response.context["unit_matrix"].columns]
+    assert columns[2] == "Krisberedskap" and len(columns) == 6
+    assert columns[-1] == "Samlad bedömning av trygghets- och säkerhetsarbetet"
+    # The returned report counts (the reviewer reads it); the never-submitted draft does not.
+    returned = matrix_row(response, "Sektor arbetsliv och stöd")
+    assert [cell.summary for cell in returned.cells][:3] == [
+        "Ej bedömt",
+        "Delvis uppfyllt",
+        "Ej bedömt",
+    ]
+    assert matrix_row(response, "Ale energibolag AB").cells is None
+    assert "Inte inskickad: ett utkast räknas inte." in matrix
+    # Krisberedskap over five counted reports: 2 met, 1 partly, 1 not met, 1 not assessed.
+    assert "Andel av svaren (5 rapporter)" in matrix
+    assert "Uppfyllt 40\u00a0% (2 av 5) Delvis uppfyllt 20\u00a0% (1 av 5)" in matrix
+    # The drill-down: each assessment links to the area on the unit's report.
+    education = demo_report("Sektor utbildning", 2025)
+    kris = response.context["unit_matrix"].columns[2]
+    link = f'{url_of_report(education)}#area-{kris.area_id}"'
+    assert link in page
+    assert 'Ej uppfyllt<span class="visually-hidden"> – Sektor utbildning, ' in page
+
+
+def url_of_report(report):
+    return reverse("followup:report", kwargs={"municipality": "ale", "pk": report.pk})
+
+
+def test_the_drill_down_lands_on_the_area_of_the_report(client, demo):
+    client.force_login(user("ale-fortroendevald"))
+    response = client.get(url("cycle", cycle(2025)))
+    kris = response.context["unit_matrix"].columns[2]
+    report = demo_report("Sektor utbildning", 2025)
+    page = client.get(url_of_report(report)).content.decode()
+    area = page.split(f'<h2 id="area-{kris.area_id}">')[1].split("</section>")[0]
+    assert area.startswith("Krisberedskap</h2>")
+    assert "Måluppfyllelse inom området" in area and "Ej uppfyllt" in area
+    assert '<h2 id="area-general">Övergripande frågor</h2>' in page
+
+
+def test_the_trend_shows_shares_and_the_number_of_approved_reports_per_year(client, demo):
+    client.force_login(user("ale-sakerhetschef"))
+    page = client.get(url("cycle", cycle(2026))).content.decode()
+    trend = section(page, "trend-heading")
+    # All assessments: 2025's four approved reports (24 answers), 2026 (this one) none yet.
+    assert (
+        "Samtliga bedömningar År Godkända rapporter Uppfyllt Delvis uppfyllt Ej uppfyllt "
+        "Ej bedömt 2025 4 63\u00a0% (15 av 24) 25\u00a0% (6 av 24) 13\u00a0% (3 av 24) "
+        "0\u00a0% (0 av 24) 2026 denna uppföljning 0 Inga svar i godkända rapporter"
+    ) in trend
+    # Per area: Krisberedskap 2025 among the approved (the returned report does not count).
+    assert "Krisberedskap År Godkända rapporter" in trend
+    assert (
+        "2025 4 50\u00a0% (2 av 4) 25\u00a0% (1 av 4) 25\u00a0% (1 av 4) 0\u00a0% (0 av 4)" in trend
+    )
+    # Submission status is still compared with last year (same units, same rule).
+    assert "2025 inom parentes" in page
+
+
+def test_the_dashboard_in_english_writes_percent_the_english_way(client, demo):
+    reader = user("ale-fortroendevald")
+    reader.language = "en"
+    reader.save(update_fields=["language"])
+    client.force_login(reader)
+    page = client.get(url("cycle", cycle(2025))).content.decode()
+    trend = section(page, "trend-heading")
+    assert "All assessments Year Approved reports Met Partly met Not met Not assessed" in trend
+    assert "2025 this follow-up 4 63% (15 of 24)" in trend
+    assert "\u00a0%" not in section(page, "matrix-heading")
 
 
 def test_overdue_units_are_listed(client, demo, time_machine):
@@ -54,10 +126,30 @@ def test_council_members_see_approved_reports_only(client, demo):
     response = client.get(url("cycle", cycle(2025)))
     page = response.content.decode()
     assert "Sektor arbetsliv och stöd" not in page and "Ale energibolag AB" not in page
-    assert "Sektor utbildning" in page
-    assert (
-        sum(row.total for row in response.context["matrix"]) == 4 * 6
-    )  # 4 approved reports × (5 areas + overall)
+    matrix = section(page, "matrix-heading")
+    assert "Sektor utbildning" in matrix
+    rows = response.context["unit_matrix"].rows
+    assert {row.report.get_status_display() for row in rows} == {
+        "Godkänd",
+        "Rapporterad till nämnd",
+    }
+    assert all(row.cells is not None for row in rows)
+    assert "Andel av svaren (4 rapporter)" in matrix
+    # Krisberedskap among the four approved: 2 met, 1 partly met, 1 not met.
+    assert "Uppfyllt 50\u00a0% (2 av 4) Delvis uppfyllt 25\u00a0% (1 av 4)" in matrix
+    # This year: only approved reports are shown, and nothing is approved yet.
+    current = client.get(url("cycle", cycle(2026)))
+    assert current.context["unit_matrix"].rows == []
+    assert "Samhällsbyggnad" not in section(current.content.decode(), "matrix-heading")
+
+
+def test_a_sector_chief_opens_neither_the_dashboard_nor_another_units_report(client, demo):
+    client.force_login(user("ale-sektorchef-2"))  # Sektor samhällsbyggnad
+    assert client.get(url("cycle", cycle(2025))).status_code == 404
+    # The drill-down's target: another unit's report, submitted this year.
+    other = demo_report("Sektor utbildning", 2026)
+    Report.objects.filter(pk=other.pk).update(status=Report.Status.SUBMITTED)
+    assert client.get(url_of_report(other)).status_code == 404
 
 
 def test_the_csv_export_has_one_row_per_answer_the_reader_may_see(client, demo):
@@ -135,7 +227,9 @@ PAGES = [
     # count on HTML pages, and the page's own)
     # The risk picture (risks app, through followup.insets): three more on the dashboard
     # and on the report page.
-    ("chief", "followup:cycle", lambda w: {"pk": w["cycle"].pk}, 16),
+    # The dashboard's figures: status counts this year and last, the columns (areas and
+    # their scale questions: two), units × areas (one), the trend over the years (two).
+    ("chief", "followup:cycle", lambda w: {"pk": w["cycle"].pk}, 20),
     ("chief", "followup:index", lambda w: {}, 8),
     ("chief", "followup:cycle_manage", lambda w: {"pk": w["cycle"].pk}, 12),
     # The export also writes its audit event.
@@ -150,12 +244,26 @@ PAGES = [
 ]
 
 
-@pytest.mark.parametrize("units", [5, 200])
+@pytest.mark.parametrize(
+    ("units", "years", "areas"),
+    [(5, 2, 3), (200, 4, 8)],
+    ids=["5-units-2-years-3-areas", "200-units-4-years-8-areas"],
+)
 @pytest.mark.parametrize(("who", "name", "kwargs", "queries"), PAGES, ids=[p[1] for p in PAGES])
 def test_query_counts_do_not_grow_with_units(
-    client, make_municipality, django_assert_max_num_queries, units, who, name, kwargs, queries
+    client,
+    make_municipality,
+    django_assert_max_num_queries,
+    units,
+    years,
+    areas,
+    who,
+    name,
+    kwargs,
+    queries,
 ):
-    world = make_municipality(units=units)
+    """With more units, more application areas and more years (two programme versions)."""
+    world = make_municipality(units=units, years=years, areas=areas)
     client.force_login(world[who])
     target = reverse(name, kwargs={"municipality": world["municipality"].slug, **kwargs(world)})
     # A ceiling, not an exact count: per-process caches warmed by earlier tests save queries.
@@ -163,4 +271,11 @@ def test_query_counts_do_not_grow_with_units(
         response = client.get(target)
     assert response.status_code == 200
     if name == "followup:cycle":
-        assert len(response.context["rows"]) == units
+        matrix = response.context["unit_matrix"]
+        assert len(response.context["rows"]) == len(matrix.rows) == units
+        assert len(matrix.columns) == areas + 1  # and the overall assessment
+        # Every year has its row in the trend: the earlier ones' reports all approved.
+        assert [(row.year, row.reports) for row in response.context["trend"][0].rows] == [
+            *((year, units) for year in range(2027 - years, 2026)),
+            (2026, 0),
+        ]

@@ -306,8 +306,9 @@ def test_the_reports_page_has_a_constant_query_count(
 
 def test_the_consolidated_data_takes_a_constant_number_of_queries(demo, django_assert_num_queries):
     cycle = ale_cycle()
-    # reports, answers, actions, questions, status counts, previous cycle, the units the
-    # executive board was told without, and the risk picture (counts, scale, register: risks
-    # app through followup.insets)
-    with django_assert_num_queries(10):
+    # reports, answers, actions, questions, status counts, the units the executive board was
+    # told without, the risk picture (counts, scale, register: risks app through
+    # followup.insets), and the attainment figures of followup.stats: the columns (two),
+    # units × areas (one) and the trend over the years (two)
+    with django_assert_num_queries(14):
         reports.consolidated(cycle)

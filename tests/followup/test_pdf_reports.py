@@ -9,6 +9,7 @@ import pytest
 from django.core.files.base import ContentFile
 
 from followup.models import Action, Answer, Attachment, Question, Report
+from responsibilities.models import User
 from tests.followup.conftest import reopened
 from tests.followup.report_pdf_support import ask, download, report
 from tests.programmes.pdf_support import document_text, page_texts, reader, temporary_media, xmp
@@ -78,18 +79,70 @@ def test_the_board_report_lists_units_without_an_approved_report_by_status(board
     assert "Ale energibolag AB Utkast" in section
     # Their answers are not in the report: the returned unit assessed crisis preparedness as
     # "not assessed", and no approved report did.
-    assert "Ej bedömt: 0" in text
+    matrix = between(text, "Måluppfyllelse i godkända rapporter", "Måluppfyllelse över åren")
+    assert "Sektor arbetsliv och stöd" not in matrix
+    assert "Krisberedskap 50 % (2 av 4) 25 % (1 av 4) 25 % (1 av 4) 0 % (0 av 4)" in matrix
+    assert "Ej bedömt: 0 %" in text
 
 
-def test_the_board_report_has_the_attainment_table_with_text_labels_and_charts(board_pdf):
+def between(text, start, end):
+    return text[text.index(start) : text.index(end, text.index(start))]
+
+
+def test_the_board_report_has_the_units_by_areas_matrix_in_text(board_pdf):
     text = document_text(board_pdf)
-    for label in ("Uppfyllt", "Delvis uppfyllt", "Ej uppfyllt", "Ej bedömt"):
-        assert label in text
     assert "Måluppfyllelse per enhet och tillämpningsområde" in text
+    matrix = between(text, "Måluppfyllelse i godkända rapporter", "Måluppfyllelse över åren")
+    # Each approved unit's row in the areas' order, then the overall assessment; in words.
+    assert (
+        "Sektor utbildning Delvis uppfyllt Uppfyllt Ej uppfyllt Delvis uppfyllt Uppfyllt "
+        "Delvis uppfyllt"
+    ) in matrix
+    # The shares per area, with their counts: Krisberedskap 2 of 4 met, 1 partly, 1 not met.
+    assert (
+        "Andel av svaren per tillämpningsområde (4 rapporter) Tillämpningsområde Uppfyllt "
+        "Delvis uppfyllt Ej uppfyllt Ej bedömt"
+    ) in matrix
+    assert "Krisberedskap 50 % (2 av 4) 25 % (1 av 4) 25 % (1 av 4) 0 % (0 av 4)" in matrix
     # The charts are text, not colour: every bar carries its label and number.
     assert "Rapporterad till nämnd: 2" in text
-    assert "Uppfyllt: 15" in text
-    assert "Det finns ingen uppföljning för 2024 att jämföra med." in text
+
+
+def test_the_board_report_compares_the_years_in_shares(
+    client, demo, media, django_capture_on_commit_callbacks
+):
+    """2026 has one approved report and 2025 four: shares, with their counts, compare them."""
+    client.force_login(User.objects.get(username="ale-sakerhetschef"))
+    report("Sektor samhällsbyggnad", 2026).approve(
+        by=User.objects.get(username="ale-sakerhetschef")
+    )
+    row = ask(client, django_capture_on_commit_callbacks, year=2026)
+    assert row.status == "ready", row.error
+    text = document_text(download(client, row))
+    trend = between(
+        text, "Måluppfyllelse över åren", "Trygghetsskapande och brottsförebyggande arbete Vad"
+    )
+    assert (
+        "Samtliga bedömningar År Godkända rapporter Uppfyllt Delvis uppfyllt Ej uppfyllt Ej bedömt "
+        "2025 4 63 % (15 av 24) 25 % (6 av 24) 13 % (3 av 24) 0 % (0 av 24) "
+        "2026 (denna uppföljning) 1 67 % (4 av 6) 33 % (2 av 6) 0 % (0 av 6) 0 % (0 av 6)"
+    ) in trend
+    # Per area too: Krisberedskap was partly met by the one report of 2026.
+    assert (
+        "Krisberedskap År Godkända rapporter Uppfyllt Delvis uppfyllt Ej uppfyllt Ej bedömt "
+        "2025 4 50 % (2 av 4) 25 % (1 av 4) 25 % (1 av 4) 0 % (0 av 4) "
+        "2026 (denna uppföljning) 1 0 % (0 av 1) 100 % (1 av 1) 0 % (0 av 1) 0 % (0 av 1)"
+    ) in trend
+    # The chart: this year and last year per level, each bar with its year and share.
+    assert "Uppfyllt: 2026 67 %, 2025 63 %" in trend
+    assert "ingen tidigare uppföljning" not in trend
+    # The matrix holds only the approved report of 2026.
+    matrix = between(text, "Måluppfyllelse i godkända rapporter", "Måluppfyllelse över åren")
+    assert (
+        "Sektor samhällsbyggnad Uppfyllt Delvis uppfyllt Delvis uppfyllt Uppfyllt Uppfyllt"
+        in matrix
+    )
+    assert "Sektor utbildning" not in matrix  # its draft never counts
 
 
 def test_the_board_report_is_swedish_paginated_titled_tagged_and_pdf_a(board_pdf):
@@ -123,6 +176,14 @@ def test_a_committee_report_holds_only_the_units_under_the_committee(
     for other in ("Sektor samhällsbyggnad", "Ale bostadsbolag AB", "Sektor arbetsliv och stöd"):
         assert other not in text
     assert "Utbilda rektorer i krisledning" in text
+    # The matrix and the trend over the committee's units only: Sektor utbildning's six
+    # assessments of 2025 (2 met, 3 partly met, 1 not met).
+    matrix = between(text, "Måluppfyllelse i godkända rapporter", "Måluppfyllelse över åren")
+    assert "Andel av svaren per tillämpningsområde (1 rapport)" in matrix
+    assert (
+        "Samtliga bedömningar År Godkända rapporter Uppfyllt Delvis uppfyllt Ej uppfyllt Ej bedömt "
+        "2025 (denna uppföljning) 1 33 % (2 av 6) 50 % (3 av 6) 17 % (1 av 6) 0 % (0 av 6)"
+    ) in text
 
 
 def test_the_unit_report_holds_answers_actions_attachments_and_history(unit_pdf):
