@@ -53,14 +53,19 @@ def mark_read(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def email_preferences(request):
     """The signed-in person's own choice of e-mails; no one else's can be reached here."""
-    preferences = EmailPreferences.of(request.user)
     if request.method == "POST":
         form = EmailPreferencesForm(request.POST)
         if form.is_valid():
-            preferences.choose(**form.cleaned_data)
+            with transaction.atomic():
+                # Locked: two saves at once take turns (choose() compares with the old choice).
+                preferences, _created = EmailPreferences.objects.select_for_update().get_or_create(
+                    person=request.user
+                )
+                preferences.choose(**form.cleaned_data)
             messages.success(request, _("Your e-mail choices were saved."))
             return redirect("email_preferences")
     else:
+        preferences = EmailPreferences.of(request.user)
         form = EmailPreferencesForm(initial=EmailPreferencesForm.initial_of(preferences))
     return render(request, "notifications/email.html", {"form": form})
 
