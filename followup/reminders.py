@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 from followup.models import Action, Cycle, Report
 from responsibilities.capabilities import Capability, RoleKind
 from responsibilities.deadlines import recipients_by_municipality
+from responsibilities.email_preferences import AtOnce
 from responsibilities.models import Assignment, UnitPermission, User
 from responsibilities.notifications import Notification, email_at_once, notify, notify_many
 
@@ -328,6 +329,7 @@ def _email_now(report, kind, period, subject) -> int:
     return email_at_once(
         Notification.objects.filter(kind=kind, subject=f"report:{report.pk}", period=period),
         subject,
+        AtOnce.FOLLOWUP,
     )
 
 

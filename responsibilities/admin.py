@@ -7,6 +7,7 @@ from responsibilities.models import (
     AuditEvent,
     CalendarFeed,
     Digest,
+    EmailPreferences,
     Municipality,
     MunicipalityPermission,
     Notification,
@@ -129,6 +130,14 @@ class CalendarFeedAdmin(ReadOnlyAdmin):
     list_display = ("person", "created_at", "revoked_at")
     list_select_related = ("person",)
     exclude = ("token",)
+
+
+@admin.register(EmailPreferences)
+class EmailPreferencesAdmin(ReadOnlyAdmin):
+    # Each person's own choice, made on their e-mail page.
+    list_display = ("person", "followup_at_once", "reminders_at_once", "summary", "updated_at")
+    list_filter = ("summary",)
+    list_select_related = ("person",)
 
 
 @admin.register(QueuedTask)

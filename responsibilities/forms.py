@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from responsibilities import outbox
 from responsibilities.access import people_of
+from responsibilities.email_preferences import AtOnce, EmailPreferences
 from responsibilities.fields import DateInput, SensibleDateField
 from responsibilities.models import Assignment, Municipality, OrganisationUnit, Role, User
 
@@ -153,3 +154,32 @@ class ActivatingPasswordResetForm(PasswordResetForm):
                     render_to_string(html_email_template_name, context), "text/html"
                 )
         outbox.queue_email(message)
+
+
+class EmailPreferencesForm(forms.Form):
+    """A person's choice of what is e-mailed to them (responsibilities.email_preferences)."""
+
+    followup_at_once = forms.BooleanField(
+        required=False,
+        label=AtOnce.FOLLOWUP.label,
+        help_text=EmailPreferences._meta.get_field("followup_at_once").help_text,
+    )
+    reminders_at_once = forms.BooleanField(
+        required=False,
+        label=AtOnce.REMINDERS.label,
+        help_text=EmailPreferences._meta.get_field("reminders_at_once").help_text,
+    )
+    summary = forms.ChoiceField(
+        label=_("Summary of your other notifications"),
+        help_text=_("One e-mail with what is new for you and was not e-mailed at once."),
+        choices=EmailPreferences.Summary.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose how often you want the summary."),
+            "invalid_choice": _("Choose how often you want the summary."),
+        },
+    )
+
+    @classmethod
+    def initial_of(cls, preferences: EmailPreferences) -> dict:
+        return {name: getattr(preferences, name) for name in cls.base_fields}

@@ -442,8 +442,10 @@ class UnitPermission(GrantPeriod, UserObjectPermissionBase):
         return f"{self.user} {self.permission.codename} {self.content_object}"
 
 
-# The audit log, notifications, digests and calendar feeds (kept in their own modules).
+# The audit log, notifications, digests, e-mail preferences and calendar feeds (kept in their
+# own modules).
 from responsibilities.audit import AuditEvent  # noqa: E402, F401
+from responsibilities.email_preferences import EmailPreferences  # noqa: E402, F401
 from responsibilities.notifications import (  # noqa: E402, F401
     CalendarFeed,
     Digest,

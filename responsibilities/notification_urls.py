@@ -5,6 +5,7 @@ from responsibilities import notification_views as views
 urlpatterns = [
     path("konto/notiser/", views.notification_list, name="notifications"),
     path("konto/notiser/las/", views.mark_read, name="notifications_mark_read"),
+    path("konto/e-post/", views.email_preferences, name="email_preferences"),
     path("konto/kalender/", views.calendar_settings, name="calendar_settings"),
     path("kalender/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

@@ -1,4 +1,5 @@
-"""The bell: a person's notifications, mark as read, and their calendar feed."""
+"""The bell: a person's notifications, mark as read, what they receive by e-mail, and their
+calendar feed."""
 
 import re
 import secrets
@@ -11,10 +12,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from responsibilities import calendar
+from responsibilities.email_preferences import EmailPreferences
 from responsibilities.fields import parse_int
+from responsibilities.forms import EmailPreferencesForm
 from responsibilities.models import User
 from responsibilities.notifications import CalendarFeed, Notification
 
@@ -44,6 +47,27 @@ def mark_read(request):
     if count:
         messages.success(request, _("Marked as read."))
     return redirect("notifications")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def email_preferences(request):
+    """The signed-in person's own choice of e-mails; no one else's can be reached here."""
+    if request.method == "POST":
+        form = EmailPreferencesForm(request.POST)
+        if form.is_valid():
+            with transaction.atomic():
+                # Locked: two saves at once take turns (choose() compares with the old choice).
+                preferences, _created = EmailPreferences.objects.select_for_update().get_or_create(
+                    person=request.user
+                )
+                preferences.choose(**form.cleaned_data)
+            messages.success(request, _("Your e-mail choices were saved."))
+            return redirect("email_preferences")
+    else:
+        preferences = EmailPreferences.of(request.user)
+        form = EmailPreferencesForm(initial=EmailPreferencesForm.initial_of(preferences))
+    return render(request, "notifications/email.html", {"form": form})
 
 
 @login_required

@@ -159,33 +159,37 @@ def notify(recipient, kind, subject, period, text, params=None, url="") -> bool:
     return True
 
 
-def email_at_once(notifications, subject: str) -> int:
+def email_at_once(notifications, subject: str, group) -> int:
     """E-mail these notifications now, one message each, in the recipient's language, through
     the outbox (in the caller's transaction), and mark them so the digest does not repeat them.
-    `subject` is a msgid (gettext_noop) filled from the notification's params."""
+    `subject` is a msgid (gettext_noop) filled from the notification's params. People who
+    turned `group` (an email_preferences.AtOnce) off are left out: their notifications wait for
+    the digest, if they take one."""
     from django.core.mail import EmailMessage
 
     from responsibilities import outbox
+    from responsibilities.email_preferences import (
+        declined_at_once,
+        mail_headers,
+        preferences_url,
+    )
 
     rows = list(
         notifications.filter(emailed_at=None, recipient__is_active=True)
         .exclude(recipient__email="")
+        .exclude(declined_at_once(group))
         .select_related("recipient")
     )
     for row in rows:
         with translation.override(row.recipient.language or settings.LANGUAGE_CODE):
             params = row.message.get("params", {})
             title = translation.gettext(subject) % params
-            body = f"{row.text}\n\n{settings.SITE_URL}{row.url}\n"
-        outbox.queue_email(
-            EmailMessage(
-                title,
-                body,
-                None,
-                [row.recipient.email],
-                # RFC 3834: no out-of-office replies to this.
-                headers={"Auto-Submitted": "auto-generated"},
+            change = translation.gettext("Choose what you receive by e-mail:")
+            body = (
+                f"{row.text}\n\n{settings.SITE_URL}{row.url}\n\n-- \n{change} {preferences_url()}\n"
             )
+        outbox.queue_email(
+            EmailMessage(title, body, None, [row.recipient.email], headers=mail_headers())
         )
     Notification.objects.filter(pk__in=[row.pk for row in rows]).update(emailed_at=timezone.now())
     return len(rows)
@@ -233,14 +237,33 @@ def stale_claim_before() -> datetime.datetime:
 def collect_digests(day=None, recipient_ids=None) -> list[int]:
     """Attach every undelivered notification to its recipient's pending digest of the day;
     return the ids of digests that still need sending (new ones and ones whose sender died).
-    With `recipient_ids`, only those people's (a reminder sent now).
+    With `recipient_ids`, only those people's (a reminder sent now). Each person's choice of
+    summary (email_preferences) is read in the same queries: "weekly" only on Mondays, with
+    everything since the last one; "never" not at all.
     A constant number of queries however many people and notifications there are."""
+    from responsibilities.email_preferences import (
+        AtOnce,
+        before_summary_chosen,
+        declined_at_once,
+        no_summary_on,
+        without_summary_before,
+    )
+
     day = day or timezone.localdate()
     undelivered = Notification.objects.filter(
         digest=None, resolved_at=None, emailed_at=None, recipient__is_active=True
-    )
-    if recipient_ids is not None:
-        undelivered = undelivered.filter(recipient_id__in=sorted(recipient_ids))
+    ).exclude(before_summary_chosen())
+    if recipient_ids is None:
+        undelivered = undelivered.exclude(no_summary_on(day))
+    else:
+        # A reminder sent now goes to those who take reminders at once; to someone without a
+        # summary it brings the day's notifications only.
+        start_of_day = timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+        undelivered = (
+            undelivered.filter(recipient_id__in=sorted(recipient_ids))
+            .exclude(declined_at_once(AtOnce.REMINDERS))
+            .exclude(without_summary_before(start_of_day))
+        )
     recipients = set(undelivered.values_list("recipient_id", flat=True).distinct())
     Digest.objects.bulk_create(
         [Digest(recipient_id=recipient_id, day=day) for recipient_id in recipients],

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from responsibilities import notifications as n
 from responsibilities import outbox
 from responsibilities.access import end_expired_assignments
+from responsibilities.email_preferences import EmailPreferences, mail_headers, preferences_url
 
 TRANSIENT = outbox.TRANSIENT
 
@@ -71,7 +72,7 @@ def send_digest(digest_id: int) -> bool:
     if not n.claim_digest(digest_id):
         return False  # sent already, or another worker holds it
     try:
-        digest = n.Digest.objects.select_related("recipient").get(pk=digest_id)
+        digest = n.Digest.objects.select_related("recipient__email_preferences").get(pk=digest_id)
         items = list(digest.notifications.order_by("created_at"))
         if items and digest.recipient.email and digest.recipient.is_active:
             build_digest_email(digest, items).send()
@@ -92,17 +93,20 @@ def send_digests_now() -> int:
 def build_digest_email(digest, items) -> EmailMultiAlternatives:
     """The digest e-mail in the recipient's language: plain text and HTML."""
     recipient = digest.recipient
+    choices = getattr(recipient, "email_preferences", None)  # None: the defaults (daily)
     with translation.override(recipient.language or settings.LANGUAGE_CODE):
         context = {
             "recipient": recipient,
             "items": [(item, item.text) for item in items],
             "site_url": settings.SITE_URL,
+            "preferences_url": preferences_url(),
+            "weekly": choices is not None and choices.summary == EmailPreferences.Summary.WEEKLY,
             "day": digest.day,
         }
         subject = render_to_string("email/digest_subject.txt", context).strip()
         text = render_to_string("email/digest.txt", context)
         html = render_to_string("email/digest.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[recipient.email])
+    message = EmailMultiAlternatives(subject, text, to=[recipient.email], headers=mail_headers())
     message.attach_alternative(html, "text/html")
     message.extra_headers["Date"] = timezone.now().strftime("%a, %d %b %Y %H:%M:%S %z")
     message.extra_headers["Message-ID"] = digest_message_id(digest)
