@@ -81,6 +81,7 @@ class AreaQuestionForm(forms.ModelForm):
         model = Question
         fields = ["text", "help_text", "answer_type", "required"]
         widgets = {"text": forms.Textarea(attrs={"rows": 2, "maxlength": 300})}
+        labels = {"text": _("Wording")}
 
     answered = 0  # reports that answered the question (set by the formset)
     commented = False  # review comments about it (set by the formset)

@@ -218,7 +218,7 @@ def test_an_invalid_area_form_saves_nothing_and_says_why_beside_the_field(client
     page = response.content.decode()
     assert "Frågorna sparades inte" in page
     assert f'href="#id_omrade-{area.pk}-1-text"' in page
-    assert "Fråga 2, Fråga: Detta fält måste fyllas i." in page
+    assert "Fråga 2, Formulering: Detta fält måste fyllas i." in page
     assert "Ändrad</textarea>" in page
     after = list(new_cycle.questions.order_by("position").values_list("pk", "text", "position"))
     assert after == before
