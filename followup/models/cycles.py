@@ -267,12 +267,20 @@ class Cycle(models.Model):
                 raise QuestionsFrozen(_("The question belongs to another area or cycle."))
         for question in removed:
             question.delete(by=by)
+        saved = {
+            row[0]: row[1:]
+            for row in self.questions.filter(pk__in=[q.pk for q in questions if q.pk]).values_list(
+                "pk", *Question.EDITED
+            )
+        }
         # New questions go last for now (a free position); renumbered below.
         last = self.questions.aggregate(last=Max("position"))["last"] or 0
         for question in questions:
             if question.pk is None:
                 last += 1
                 question.position = last
+            elif saved.get(question.pk) == tuple(getattr(question, f) for f in Question.EDITED):
+                continue  # unchanged: no write, nothing in the audit log
             question.save(by=by)
         self._renumber_questions(area_id, [question.pk for question in questions], by=by)
 
@@ -458,6 +466,9 @@ class Question(models.Model):
     # When the wording or the answer type last changed: a form opened before that and
     # answering the question is refused (Report.save_draft), never saved under other words.
     changed_at = models.DateTimeField(_("wording changed"), default=timezone.now)
+
+    # What the security chief edits (Cycle.save_questions writes a question only if one changed).
+    EDITED = ("text", "help_text", "answer_type", "required", "area_id")
 
     class Meta:
         ordering = ["cycle", "position"]

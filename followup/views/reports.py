@@ -50,7 +50,9 @@ def _detail_context(request, report, review_form=None):
     if can_review and review_form is None:
         review_form = ReturnForm(questions=report.cycle.questions.all())
     changes = submission_changes(report)
-    groups = report_items(report, changes=changes, review_form=review_form if can_review else None)
+    # Comments on questions go with a return, which a closed cycle no longer allows.
+    can_comment = can_review and report.cycle.is_open
+    groups = report_items(report, changes=changes, review_form=review_form if can_comment else None)
     items = [item for _area, area_items in groups for item in area_items]
     latest = review_round(report)
     latest_comments = [c for item in items for c in item.comments if c.round == latest]
@@ -61,6 +63,7 @@ def _detail_context(request, report, review_form=None):
         "reviewer": reviewer,
         "can_edit": report.is_editable and access.in_unit(Capability.SUBMIT_FOLLOWUP, report.unit),
         "can_review": can_review,
+        "can_comment": can_comment,
         "can_record_committee": reviewer and report.status == Report.Status.APPROVED,
         "return_form": review_form,
         "review_errors": review_form.errors_in_order()

@@ -109,6 +109,21 @@ def test_answered_questions_are_reworded_but_keep_their_type_area_and_existence(
     assert cycle.questions.count() == 31
 
 
+def test_saving_an_area_logs_what_changed_once_the_cycle_is_open(demo):
+    cycle = Cycle.objects.get(version__programme__municipality__slug="ale", year=2026)
+    area = cycle.application_areas()[0]
+    questions = area_questions(cycle, area)
+    questions[1].text = "Vad har ni genomfört under året?"
+    added = Question(cycle=cycle, area=area, text="Antal övningar", answer_type="number")
+    cycle.save_questions(by=user("ale-sakerhetschef"), area=area, questions=[*questions, added])
+    logged = AuditEvent.objects.filter(action=AuditEvent.Action.QUESTION_CHANGED)
+    assert sorted((e.detail["change"], e.detail["question"]) for e in logged) == [
+        ("added", "Antal övningar"),
+        ("changed", "Vad har ni genomfört under året?"),
+    ]
+    assert {e.actor.username for e in logged} == {"ale-sakerhetschef"}
+
+
 def test_the_database_keeps_an_answered_questions_type_and_area(demo):
     cycle = Cycle.objects.get(version__programme__municipality__slug="ale", year=2026)
     question = cycle.questions.filter(answers__isnull=False).first()

@@ -434,3 +434,11 @@ def test_the_pages_cost_the_same_with_one_comment_or_many(client, make_municipal
     assert len(questions) == 21
     assert counts["form"][0] == counts["form"][1], counts
     assert counts["page"][0] == counts["page"][1], counts
+
+
+def test_a_closed_cycle_offers_no_comments_on_questions(client, submitted_report):
+    submitted_report.cycle.close(by=user("ale-sakerhetschef"))
+    client.force_login(user("ale-sakerhetschef"))
+    page = client.get(detail_url(submitted_report)).content.decode()
+    assert "Godkänn" in page
+    assert 'form="review-form"' not in page and "Kommentera svaret" not in page
