@@ -497,8 +497,6 @@ class Question(models.Model):
                 self._ensure_answers_follow(saved)
                 if (saved.text, saved.answer_type) != (self.text, self.answer_type):
                     self.changed_at = timezone.now()
-            elif not self.changed_at:
-                self.changed_at = timezone.now()
             super().save(*args, **kwargs)
             self._audit_change("added" if added else "changed", by)
 
