@@ -81,7 +81,7 @@ def setup_cycle():
     answers, actions = [], []
     for index, report in enumerate(cycle.reports.all()):
         for question in questions:
-            answer = Answer(report=report, question=question)
+            answer = Answer.to(question, report=report)
             if question.answer_type == Question.AnswerType.SCALE:
                 answer.attainment = levels[(index + question.position) % 4]
             elif question.answer_type == Question.AnswerType.YES_NO:

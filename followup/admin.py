@@ -9,6 +9,7 @@ from followup.models import (
     Report,
     ReportEvent,
     ReportFile,
+    ReviewComment,
 )
 
 
@@ -68,8 +69,22 @@ class ReportEventAdmin(admin.ModelAdmin):
 
 @admin.register(Answer)
 class AnswerAdmin(admin.ModelAdmin):
-    list_display = ("report", "question", "attainment", "updated_at")
+    list_display = ("report", "question_text", "attainment", "updated_at")
     list_select_related = ("report__unit", "report__cycle", "question")
+
+
+@admin.register(ReviewComment)
+class ReviewCommentAdmin(admin.ModelAdmin):
+    """Written by the review and the report form; read here."""
+
+    list_display = ("question", "report", "round", "created_at", "replied_at")
+    list_select_related = ("question", "report__unit", "report__cycle")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Action)

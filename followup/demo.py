@@ -38,7 +38,7 @@ def _fill(report: Report, levels: list[str], *, complete=True, note="") -> None:
         index = areas.index(question.area_id) if question.area_id else None
         if not complete and index is not None and index >= 2:
             continue  # a draft half done: the first two areas answered
-        answer = Answer(report=report, question=question)
+        answer = Answer.to(question, report=report)
         T = Question.AnswerType
         if question.answer_type == T.SCALE:
             answer.attainment = levels[index % len(levels)] if index is not None else levels[0]

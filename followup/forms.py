@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from followup import filetypes
 from followup.models import Action, Answer, Attainment, Cycle, Question
+from followup.models.cycles import ANSWERED_KEEPS_TYPE, NOT_REMOVABLE
 from programmes.models import ProgrammeVersion, SectionItem
 from programmes.references import ParagraphFormField, validate_not_future
 from responsibilities.fields import DateInput, SensibleDateField
@@ -72,18 +73,98 @@ class CycleSettingsForm(forms.ModelForm):
         return data
 
 
-class QuestionForm(forms.ModelForm):
+class AreaQuestionForm(forms.ModelForm):
+    """One question of an area's form. An answered question keeps its answer type (the field
+    is shown as text and disabled) and cannot be removed."""
+
     class Meta:
         model = Question
-        fields = ["area", "text", "help_text", "answer_type", "required"]
+        fields = ["text", "help_text", "answer_type", "required"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2, "maxlength": 300})}
+        labels = {"text": _("Wording")}
 
-    def __init__(self, *args, cycle, areas, **kwargs):
+    answered = 0  # reports that answered the question (set by the formset)
+    commented = False  # review comments about it (set by the formset)
+
+    @property
+    def removable(self) -> bool:
+        return not (self.answered or self.commented)
+
+    def clean(self):
+        data = super().clean()
+        # A disabled field never takes the posted value; a type posted anyway (the question
+        # was answered after the page was shown, or a forged post) is refused, not dropped.
+        posted = self.data.get(self.add_prefix("answer_type"))
+        if self.answered and posted is not None and posted != self.instance.answer_type:
+            self.add_error(
+                "answer_type",
+                forms.ValidationError(ANSWERED_KEEPS_TYPE, params={"count": self.answered}),
+            )
+        if not self.removable and self.data.get(self.add_prefix("DELETE")):
+            self.add_error(
+                None,
+                forms.ValidationError(
+                    NOT_REMOVABLE, params={"question": self.instance.text, "count": self.answered}
+                ),
+            )
+        return data
+
+
+class BaseAreaQuestionFormSet(forms.BaseModelFormSet):
+    """The questions of one application area (or the general ones), edited together: wording,
+    guidance, answer type, required, order; new ones added, unanswered ones removed."""
+
+    def __init__(self, *args, questions, answered, commented, **kwargs):
+        self.questions = list(questions)
+        self.answered = answered  # {question id: number of answers}
+        self.commented = commented  # {question id} with review comments
         super().__init__(*args, **kwargs)
-        self.instance.cycle = cycle
-        self.fields["area"].queryset = cycle.application_areas()
-        self.fields["area"].choices = [("", _("General question"))] + [
-            (area.pk, area.text) for area in areas
-        ]
+
+    def get_queryset(self):
+        return self.questions
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # Only this area's questions can be named by a row.
+        form.fields["id"].queryset = Question.objects.filter(pk__in=[q.pk for q in self.questions])
+        form.fields["ORDER"].label = _("Position in the area")
+        form.fields["ORDER"].min_value = 1
+        form.fields["DELETE"].label = _("Remove the question")
+        pk = form.instance.pk
+        form.answered = self.answered.get(pk, 0) if pk else 0
+        form.commented = bool(pk and pk in self.commented)
+        if form.answered:
+            form.fields["answer_type"].disabled = True
+        if not form.removable:
+            form.fields["DELETE"].disabled = True
+
+    def errors_in_order(self) -> list[tuple[str, str]]:
+        """(id of the field to go to, what is wrong) for the error summary, in page order."""
+        errors = [(f"{self.prefix}-errors", str(error)) for error in self.non_form_errors()]
+        for number, form in enumerate(self.forms, start=1):
+            row = _("Question %(number)s") % {"number": number}
+            for name, messages in form.errors.items():
+                bound = form["text"] if name == "__all__" else form[name]
+                label = row if name == "__all__" else f"{row}, {bound.label}"
+                errors += [
+                    (bound.auto_id, _("%(field)s: %(error)s") % {"field": label, "error": error})
+                    for error in messages
+                ]
+        return errors
+
+
+MAX_AREA_QUESTIONS = 50
+AreaQuestionFormSet = forms.modelformset_factory(
+    Question,
+    form=AreaQuestionForm,
+    formset=BaseAreaQuestionFormSet,
+    extra=1,
+    can_delete=True,
+    can_order=True,
+    max_num=MAX_AREA_QUESTIONS,
+    absolute_max=MAX_AREA_QUESTIONS,
+    validate_max=True,
+)
 
 
 class BoardReportForm(forms.Form):
@@ -124,25 +205,100 @@ class ExecutiveBoardForm(BoardReportForm):
         return data
 
 
+COMMENT_MAX = 5_000
+
+
 class ReturnForm(forms.Form):
+    """The review: an overall comment and a comment on any of the report's questions
+    (fields c<question id>, sent with a return; the unit sees each beside its question)."""
+
     comment = forms.CharField(
         label=_("Comment to the unit"),
         widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=COMMENT_MAX,
         help_text=_(
-            "Required when returning: say what the unit should complete or change. Kept in the "
-            "report's history and its PDF; the unit sees it."
+            "When returning, say here or beside the questions what the unit should complete "
+            "or change. Kept in the report's history and its PDF; the unit sees it."
         ),
         required=False,
     )
+
+    def __init__(self, *args, questions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        for question in self.questions:
+            self.fields[f"c{question.pk}"] = forms.CharField(
+                label=_("Comment on the answer to the unit"),
+                widget=forms.Textarea(attrs={"rows": 3}),
+                max_length=COMMENT_MAX,
+                required=False,
+            )
+
+    def question_comments(self) -> dict:
+        """{question: comment} for the questions commented on."""
+        data = getattr(self, "cleaned_data", {})
+        return {
+            question: data[f"c{question.pk}"].strip()
+            for question in self.questions
+            if data.get(f"c{question.pk}", "").strip()
+        }
+
+    def check_approval(self):
+        """Comments on questions travel with a return: an approval with some is refused."""
+        if self.is_valid() and self.question_comments():
+            self.add_error(
+                None,
+                _(
+                    "Comments on questions are sent to the unit with a return. Return the "
+                    "report, or empty the comments beside the questions to approve it."
+                ),
+            )
+        return not self.errors
+
+    def errors_in_order(self) -> list[tuple[str, str]]:
+        errors = [("review", str(error)) for error in self.non_field_errors()]
+        errors += [(self["comment"].auto_id, str(error)) for error in self["comment"].errors]
+        for question in self.questions:
+            bound = self[f"c{question.pk}"]
+            errors += [(bound.auto_id, f"{question.text}: {error}") for error in bound.errors]
+        return errors
+
+
+class ReplyForm(forms.Form):
+    """The unit's replies to the comments of the latest return (fields r<comment id>)."""
+
+    def __init__(self, *args, comments=(), **kwargs):
+        self.comments = list(comments)
+        super().__init__(*args, initial={f"r{c.pk}": c.reply for c in self.comments}, **kwargs)
+        for comment in self.comments:
+            self.fields[f"r{comment.pk}"] = forms.CharField(
+                label=_("Your reply to the comment"),
+                widget=forms.Textarea(attrs={"rows": 3}),
+                max_length=COMMENT_MAX,
+                required=False,
+            )
+
+    def replies(self) -> dict[int, str]:
+        """{comment id: reply} for the replies in the post (one left out is left as it is)."""
+        return {
+            comment.pk: self.cleaned_data.get(f"r{comment.pk}", "")
+            for comment in self.comments
+            if self.add_prefix(f"r{comment.pk}") in self.data
+        }
 
 
 YES_NO_CHOICES = [("yes", _("Yes")), ("no", _("No"))]
 
 
-def field_for(question: Question) -> forms.Field:
-    """The form field for a question; never required here (drafts may be incomplete)."""
+def field_for(question: Question, label=None) -> forms.Field:
+    """The form field for a question, labelled with `label` (the wording the unit answered)
+    or the question as it reads now; never required here (drafts may be incomplete)."""
     T = Question.AnswerType
-    common = {"label": question.text, "required": False, "help_text": question.help_text}
+    common = {
+        "label": label or question.text,
+        "required": False,
+        "help_text": question.help_text,
+    }
     if question.answer_type == T.SCALE:
         return forms.ChoiceField(choices=Attainment.choices, widget=forms.RadioSelect, **common)
     if question.answer_type == T.YES_NO:
@@ -169,7 +325,11 @@ class ReportAnswersForm(forms.Form):
         initial = {f"q{qid}": to_form_value(answer) for qid, answer in self.answers.items()}
         super().__init__(*args, initial=initial, **kwargs)
         for question in self.questions:
-            self.fields[f"q{question.pk}"] = field_for(question)
+            answer = self.answers.get(question.pk)
+            # A unit that has answered keeps the words it answered; the others see the
+            # question as it reads now.
+            label = answer.question_text if answer is not None and answer.is_filled else None
+            self.fields[f"q{question.pk}"] = field_for(question, label)
 
     def groups(self):
         """[(area or None, [(question, bound field)])] in question order, areas kept together."""

@@ -70,7 +70,9 @@ def _answer_changes(records, questions):
         old = _answer_value(before, question) if before is not None else ""
         new = _answer_value(record, question) if record.history_type != "-" else ""
         if old != new:
-            change = Change(SENTENCES[Answer][record.history_type], question.text, [])
+            # The words the unit answered (kept with the answer's history since 0010).
+            subject = record.question_text or question.text
+            change = Change(SENTENCES[Answer][record.history_type], subject, [])
             change.fields.append(("", old, new))
             changes.append((record, change))
     return changes

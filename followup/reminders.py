@@ -368,19 +368,42 @@ def report_approved(report, event) -> int:
     return told
 
 
+# (comments on questions: none, one, more; an overall comment) → the notice's text.
+RETURNED_TEXTS = {
+    (0, True): gettext_noop("The follow-up report of %(unit)s was returned: %(comment)s"),
+    (0, False): gettext_noop("The follow-up report of %(unit)s was returned."),
+    (1, True): gettext_noop(
+        "The follow-up report of %(unit)s was returned with a comment on one question: %(comment)s"
+    ),
+    (1, False): gettext_noop(
+        "The follow-up report of %(unit)s was returned with a comment on one question."
+    ),
+    (2, True): gettext_noop(
+        "The follow-up report of %(unit)s was returned with comments on %(count)s questions: "
+        "%(comment)s"
+    ),
+    (2, False): gettext_noop(
+        "The follow-up report of %(unit)s was returned with comments on %(count)s questions."
+    ),
+}
+
+
 def report_returned(report_id) -> int:
     report = _report(report_id)
     if report is None or report.status != Report.Status.RETURNED:
         return 0
     returned = report.events.filter(to_status=Report.Status.RETURNED).order_by("-at").first()
+    count = report.review_comments.filter(round=report.review_round()).count()
+    text = RETURNED_TEXTS[(min(count, 2), bool(report.return_comment))]
     rows = [
         _row(
             u,
             Notice.REPORT_RETURNED,
             _as_row(report),
             f"returned:{returned.pk if returned else 0}",
-            gettext_noop("The follow-up report of %(unit)s was returned: %(comment)s"),
+            text,
             comment=report.return_comment[:200],
+            count=count,
             year=report.cycle.year,
         )
         for u in unit_people([report.unit_id]).get(report.unit_id, [])

@@ -172,7 +172,7 @@ class Consolidated:
     approved: list  # the approved ones, with contents
     unit_matrix: stats.UnitMatrix  # the approved reports × application areas
     trend: list  # [stats.TrendTable]: all assessments, then per area, year by year
-    areas: list  # [(label, [(question, [(unit name, text)])])]
+    areas: list  # [(label, [(question, [(unit name, text, wording answered if other)])])]
     actions: list  # [(unit name, action)]
     not_approved: list
     status_chart: Chart
@@ -240,7 +240,9 @@ def consolidated(cycle: Cycle, committee: OrganisationUnit | None = None) -> Con
             for report in approved:
                 answer = by_report[report.pk].get(question.pk)
                 if answer is not None and answer.is_filled:
-                    answers.append((report.unit.name, answer.display_value))
+                    # Reworded after this unit answered: the words it answered, beside.
+                    wording = answer.question_text if answer.question_changed else ""
+                    answers.append((report.unit.name, answer.display_value, wording))
             entries.append((question, answers))
         areas.append((label, entries))
 

@@ -18,6 +18,7 @@ from followup.models.reports import (
     ReportQuerySet,
     StaleRevision,
 )
+from followup.models.reviews import ReviewComment
 
 __all__ = [
     "Action",
@@ -33,5 +34,6 @@ __all__ = [
     "ReportEvent",
     "ReportFile",
     "ReportQuerySet",
+    "ReviewComment",
     "StaleRevision",
 ]

@@ -1,7 +1,7 @@
 """A yearly follow-up cycle of an adopted programme version, and its questions."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -25,7 +25,20 @@ class InvalidTransition(ValidationError):
 
 
 class QuestionsFrozen(ValidationError):
-    """Raised when questions would change after a report has answered them."""
+    """Raised when a question would change in a way its answers cannot follow (its answer
+    type, its area, its removal), or when the cycle is closed."""
+
+
+# What an answered question keeps (its answers depend on it), said the same way by the model
+# and the form.
+ANSWERED_KEEPS_TYPE = _(
+    "Reports have already answered this question (%(count)s), so its answer type and area "
+    "stay as they are. Add a new question instead."
+)
+NOT_REMOVABLE = _(
+    "“%(question)s” cannot be removed: reports have answered it (%(count)s) or have comments "
+    "on it. Change its wording instead."
+)
 
 
 class CycleQuerySet(models.QuerySet):
@@ -217,17 +230,87 @@ class Cycle(models.Model):
         Question.objects.bulk_create(questions)
 
     def questions_are_frozen(self) -> bool:
-        """Questions freeze once any report has an answer, and when the cycle is closed."""
-        from followup.models.reports import Answer
-
-        return (
-            self.status == self.Status.CLOSED or Answer.objects.filter(report__cycle=self).exists()
-        )
+        """Questions change until the cycle closes; an answered question keeps what its
+        answers depend on (Question.save)."""
+        return self.status == self.Status.CLOSED
 
     def ensure_questions_editable(self):
-        if self.pk and self.questions_are_frozen():
-            raise QuestionsFrozen(
-                _("The questions can no longer change: reports have already answered them.")
+        if self.questions_are_frozen():
+            raise QuestionsFrozen(_("The cycle is closed: its questions can no longer change."))
+
+    def question_groups(self):
+        """[(area or None, [question])]: the version's application areas in the programme's
+        order (also those without questions), then the general questions; two queries."""
+        questions = list(self.questions.select_related("area").order_by("position"))
+        groups = {area.pk: (area, []) for area in self.application_areas()}
+        general = []
+        for question in questions:
+            if question.area_id is None:
+                general.append(question)
+            else:
+                groups.setdefault(question.area_id, (question.area, []))[1].append(question)
+        return [*groups.values(), (None, general)]
+
+    @transaction.atomic
+    def save_questions(self, *, by, area, questions=(), removed=()):
+        """Save one application area's questions (`area` None: the general ones) in one
+        transaction: `questions` are the area's questions to keep, changed or new, in their
+        new order; `removed` the area's questions to delete. Refused as a whole (nothing
+        saved) when the cycle is closed or an answered question would lose what its answers
+        depend on; the cycle's positions follow the areas' order afterwards."""
+        locked = Cycle.objects.select_for_update().get(pk=self.pk)
+        if locked.status == self.Status.CLOSED:
+            raise QuestionsFrozen(_("The cycle is closed: its questions can no longer change."))
+        area_id = area.pk if area is not None else None
+        for question in [*questions, *removed]:
+            if question.cycle_id != self.pk or (question.pk and question.area_id != area_id):
+                raise QuestionsFrozen(_("The question belongs to another area or cycle."))
+        for question in removed:
+            question.delete(by=by)
+        saved = {
+            row[0]: row[1:]
+            for row in self.questions.filter(pk__in=[q.pk for q in questions if q.pk]).values_list(
+                "pk", *Question.EDITED
+            )
+        }
+        # New questions go last for now (a free position); renumbered below.
+        last = self.questions.aggregate(last=Max("position"))["last"] or 0
+        for question in questions:
+            if question.pk is None:
+                last += 1
+                question.position = last
+            elif saved.get(question.pk) == tuple(getattr(question, f) for f in Question.EDITED):
+                continue  # unchanged: no write, nothing in the audit log
+            question.save(by=by)
+        self._renumber_questions(area_id, [question.pk for question in questions], by=by)
+
+    def _renumber_questions(self, area_id, order, *, by):
+        """Positions 1…n in the areas' order, the area's questions as in `order`."""
+        before = {
+            question.pk: question
+            for question in self.questions.select_related("area").order_by("position")
+        }
+        ordered = []
+        for group_area, group in self.question_groups():
+            group_id = group_area.pk if group_area is not None else None
+            if group_id == area_id:
+                ordered += order
+            else:
+                ordered += [question.pk for question in group]
+        if [before[pk].position for pk in ordered] == list(range(1, len(ordered) + 1)):
+            return
+        old_order = [pk for pk in before if before[pk].area_id == area_id]
+        # Through free positions: the pair (cycle, position) is unique.
+        offset = max(question.position for question in before.values()) + len(ordered)
+        self.questions.update(position=models.F("position") + offset)
+        rows = [Question(pk=pk, position=index) for index, pk in enumerate(ordered, start=1)]
+        Question.objects.bulk_update(rows, ["position"])
+        if old_order != [pk for pk in order if pk in old_order] and not self.is_draft:
+            self._audit(
+                AuditEvent.Action.QUESTION_CHANGED,
+                by,
+                change="moved",
+                question=", ".join(before[pk].text[:60] for pk in order if pk in before),
             )
 
     def ensure_units_editable(self):
@@ -380,6 +463,12 @@ class Question(models.Model):
     )
     required = models.BooleanField(_("required"), default=False)
     position = models.PositiveIntegerField(_("position"))
+    # When the wording or the answer type last changed: a form opened before that and
+    # answering the question is refused (Report.save_draft), never saved under other words.
+    changed_at = models.DateTimeField(_("wording changed"), default=timezone.now)
+
+    # What the security chief edits (Cycle.save_questions writes a question only if one changed).
+    EDITED = ("text", "help_text", "answer_type", "required", "area_id")
 
     class Meta:
         ordering = ["cycle", "position"]
@@ -394,28 +483,68 @@ class Question(models.Model):
     def __str__(self):
         return self.text
 
-    def save(self, *args, **kwargs):
-        self.cycle.ensure_questions_editable()
-        if self.position is None:
-            last = Question.objects.filter(cycle=self.cycle_id).aggregate(last=Max("position"))
-            self.position = (last["last"] or 0) + 1
+    def save(self, *args, by=None, **kwargs):
+        """Save, refused when the cycle is closed or when an answered question would change
+        its answer type or area (its answers keep their wording: Answer.question_text)."""
         with transaction.atomic():
+            self.cycle.ensure_questions_editable()
+            if self.position is None:
+                last = Question.objects.filter(cycle=self.cycle_id).aggregate(last=Max("position"))
+                self.position = (last["last"] or 0) + 1
             added = self.pk is None
+            if not added:
+                saved = Question.objects.select_for_update().get(pk=self.pk)
+                self._ensure_answers_follow(saved)
+                if (saved.text, saved.answer_type) != (self.text, self.answer_type):
+                    self.changed_at = timezone.now()
             super().save(*args, **kwargs)
-            self._audit_change("added" if added else "changed")
+            self._audit_change("added" if added else "changed", by)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args, by=None, **kwargs):
         self.cycle.ensure_questions_editable()
         with transaction.atomic():
-            self._audit_change("removed")
+            Question.objects.select_for_update().filter(pk=self.pk).first()
+            answered = self.answer_count()
+            if answered or self.review_comments.exists():
+                raise QuestionsFrozen(
+                    NOT_REMOVABLE,
+                    params={"question": self.text, "count": answered},
+                    code="answered",
+                )
+            self._audit_change("removed", by)
             return super().delete(*args, **kwargs)
 
-    def _audit_change(self, change):
+    def answer_count(self) -> int:
+        """How many reports have answered the question (0 for a new one)."""
+        return self.answers.count() if self.pk else 0
+
+    def _ensure_answers_follow(self, saved):
+        changes = []
+        if saved.answer_type != self.answer_type:
+            changes.append("answer_type")
+        if saved.area_id != self.area_id:
+            changes.append("area")
+        if saved.cycle_id != self.cycle_id:
+            changes.append(NON_FIELD_ERRORS)
+        if not changes:
+            return
+        answered = saved.answer_count()
+        if answered:
+            raise QuestionsFrozen(
+                {
+                    field: ValidationError(
+                        ANSWERED_KEEPS_TYPE, params={"count": answered}, code="answered"
+                    )
+                    for field in changes
+                }
+            )
+
+    def _audit_change(self, change, by=None):
         # Units see the questions once the cycle is open: a change after that is logged.
         if not self.cycle.is_draft:
             self.cycle._audit(
                 AuditEvent.Action.QUESTION_CHANGED,
-                None,
+                by,
                 change=change,
                 question=self.text,
             )
@@ -423,27 +552,6 @@ class Question(models.Model):
     def clean(self):
         if self.area_id and self.cycle_id and self.area.section.version_id != self.cycle.version_id:
             raise ValidationError({"area": _("The area belongs to another programme version.")})
-
-    @transaction.atomic
-    def move(self, offset: int):
-        """Swap places with the previous (-1) or next (+1) question of the cycle."""
-        self.cycle.ensure_questions_editable()
-        siblings = Question.objects.select_for_update().filter(cycle=self.cycle_id)
-        neighbour = (
-            siblings.filter(position__lt=self.position).order_by("-position")
-            if offset < 0
-            else siblings.filter(position__gt=self.position).order_by("position")
-        ).first()
-        if neighbour is None:
-            return
-        mine, theirs = self.position, neighbour.position
-        # Through a free position: the pair is unique per cycle.
-        free = (siblings.aggregate(last=Max("position"))["last"] or 0) + 1
-        Question.objects.filter(pk=self.pk).update(position=free)
-        Question.objects.filter(pk=neighbour.pk).update(position=mine)
-        Question.objects.filter(pk=self.pk).update(position=theirs)
-        self.position = theirs
-        self._audit_change("moved")
 
 
 # The programme's own follow-up questions (Swedish data, like the programme text itself).

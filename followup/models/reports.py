@@ -74,6 +74,8 @@ class ReportQuerySet(models.QuerySet):
     def with_contents(self):
         """Reports with everything the report pages and PDFs show, in a fixed number of
         queries."""
+        from followup.models.reviews import ReviewComment
+
         return self.select_related(
             "unit", "cycle__version__programme__municipality"
         ).prefetch_related(
@@ -95,7 +97,16 @@ class ReportQuerySet(models.QuerySet):
             ),
             Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "pk")),
             Prefetch(
-                "events", queryset=ReportEvent.objects.select_related("by").order_by("at", "pk")
+                "events",
+                queryset=ReportEvent.objects.select_related("by")
+                .defer("answers")
+                .order_by("at", "pk"),
+            ),
+            Prefetch(
+                "review_comments",
+                queryset=ReviewComment.objects.select_related(
+                    "author", "replied_by", "question"
+                ).order_by("round", "pk"),
             ),
         )
 
@@ -225,6 +236,13 @@ class Report(models.Model):
         approvals = [e for e in self.events.all() if e.to_status == self.Status.APPROVED]
         return approvals[-1].comment if approvals else ""
 
+    @property
+    def latest_review_comments(self) -> list:
+        """The latest return's comments on questions (uses the prefetched events and
+        comments; review_round() asks the database)."""
+        latest = sum(1 for event in self.events.all() if event.to_status == self.Status.RETURNED)
+        return [c for c in self.review_comments.all() if c.round == latest] if latest else []
+
     def missing_answers(self) -> list[Question]:
         """Required questions without an answer (uses prefetched questions and answers)."""
         answered = {answer.question_id for answer in self.answers.all() if answer.is_filled}
@@ -242,7 +260,7 @@ class Report(models.Model):
         Status.REPORTED: AuditEvent.Action.REPORT_TO_COMMITTEE,
     }
 
-    def _move(self, *, allowed, to, by, comment="", **record):
+    def _move(self, *, allowed, to, by, comment="", answers=None, detail=None, **record):
         with transaction.atomic():
             current = Report.objects.select_for_update().get(pk=self.pk)
             if current.status not in allowed:
@@ -262,6 +280,7 @@ class Report(models.Model):
                 comment=comment,
                 date=record.get("committee_date"),
                 paragraph=record.get("committee_paragraph", ""),
+                answers=answers,
             )
             audit(
                 self.AUDITED[to],
@@ -271,6 +290,7 @@ class Report(models.Model):
                 comment=comment[:300],
                 date=event.date.isoformat() if event.date else "",
                 paragraph=event.paragraph,
+                **(detail or {}),
             )
             return event
 
@@ -290,28 +310,93 @@ class Report(models.Model):
         # The reviewers' notifications are committed with the step itself, never left to a
         # broker that may be down.
         with transaction.atomic():
+            # Under the row lock (no save_draft in between): the answers as submitted, kept
+            # with the step so that the next review can show what changed.
+            Report.objects.select_for_update().filter(pk=self.pk).first()
+            answers = {
+                str(answer.question_id): answer.stored_value()
+                for answer in Answer.objects.filter(report=self.pk).select_related("question")
+                if answer.is_filled
+            }
+            replies = self.review_comments.filter(round=self.review_round()).exclude(reply="")
             self._move(
                 allowed=self.OPEN_STATES,
                 to=self.Status.SUBMITTED,
                 by=by,
+                answers=answers,
+                detail={"replies": replies.count()},
                 submitted_at=timezone.now(),
             )
             reminders.report_submitted(self.pk)
 
-    def return_(self, *, by, comment):
-        if not comment.strip():
+    def review_round(self) -> int:
+        """How many times the report has been returned: the round of the latest comments."""
+        return self.events.filter(to_status=self.Status.RETURNED).count()
+
+    def submission_changes(self) -> dict | None:
+        """{question id: (value before, value now)} between the two latest submissions, as
+        stored JSON values (see `display`); {} after a first submission, None when the earlier
+        one was submitted before answers were kept with submissions. One query."""
+        latest = list(
+            self.events.filter(to_status=self.Status.SUBMITTED)
+            .order_by("-at", "-pk")
+            .values_list("answers", flat=True)[:2]
+        )
+        if len(latest) < 2:
+            return {}
+        now, before = latest
+        if now is None or before is None:
+            return None
+        return {
+            int(pk): (before.get(pk), now.get(pk))
+            for pk in sorted({*now, *before})
+            if before.get(pk) != now.get(pk)
+        }
+
+    def return_(self, *, by, comment, question_comments=None):
+        """Return the submitted report to its unit with an overall comment and/or comments on
+        single questions ({question: text}), written in the same transaction as the step; the
+        unit may reply to each until it submits again."""
+        comment = comment.strip()
+        on_questions = {
+            question: text.strip()
+            for question, text in (question_comments or {}).items()
+            if text and text.strip()
+        }
+        if not comment and not on_questions:
             raise ValidationError({"comment": _("Say what the unit should complete or change.")})
+        if any(question.cycle_id != self.cycle_id for question in on_questions):
+            raise ValidationError(_("A comment is about a question of another follow-up."))
         if self.cycle.status != Cycle.Status.OPEN:
             raise InvalidTransition(_("The cycle is closed: the report cannot be returned."))
         from followup import reminders
+        from followup.models.reviews import ReviewComment
 
         with transaction.atomic():
-            self._move(
+            event = self._move(
                 allowed=(self.Status.SUBMITTED,),
                 to=self.Status.RETURNED,
                 by=by,
-                comment=comment.strip(),
-                return_comment=comment.strip(),
+                comment=comment,
+                detail={
+                    "question_comments": [
+                        {"question": question.text[:120], "comment": text[:300]}
+                        for question, text in on_questions.items()
+                    ]
+                },
+                return_comment=comment,
+            )
+            round_ = self.review_round()
+            ReviewComment.objects.bulk_create(
+                ReviewComment(
+                    report=self,
+                    question=question,
+                    round=round_,
+                    body=text,
+                    author=by,
+                    created_at=event.at,
+                )
+                for question, text in on_questions.items()
             )
             self._resolve_submitted()
             reminders.report_returned(self.pk)
@@ -381,13 +466,18 @@ class Report(models.Model):
         upload=None,
         description="",
         remove_attachments=(),
+        replies=None,
+        opened_at=None,
     ):
         """Save the unit's changes to its open report in one transaction, under a row lock:
         refused when the report is not open, or when someone saved it after revision
-        `based_on` (the edit is then not saved: never overwrite another person's work).
+        `based_on` (the edit is then not saved: never overwrite another person's work), or
+        when a question it answers for the first time was reworded after `opened_at` (the
+        time the form was shown: the unit answered other words).
 
         `answers` are (question, value) pairs, `actions` new or changed rows of this report's
-        action plan, `upload` a checked file to attach, `remove_attachments` attachment ids."""
+        action plan, `upload` a checked file to attach, `remove_attachments` attachment ids,
+        `replies` {review comment id: text} to the latest return's comments."""
         with transaction.atomic():
             current = Report.objects.select_for_update().select_related("cycle").get(pk=self.pk)
             if not current.is_editable:
@@ -399,7 +489,8 @@ class Report(models.Model):
                         "shown below but not saved: compare with the saved report and save again."
                     )
                 )
-            self._store_answers(answers, by=by)
+            self._store_answers(answers, by=by, opened_at=opened_at)
+            self._store_replies(replies or {}, by=by)
             self._store_actions(actions, deleted_actions)
             if upload:
                 Attachment.objects.create(
@@ -418,26 +509,88 @@ class Report(models.Model):
             )
         self.refresh_from_db(fields=["revision", "updated_at"])
 
-    def _store_answers(self, answers, *, by):
+    def _store_answers(self, answers, *, by, opened_at=None):
         saved = {answer.question_id: answer for answer in self.answers.all()}
-        new, changed = [], []
+        new, changed, first = [], [], []
         for question, value in answers:
             column = Answer.FIELD_FOR_TYPE[question.answer_type]
             answer = saved.get(question.pk)
             if answer is None:
                 if value in (None, ""):
                     continue
-                answer = Answer(report=self, question=question)
+                answer = Answer.to(question, report=self)
                 setattr(answer, column, value)
                 new.append(answer)
+                first.append(question)
             elif getattr(answer, column) != value:
+                if not answer.is_filled and is_filled(value):
+                    # Answered anew: to the question as it reads now.
+                    answer.question_text = question.text
+                    first.append(question)
                 setattr(answer, column, value)
                 changed.append(answer)
+        self._ensure_wording_unchanged(first, opened_at)
         # With their history rows: the report's history says which answer changed, by whom.
         bulk_create_with_history(new, Answer, default_user=by)
         bulk_update_with_history(
-            changed, Answer, ["attainment", "text", "yes_no", "number", "date"], default_user=by
+            changed,
+            Answer,
+            ["question_text", "attainment", "text", "yes_no", "number", "date"],
+            default_user=by,
         )
+
+    @staticmethod
+    def _ensure_wording_unchanged(questions, opened_at):
+        """Refuse answers to questions reworded (or given another answer type) since the form
+        was shown, or since these question objects were read; the question rows stay locked
+        until the answers are saved, so a rewording waits for them."""
+        if not questions:
+            return
+        current = {
+            pk: (text, answer_type, changed_at)
+            for pk, text, answer_type, changed_at in Question.objects.select_for_update()
+            .filter(pk__in=[question.pk for question in questions])
+            .values_list("pk", "text", "answer_type", "changed_at")
+        }
+        for question in questions:
+            text, answer_type, changed_at = current.get(question.pk, (None, None, None))
+            if (
+                (text, answer_type) != (question.text, question.answer_type)
+                or changed_at is None
+                or (opened_at is not None and changed_at > opened_at)
+            ):
+                raise StaleRevision(
+                    _(
+                        "The security chief changed the question “%(question)s” while you were "
+                        "filling in the form. Your input is shown below but not saved: read "
+                        "the question as it reads now and save again."
+                    ),
+                    params={"question": text or question.text},
+                )
+
+    def _store_replies(self, replies, *, by):
+        """The unit's replies to the latest return's comments ({comment id: text})."""
+        if not replies:
+            return
+        from followup.models.reviews import ReviewComment
+
+        comments = {
+            comment.pk: comment
+            for comment in ReviewComment.objects.filter(
+                report=self.pk, round=self.review_round(), pk__in=list(replies)
+            )
+        }
+        if set(replies) - set(comments):
+            raise InvalidTransition(_("Only the comments of the latest return can be replied to."))
+        now, changed = timezone.now(), []
+        for pk, text in replies.items():
+            comment, text = comments[pk], (text or "").strip()
+            if text != comment.reply:
+                comment.reply = text
+                comment.replied_at = now if text else None
+                comment.replied_by = by if text else None
+                changed.append(comment)
+        ReviewComment.objects.bulk_update(changed, ["reply", "replied_at", "replied_by"])
 
     def _store_actions(self, actions, deleted):
         if any(action.report_id not in (None, self.pk) for action in [*actions, *deleted]):
@@ -473,6 +626,9 @@ class ReportEvent(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     date = models.DateField(_("meeting date"), null=True, blank=True)
     paragraph = ParagraphField(_("§"))
+    # A submission's answers as submitted ({question id: value}), to show the reviewer what
+    # changed since the previous one; null for other steps and for submissions before it.
+    answers = models.JSONField(_("answers as submitted"), null=True, blank=True)
 
     class Meta:
         ordering = ["report", "at", "pk"]
@@ -484,7 +640,8 @@ class ReportEvent(models.Model):
 
 
 class Answer(models.Model):
-    """A report's answer to one question, in the column its answer type uses."""
+    """A report's answer to one question, in the column its answer type uses, with the
+    question's wording as the unit answered it."""
 
     report = models.ForeignKey(
         Report, on_delete=models.CASCADE, related_name="answers", verbose_name=_("report")
@@ -492,6 +649,9 @@ class Answer(models.Model):
     question = models.ForeignKey(
         Question, on_delete=models.PROTECT, related_name="answers", verbose_name=_("question")
     )
+    # The wording when the answer was given (a question may be reworded while the cycle is
+    # open): the report, its PDF and the exports show what the unit answered.
+    question_text = models.CharField(_("question as answered"), max_length=300)
     attainment = models.CharField(
         _("goal attainment"), max_length=12, choices=Attainment.choices, blank=True
     )
@@ -521,10 +681,18 @@ class Answer(models.Model):
             models.UniqueConstraint(
                 fields=["report", "question"], name="answer_unique_per_report_and_question"
             ),
+            models.CheckConstraint(
+                condition=~Q(question_text=""), name="answer_keeps_the_question_answered"
+            ),
         ]
 
     def __str__(self):
         return str(self.display_value)
+
+    @classmethod
+    def to(cls, question, **values) -> "Answer":
+        """A new (unsaved) answer to the question as it reads now."""
+        return cls(question=question, question_text=question.text, **values)
 
     @property
     def value(self):
@@ -532,17 +700,38 @@ class Answer(models.Model):
 
     @property
     def is_filled(self) -> bool:
-        value = self.value
-        return value not in (None, "") and not (isinstance(value, str) and not value.strip())
+        return is_filled(self.value)
+
+    @property
+    def question_changed(self) -> bool:
+        """The question has been reworded since this answer was given."""
+        return self.question_text != self.question.text
 
     @property
     def display_value(self) -> str:
+        return display(self.question.answer_type, self.value)
+
+    def stored_value(self):
+        """The value as JSON (kept with a submission, ReportEvent.answers)."""
         value = self.value
-        if self.question.answer_type == Question.AnswerType.SCALE:
-            return Attainment(value).label if value else ""
-        if self.question.answer_type == Question.AnswerType.YES_NO:
-            return "" if value is None else str(_("Yes") if value else _("No"))
-        return "" if value is None else str(value)
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        if value is not None and self.question.answer_type == Question.AnswerType.NUMBER:
+            return str(value)
+        return value
+
+
+def is_filled(value) -> bool:
+    return value not in (None, "") and not (isinstance(value, str) and not value.strip())
+
+
+def display(answer_type, value) -> str:
+    """An answer's value (or its stored JSON form) as the reader sees it."""
+    if answer_type == Question.AnswerType.SCALE:
+        return str(Attainment(value).label) if value in Attainment.values else ""
+    if answer_type == Question.AnswerType.YES_NO:
+        return "" if value is None else str(_("Yes") if value else _("No"))
+    return "" if value is None else str(value)
 
 
 class ActionQuerySet(models.QuerySet):

@@ -1,23 +1,26 @@
 """The follow-up start page and cycle management: create, units, questions, open, close."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from followup.forms import (
+    AreaQuestionFormSet,
     BoardReportForm,
     CycleCreateForm,
     CycleSettingsForm,
     ExecutiveBoardForm,
-    QuestionForm,
 )
-from followup.models import Cycle, Question, Report
+from followup.models import Answer, Cycle, QuestionsFrozen, Report, ReviewComment
 from followup.views.actions import may_keep_register
 from followup.views.common import cycle_for, municipality_for, oversees
 from responsibilities.access import access_for, units_with
@@ -90,17 +93,64 @@ def cycle_create(request, municipality):
     )
 
 
-def _manage_context(request, cycle, settings_form=None, question_form=None):
+GENERAL = "allmanna"  # the general questions' key in the posts and addresses
+
+
+@dataclass
+class QuestionGroup:
+    """An application area (None: the general questions) and the form of its questions."""
+
+    key: str
+    area: object
+    formset: object
+
+    @property
+    def title(self) -> str:
+        return self.area.text if self.area is not None else _("General questions")
+
+    @property
+    def anchor(self) -> str:
+        return f"fragor-{self.key}"
+
+
+def question_groups(cycle, data=None, bound=None) -> list[QuestionGroup]:
+    """Every area's question form (the one keyed `bound` bound to `data`), with how many
+    reports answered each question and which have review comments: four queries."""
+    answered = dict(
+        Answer.objects.filter(question__cycle=cycle)
+        .values_list("question")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    commented = set(
+        ReviewComment.objects.filter(question__cycle=cycle).values_list("question_id", flat=True)
+    )
+    groups = []
+    for area, questions in cycle.question_groups():
+        key = str(area.pk) if area is not None else GENERAL
+        formset = AreaQuestionFormSet(
+            data if key == bound else None,
+            questions=questions,
+            answered=answered,
+            commented=commented,
+            prefix=f"omrade-{key}",
+        )
+        groups.append(QuestionGroup(key, area, formset))
+    return groups
+
+
+def _manage_context(request, cycle, settings_form=None, groups=None):
     units = OrganisationUnit.objects.filter(municipality=cycle.municipality).order_by("path")
-    areas = list(cycle.application_areas())
-    questions = list(cycle.questions.select_related("area").order_by("position"))
+    frozen = cycle.questions_are_frozen()
     return {
         "cycle": cycle,
         "municipality": cycle.municipality,
         "settings_form": settings_form or CycleSettingsForm(instance=cycle, units=units),
-        "question_form": question_form or QuestionForm(cycle=cycle, areas=areas),
-        "questions": questions,
-        "frozen": cycle.questions_are_frozen(),
+        "groups": groups if groups is not None else ([] if frozen else question_groups(cycle)),
+        "questions": (
+            list(cycle.questions.select_related("area").order_by("position")) if frozen else []
+        ),
+        "frozen": frozen,
         "board_form": BoardReportForm(
             prefix="board", initial={"date": cycle.board_date, "paragraph": cycle.board_paragraph}
         ),
@@ -126,79 +176,43 @@ def cycle_manage(request, municipality, pk):
     return render(request, "followup/cycle_manage.html", _manage_context(request, cycle))
 
 
-def _refuse_frozen(request, cycle) -> bool:
+@login_required
+@require_POST
+def cycle_questions(request, municipality, pk):
+    """Save the questions of one application area (or the general ones) in one go."""
+    cycle = cycle_for(request, municipality, pk, Capability.MANAGE_CYCLES)
+    here = reverse("followup:cycle_manage", kwargs={"municipality": municipality, "pk": cycle.pk})
     if cycle.questions_are_frozen():
-        messages.error(
-            request, _("The questions can no longer change: reports have already answered them.")
-        )
-        return True
-    return False
-
-
-@login_required
-@require_POST
-def question_add(request, municipality, pk):
-    cycle = cycle_for(request, municipality, pk, Capability.MANAGE_CYCLES)
-    if _refuse_frozen(request, cycle):
-        return redirect("followup:cycle_manage", municipality=municipality, pk=cycle.pk)
-    form = QuestionForm(request.POST, cycle=cycle, areas=list(cycle.application_areas()))
-    if not form.is_valid():
-        return render(
-            request,
-            "followup/cycle_manage.html",
-            _manage_context(request, cycle, question_form=form),
-            status=400,
-        )
-    form.save()
-    messages.success(request, _("The question has been added."))
-    return redirect("followup:cycle_manage", municipality=municipality, pk=cycle.pk)
-
-
-def _question(request, municipality, pk, question) -> tuple[Cycle, Question]:
-    cycle = cycle_for(request, municipality, pk, Capability.MANAGE_CYCLES)
-    return cycle, get_object_or_404(
-        Question.objects.select_related("area"), pk=question, cycle=cycle
-    )
-
-
-@login_required
-def question_edit(request, municipality, pk, question):
-    cycle, question = _question(request, municipality, pk, question)
-    if _refuse_frozen(request, cycle):
-        return redirect("followup:cycle_manage", municipality=municipality, pk=cycle.pk)
-    form = QuestionForm(
-        request.POST or None, instance=question, cycle=cycle, areas=list(cycle.application_areas())
-    )
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The question has been saved."))
-        return redirect("followup:cycle_manage", municipality=municipality, pk=cycle.pk)
-    return render(
-        request,
-        "followup/question_edit.html",
-        {"cycle": cycle, "municipality": cycle.municipality, "form": form, "question": question},
-        status=400 if form.errors else 200,
-    )
-
-
-@login_required
-@require_POST
-def question_delete(request, municipality, pk, question):
-    cycle, question = _question(request, municipality, pk, question)
-    if not _refuse_frozen(request, cycle):
-        question.delete()
-        messages.success(request, _("The question has been removed."))
-    return redirect("followup:cycle_manage", municipality=municipality, pk=cycle.pk)
-
-
-@login_required
-@require_POST
-def question_move(request, municipality, pk, question):
-    cycle, question = _question(request, municipality, pk, question)
-    if not _refuse_frozen(request, cycle):
-        question.move(-1 if request.POST.get("direction") == "up" else 1)
-    url = reverse("followup:cycle_manage", kwargs={"municipality": municipality, "pk": cycle.pk})
-    return redirect(f"{url}#question-{question.pk}")
+        messages.error(request, _("The cycle is closed: its questions can no longer change."))
+        return redirect(here)
+    groups = question_groups(cycle, request.POST, request.POST.get("area", ""))
+    group = next((g for g in groups if g.formset.is_bound), None)
+    if group is None:
+        raise Http404
+    formset = group.formset
+    if formset.is_valid():
+        questions = []
+        for form in formset.ordered_forms:
+            question = form.save(commit=False)
+            question.cycle, question.area = cycle, group.area
+            questions.append(question)
+        removed = [form.instance for form in formset.deleted_forms if form.instance.pk]
+        try:
+            cycle.save_questions(
+                by=request.user, area=group.area, questions=questions, removed=removed
+            )
+        except QuestionsFrozen as error:
+            # Answered meanwhile (after this form was read): nothing was saved.
+            formset._non_form_errors.extend(error.messages)
+        else:
+            messages.success(
+                request,
+                _("The questions of “%(area)s” have been saved.") % {"area": group.title},
+            )
+            return redirect(f"{here}#{group.anchor}")
+    context = _manage_context(request, cycle, groups=groups)
+    context["bound_group"] = group
+    return render(request, "followup/cycle_manage.html", context, status=400)
 
 
 @login_required

@@ -107,7 +107,14 @@ def export_rows(cycle, user):
         )
         .order_by("unit__path")
     )
-    header = [_("Unit"), _("Status"), _("Application area"), _("Question"), _("Answer")]
+    header = [
+        _("Unit"),
+        _("Status"),
+        _("Application area"),
+        _("Question"),
+        _("Answer"),
+        _("The question now, if reworded since"),
+    ]
     answers, actions = [], []
     for report in reports:
         for answer in report.answers.all():
@@ -117,8 +124,9 @@ def export_rows(cycle, user):
                     report.unit.name,
                     report.get_status_display(),
                     area,
-                    answer.question.text,
+                    answer.question_text,
                     answer.display_value,
+                    answer.question.text if answer.question_changed else "",
                 ]
             )
         for action in report.actions.all():

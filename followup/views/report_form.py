@@ -12,6 +12,16 @@ ATTACHMENTS = "bilagor"
 
 
 @dataclass
+class FormItem:
+    """A question in the form: its field, the security chief's comments on it (oldest first)
+    and the reply fields for those of the latest return."""
+
+    question: object
+    bound: object = None  # the answer field
+    comments: list = field(default_factory=list)  # [(comment, reply field or None)]
+
+
+@dataclass
 class Part:
     """One part of the form, with what the saved report has in it."""
 
@@ -19,8 +29,9 @@ class Part:
     anchor: str  # the section's id
     title: str
     kind: str  # "questions", "actions" or "attachments"
-    items: list = field(default_factory=list)  # (question, bound field or None)
+    items: list = field(default_factory=list)  # FormItem
     total: int = 0
+    comments: int = 0  # the latest return's comments on its questions
     answered: int = 0
     missing: int = 0  # required questions without a saved answer; actions without a due date
     next: "Part | None" = None
@@ -30,10 +41,15 @@ class Part:
         return f"{self.anchor}-heading"
 
 
-def form_parts(report, answers=None) -> list[Part]:
+def form_parts(report, answers=None, replies=None) -> list[Part]:
     """The parts in question order (areas kept together), then the action plan and the
     attachments; counts are of the saved report (uses its prefetched contents)."""
     filled = {answer.question_id for answer in report.answers.all() if answer.is_filled}
+    open_ids = {comment.pk for comment in (replies.comments if replies else [])}
+    comments: dict = {}
+    for comment in report.review_comments.all():
+        reply = replies[f"r{comment.pk}"] if comment.pk in open_ids else None
+        comments.setdefault(comment.question_id, []).append((comment, reply))
     groups: dict = {}
     for question in report.cycle.questions.all():
         groups.setdefault(question.area, []).append(question)
@@ -50,8 +66,14 @@ def form_parts(report, answers=None) -> list[Part]:
                 anchor=f"del-{key}",
                 title=title,
                 kind="questions",
-                items=[(q, answers[f"q{q.pk}"] if answers else None) for q in questions],
+                items=[
+                    FormItem(q, answers[f"q{q.pk}"] if answers else None, comments.get(q.pk, []))
+                    for q in questions
+                ],
                 total=len(questions),
+                comments=sum(
+                    reply is not None for q in questions for _c, reply in comments.get(q.pk, [])
+                ),
                 answered=sum(q.pk in filled for q in questions),
                 missing=sum(q.required and q.pk not in filled for q in questions),
             )
@@ -87,10 +109,18 @@ def part_from(data, parts) -> Part | None:
     return next((part for part in parts if part.key == value), None)
 
 
-def form_errors(answers, actions, attachment) -> list[tuple[str, str]]:
+def form_errors(answers, actions, attachment, replies=None) -> list[tuple[str, str]]:
     """(id of the field to go to, what is wrong) for every error of the bound forms, in page
     order, each once: the error summary's links."""
     errors = []
+    # A reply's errors right after its question's (the reply field is beside the question).
+    reply_errors: dict = {}
+    if replies is not None and replies.is_bound:
+        for comment in replies.comments:
+            bound = replies[f"r{comment.pk}"]
+            reply_errors.setdefault(comment.question_id, []).extend(
+                (bound.auto_id, _labelled(bound.label, error)) for error in bound.errors
+            )
     if answers.is_bound:
         for question in answers.questions:
             bound = answers[f"q{question.pk}"]
@@ -100,8 +130,9 @@ def form_errors(answers, actions, attachment) -> list[tuple[str, str]]:
                 if isinstance(bound.field.widget, forms.RadioSelect)
                 else bound.auto_id
             )
-            label = f"{question.area.text}: {question.text}" if question.area else question.text
+            label = f"{question.area.text}: {bound.label}" if question.area else bound.label
             errors += [(target, _labelled(label, error)) for error in bound.errors]
+            errors += reply_errors.get(question.pk, [])
     if actions.is_bound:
         errors += [("actions", str(error)) for error in actions.non_form_errors()]
         for number, form in enumerate(actions.forms, start=1):

@@ -115,7 +115,7 @@ def test_key_steps_in_english(new_page, demo):
     log_in(chief, "ale-sakerhetschef")
     chief.goto(report_url("Sektor samhällsbyggnad"))
     chief.get_by_role("button", name="In English").click()  # stored on the account
-    assert chief.get_by_role("heading", name="Review").is_visible()
+    assert chief.get_by_role("heading", name="Review", exact=True).is_visible()
     chief.get_by_role("button", name="Approve").click()
     assert chief.get_by_text("The report has been approved.").is_visible()
     assert_accessible(chief)

@@ -36,7 +36,7 @@ def answer_everything(report: Report, level=Attainment.MET) -> None:
     answered = set(report.answers.values_list("question_id", flat=True))
     answers = []
     for question in report.cycle.questions.exclude(pk__in=answered):
-        answer = Answer(report=report, question=question)
+        answer = Answer.to(question, report=report)
         T = Question.AnswerType
         if question.answer_type == T.SCALE:
             answer.attainment = level

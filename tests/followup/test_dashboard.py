@@ -157,7 +157,14 @@ def test_the_csv_export_has_one_row_per_answer_the_reader_may_see(client, demo):
     response = client.get(url("export", cycle(2025), fmt="csv"))
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0] == ["Enhet", "Status", "Tillämpningsområde", "Fråga", "Svar"]
+    assert rows[0] == [
+        "Enhet",
+        "Status",
+        "Tillämpningsområde",
+        "Fråga",
+        "Svar",
+        "Frågan i dag, om den ändrats sedan svaret",
+    ]
     units = {row[0] for row in rows[1:]}
     assert "Ale energibolag AB" not in units  # never submitted
     assert [
@@ -166,6 +173,7 @@ def test_the_csv_export_has_one_row_per_answer_the_reader_may_see(client, demo):
         "Övergripande",
         "Är tjänsten som säkerhetsombud bemannad?",
         "Nej",
+        "",
     ] in rows
     assert any(row[3] == "Måluppfyllelse inom området" and row[4] == "Ej uppfyllt" for row in rows)
 
@@ -231,16 +239,17 @@ PAGES = [
     # their scale questions: two), units × areas (one), the trend over the years (two).
     ("chief", "followup:cycle", lambda w: {"pk": w["cycle"].pk}, 20),
     ("chief", "followup:index", lambda w: {}, 8),
-    ("chief", "followup:cycle_manage", lambda w: {"pk": w["cycle"].pk}, 12),
+    # The question forms: areas, questions, answers per question, questions with comments.
+    ("chief", "followup:cycle_manage", lambda w: {"pk": w["cycle"].pk}, 13),
     # The export also writes its audit event.
     ("chief", "followup:export", lambda w: {"pk": w["cycle"].pk, "fmt": "csv"}, 10),
-    # The form: report, questions, answers, actions, attachments, events, the roles, owners
-    # and application areas to choose from, and the risk picture's three (report counts,
-    # settings, entries).
-    ("sector_chief", "followup:report_edit", lambda w: {"pk": w["report"].pk}, 17),
-    # The report page: report, questions, answers, actions, attachments, events, the
-    # answers' and actions' history (two), and the risk picture's three.
-    ("sector_chief", "followup:report", lambda w: {"pk": w["report"].pk}, 16),
+    # The form: report, questions, answers, actions, attachments, events, review comments,
+    # the roles, owners and application areas to choose from, and the risk picture's three
+    # (report counts, settings, entries).
+    ("sector_chief", "followup:report_edit", lambda w: {"pk": w["report"].pk}, 18),
+    # The report page: report, questions, answers, actions, attachments, events, review
+    # comments, the answers' and actions' history (two), and the risk picture's three.
+    ("sector_chief", "followup:report", lambda w: {"pk": w["report"].pk}, 17),
 ]
 
 

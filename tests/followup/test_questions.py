@@ -1,15 +1,20 @@
-"""Questions come from the programme, can be edited before use, and freeze once answered."""
+"""Questions come from the programme and change while the cycle is open: an answered question
+keeps its answer type, area and existence (its answers keep the wording they answered); a
+closed cycle's questions no longer change. One form per application area."""
 
 import datetime
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from followup.models import Action, Cycle, Question, QuestionsFrozen
 from programmes.models import ProgrammeVersion
+from responsibilities.audit import AuditEvent
 from tests.followup.conftest import demo_report, user
 
 pytestmark = pytest.mark.django_db
+GENERAL = "allmanna"
 
 
 def ale_version():
@@ -51,71 +56,225 @@ def test_default_questions_follow_the_programme(new_cycle, demo):
     assert kalix.questions.count() == 6
 
 
-def test_questions_can_be_added_reworded_reordered_and_removed_before_use(new_cycle):
-    first, second = new_cycle.questions.order_by("position")[:2]
-    first.move(+1)
-    assert list(new_cycle.questions.order_by("position")[:2]) == [second, first]
+def area_questions(cycle, area):
+    return list(cycle.questions.filter(area=area).order_by("position"))
+
+
+def test_an_areas_questions_are_added_reworded_reordered_and_removed_in_one_go(new_cycle):
+    chief = user("ale-sakerhetschef")
+    area = new_cycle.application_areas()[1]
+    first, second, third, *rest = area_questions(new_cycle, area)
     first.text = "Ny formulering"
-    first.save()
-    added = Question.objects.create(cycle=new_cycle, text="Antal övningar", answer_type="number")
-    assert added.position == 32
-    added.delete()
-    assert new_cycle.questions.count() == 31
+    added = Question(cycle=new_cycle, area=area, text="Antal övningar", answer_type="number")
+    new_cycle.save_questions(
+        by=chief, area=area, questions=[second, first, added, *rest], removed=[third]
+    )
+    after = area_questions(new_cycle, area)
+    assert [q.text for q in after[:3]] == [second.text, "Ny formulering", "Antal övningar"]
+    assert len(after) == 5 and third.pk not in {q.pk for q in after}
+    # The areas stay in the programme's order, the general questions last, numbered 1…n.
+    positions = list(new_cycle.questions.order_by("position").values_list("position", "area"))
+    assert [p for p, _a in positions] == list(range(1, 32))
+    assert positions[-1][1] is None and positions[5][1] == area.pk
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.QUESTION_CHANGED).exists()
 
 
-def test_questions_freeze_once_a_report_has_answers(demo):
+def test_answered_questions_are_reworded_but_keep_their_type_area_and_existence(demo):
     cycle = Cycle.objects.get(version__programme__municipality__slug="ale", year=2026)
-    question = cycle.questions.first()
+    question = cycle.questions.filter(answers__isnull=False).order_by("position").first()
+    answered_text = question.text
+    question.text = "Beskriv vad som har genomförts"
+    question.save(by=user("ale-sakerhetschef"))
+    assert question.answers.first().question_text == answered_text
+    event = AuditEvent.objects.get(action=AuditEvent.Action.QUESTION_CHANGED)
+    assert event.actor.username == "ale-sakerhetschef" and event.detail["change"] == "changed"
+
+    question.answer_type = Question.AnswerType.NUMBER
+    with pytest.raises(QuestionsFrozen, match="har redan besvarat frågan"):
+        question.save()
+    question.refresh_from_db()
+    with pytest.raises(QuestionsFrozen, match="kan inte tas bort"):
+        question.delete()
+    question.area = None
+    with pytest.raises(QuestionsFrozen):
+        question.save()
+    question.refresh_from_db()
+    assert question.answer_type != Question.AnswerType.NUMBER and question.area is not None
+
+    # Unanswered questions (here a new one) change freely while the cycle is open.
+    added = Question.objects.create(cycle=cycle, text="Ny fråga")
+    added.answer_type = Question.AnswerType.DATE
+    added.save()
+    added.delete()
+    assert cycle.questions.count() == 31
+
+
+def test_saving_an_area_logs_what_changed_once_the_cycle_is_open(demo):
+    cycle = Cycle.objects.get(version__programme__municipality__slug="ale", year=2026)
+    area = cycle.application_areas()[0]
+    questions = area_questions(cycle, area)
+    questions[1].text = "Vad har ni genomfört under året?"
+    added = Question(cycle=cycle, area=area, text="Antal övningar", answer_type="number")
+    cycle.save_questions(by=user("ale-sakerhetschef"), area=area, questions=[*questions, added])
+    logged = AuditEvent.objects.filter(action=AuditEvent.Action.QUESTION_CHANGED)
+    assert sorted((e.detail["change"], e.detail["question"]) for e in logged) == [
+        ("added", "Antal övningar"),
+        ("changed", "Vad har ni genomfört under året?"),
+    ]
+    assert {e.actor.username for e in logged} == {"ale-sakerhetschef"}
+
+
+def test_the_database_keeps_an_answered_questions_type_and_area(demo):
+    cycle = Cycle.objects.get(version__programme__municipality__slug="ale", year=2026)
+    question = cycle.questions.filter(answers__isnull=False).first()
+    with pytest.raises(IntegrityError, match="question_answered"), transaction.atomic():
+        Question.objects.filter(pk=question.pk).update(answer_type="date")
+    with pytest.raises(IntegrityError, match="question_answered"), transaction.atomic():
+        Question.objects.filter(pk=question.pk).update(area=None)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Question.objects.filter(pk=question.pk).delete()
+    Question.objects.filter(pk=question.pk).update(text="Omformulerad i databasen")
+    unanswered = Question.objects.create(cycle=cycle, text="Ny fråga")
+    Question.objects.filter(pk=unanswered.pk).update(answer_type="date", area=question.area)
+
+
+def test_a_closed_cycles_questions_no_longer_change(demo):
+    cycle = Cycle.objects.get(version__programme__municipality__slug="ale", year=2025)
+    question = cycle.questions.filter(answers__isnull=True).first() or cycle.questions.first()
     for change in (
         question.save,
         question.delete,
-        lambda: question.move(1),
         lambda: Question.objects.create(cycle=cycle, text="Ny"),
+        lambda: cycle.save_questions(by=None, area=question.area, questions=[question]),
     ):
-        with pytest.raises(QuestionsFrozen):
+        with pytest.raises(QuestionsFrozen, match="Uppföljningen är stängd"):
             change()
     assert cycle.questions.count() == 31
 
 
-def test_the_pages_refuse_frozen_questions(client, demo):
-    cycle = Cycle.objects.get(version__programme__municipality__slug="ale", year=2026)
-    question = cycle.questions.order_by("position").first()
-    client.force_login(user("ale-sakerhetschef"))
-    kwargs = {"municipality": "ale", "pk": cycle.pk, "question": question.pk}
-    response = client.post(
-        reverse("followup:question_edit", kwargs=kwargs),
-        {"text": "Ändrad", "answer_type": "text"},
-        follow=True,
+def manage_url(cycle):
+    return reverse("followup:cycle_manage", kwargs={"municipality": "ale", "pk": cycle.pk})
+
+
+def questions_url(cycle):
+    return reverse("followup:cycle_questions", kwargs={"municipality": "ale", "pk": cycle.pk})
+
+
+def area_post(cycle, area, rows=None, extra=None, **changes):
+    """What the browser posts for an area's form as it is shown, with `changes` (field
+    name → value per row index, e.g. {"0-text": "…"}) and `extra` new rows."""
+    key = str(area.pk) if area is not None else GENERAL
+    prefix = f"omrade-{key}"
+    questions = rows if rows is not None else area_questions(cycle, area)
+    answered = set(cycle.questions.filter(answers__isnull=False).values_list("pk", flat=True))
+    data = {"area": key}
+    for index, question in enumerate(questions):
+        data[f"{prefix}-{index}-id"] = str(question.pk)
+        data[f"{prefix}-{index}-text"] = question.text
+        data[f"{prefix}-{index}-help_text"] = question.help_text
+        if question.pk not in answered:  # an answered question's type is not in the form
+            data[f"{prefix}-{index}-answer_type"] = question.answer_type
+        if question.required:
+            data[f"{prefix}-{index}-required"] = "on"
+        data[f"{prefix}-{index}-ORDER"] = str(index + 1)
+    total = len(questions)
+    for row in extra or []:
+        data.update({f"{prefix}-{total}-{name}": value for name, value in row.items()})
+        total += 1
+    data.update({f"{prefix}-{name}": value for name, value in changes.items()})
+    data.update(
+        {
+            f"{prefix}-TOTAL_FORMS": str(total),
+            f"{prefix}-INITIAL_FORMS": str(len(questions)),
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "50",
+        }
     )
-    assert "kan inte längre ändras" in response.content.decode()
-    client.post(reverse("followup:question_delete", kwargs=kwargs))
+    return data
+
+
+def test_the_security_chief_edits_an_areas_questions_in_one_form(client, new_cycle):
+    client.force_login(user("ale-sakerhetschef"))
+    page = client.get(manage_url(new_cycle)).content.decode()
+    area = new_cycle.application_areas()[0]
+    assert f'id="fragor-{area.pk}"' in page and 'id="fragor-allmanna"' in page
+    before = area_questions(new_cycle, area)
+    data = area_post(
+        new_cycle,
+        area,
+        extra=[{"text": "Hur många övningar har genomförts?", "answer_type": "number"}],
+        **{"0-text": "Måluppfyllelse under året", "1-ORDER": "9", "2-DELETE": "on"},
+    )
+    response = client.post(questions_url(new_cycle), data)
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#fragor-{area.pk}")
+    after = area_questions(new_cycle, area)
+    assert [q.text for q in after] == [
+        "Måluppfyllelse under året",
+        before[3].text,
+        before[4].text,
+        before[1].text,
+        "Hur många övningar har genomförts?",
+    ]
+    assert after[-1].answer_type == "number" and after[-1].area == area
+    page = client.get(manage_url(new_cycle)).content.decode()
+    assert f"Frågorna för ”{area.text}” har sparats." in page
+
+
+def test_an_invalid_area_form_saves_nothing_and_says_why_beside_the_field(client, new_cycle):
+    client.force_login(user("ale-sakerhetschef"))
+    area = new_cycle.application_areas()[0]
+    before = list(new_cycle.questions.order_by("position").values_list("pk", "text", "position"))
+    response = client.post(
+        questions_url(new_cycle),
+        area_post(new_cycle, area, **{"0-text": "Ändrad", "1-text": ""}),
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Frågorna sparades inte" in page
+    assert f'href="#id_omrade-{area.pk}-1-text"' in page
+    assert "Fråga 2, Formulering: Detta fält måste fyllas i." in page
+    assert "Ändrad</textarea>" in page
+    after = list(new_cycle.questions.order_by("position").values_list("pk", "text", "position"))
+    assert after == before
+
+
+def test_the_page_refuses_what_an_answered_question_must_keep(client, demo):
+    cycle = Cycle.objects.get(version__programme__municipality__slug="ale", year=2026)
+    client.force_login(user("ale-sakerhetschef"))
+    question = cycle.questions.filter(answers__isnull=False).order_by("position").first()
+    area = question.area
+    index = [q.pk for q in area_questions(cycle, area)].index(question.pk)
+    page = client.get(manage_url(cycle)).content.decode()
+    assert "Besvarad av 2 rapporter: de behåller formuleringen de svarade på." in page
+    before = list(cycle.questions.order_by("position").values_list("pk", "text", "answer_type"))
+    refusals = [
+        ({f"{index}-answer_type": "date"}, "Svarstyp: Rapporter har redan besvarat frågan (2)"),
+        ({f"{index}-DELETE": "on"}, "kan inte tas bort: rapporter har besvarat den (2)"),
+    ]
+    for change, message in refusals:
+        response = client.post(
+            questions_url(cycle), area_post(cycle, area, **{f"{index}-text": "Nytt"}, **change)
+        )
+        assert response.status_code == 400
+        assert message in response.content.decode()
+    after = list(cycle.questions.order_by("position").values_list("pk", "text", "answer_type"))
+    assert after == before
+
+
+def test_a_closed_cycles_page_shows_the_questions_read_only(client, demo):
+    cycle = Cycle.objects.get(version__programme__municipality__slug="ale", year=2025)
+    client.force_login(user("ale-sakerhetschef"))
+    page = client.get(manage_url(cycle)).content.decode()
+    assert "Uppföljningen är stängd: dess frågor kan inte längre ändras." in page
+    assert "Spara frågorna" not in page
+    question = cycle.questions.order_by("position").first()
+    response = client.post(
+        questions_url(cycle), area_post(cycle, question.area, **{"0-text": "Ändrad"}), follow=True
+    )
+    assert "Uppföljningen är stängd" in response.content.decode()
     question.refresh_from_db()
     assert question.text != "Ändrad"
-    manage = client.get(
-        reverse("followup:cycle_manage", kwargs={"municipality": "ale", "pk": cycle.pk})
-    )
-    assert "Lägg till fråga" not in manage.content.decode()
-
-
-def test_the_security_chief_edits_questions_in_the_browser_forms(client, new_cycle):
-    client.force_login(user("ale-sakerhetschef"))
-    kwargs = {"municipality": "ale", "pk": new_cycle.pk}
-    response = client.post(
-        reverse("followup:question_add", kwargs=kwargs),
-        {"text": "Hur många övningar har genomförts?", "answer_type": "number", "required": "on"},
-    )
-    assert response.status_code == 302
-    added = new_cycle.questions.get(text="Hur många övningar har genomförts?")
-    assert added.required and added.area is None
-    client.post(
-        reverse("followup:question_move", kwargs={**kwargs, "question": added.pk}),
-        {"direction": "up"},
-    )
-    added.refresh_from_db()
-    assert added.position == 31
-    bad = client.post(reverse("followup:question_add", kwargs=kwargs), {"text": ""})
-    assert bad.status_code == 400
-    assert "Detta fält måste fyllas i." in bad.content.decode()
 
 
 def test_unfinished_actions_carry_over_to_next_year(draft_report):

@@ -171,8 +171,11 @@ def test_the_cycle_and_question_forms(client, demo):
     )
     assert created.status_code == 302
     cycle = Cycle.objects.get(version=version, year=2027)
-    question_url = reverse("followup:question_add", kwargs={"municipality": "ale", "pk": cycle.pk})
-    areas = list(Section.objects.filter(version=version).values_list("items__pk", flat=True)[:5])
+    question_url = reverse(
+        "followup:cycle_questions", kwargs={"municipality": "ale", "pk": cycle.pk}
+    )
+    area = cycle.questions.filter(area__isnull=False).order_by("position").first().area_id
+    keys = [str(area), "allmanna"]
 
     @FUZZ
     @given(
@@ -186,21 +189,27 @@ def test_the_cycle_and_question_forms(client, demo):
         ),
         question=st.fixed_dictionaries(
             {
-                "area": st.one_of(
-                    st.sampled_from([str(a) for a in areas if a] + [""]), numbers, texts
-                ),
-                "text": anything,
-                "help_text": anything,
-                "answer_type": st.one_of(
+                "area": st.one_of(st.sampled_from(keys), numbers, texts),
+                "omrade-{area}-TOTAL_FORMS": st.one_of(st.sampled_from(["1", "2"]), numbers),
+                "omrade-{area}-INITIAL_FORMS": st.one_of(st.sampled_from(["0", "1"]), numbers),
+                "omrade-{area}-0-id": st.one_of(numbers, texts),
+                "omrade-{area}-0-text": anything,
+                "omrade-{area}-0-help_text": anything,
+                "omrade-{area}-0-answer_type": st.one_of(
                     st.sampled_from(["text", "scale", "yes_no", "number", "date"]), texts
                 ),
-                "required": st.sampled_from(["on", "", "\0"]),
+                "omrade-{area}-0-required": st.sampled_from(["on", "", "\0"]),
+                "omrade-{area}-0-ORDER": st.one_of(numbers, texts),
+                "omrade-{area}-0-DELETE": st.sampled_from(["on", ""]),
             }
         ),
     )
     def fuzz(new_cycle, question):
         post_and_check(client, cycle_url, new_cycle)
-        post_and_check(client, question_url, question)
+        key = question["area"] if question["area"] in keys else keys[0]
+        post_and_check(
+            client, question_url, {k.replace("{area}", key): v for k, v in question.items()}
+        )
 
     fuzz()
 

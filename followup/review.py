@@ -1,0 +1,83 @@
+"""A report's answers as the report page shows them: the wording each unit answered, the
+security chief's comments beside their questions with the unit's replies, and what changed
+since the previous submission. Built from prefetched data (Report.objects.with_contents())."""
+
+from dataclasses import dataclass, field
+
+from followup.models import Report
+from followup.models.reports import display
+
+
+@dataclass
+class Item:
+    """One question of a report, with its answer and what the review says about it."""
+
+    question: object
+    answer: object = None
+    comments: list = field(default_factory=list)  # ReviewComment, oldest round first
+    change: tuple | None = None  # (before, now) as shown, since the previous submission
+    review_field: object = None  # the reviewer's comment field, while reviewing
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answer is not None and self.answer.is_filled
+
+    @property
+    def wording(self) -> str:
+        """The question as the unit answered it (as it reads now when unanswered)."""
+        return self.answer.question_text if self.is_answered else self.question.text
+
+    @property
+    def reworded(self) -> bool:
+        return self.is_answered and self.answer.question_text != self.question.text
+
+
+def review_round(report) -> int:
+    """How many times the report was returned (uses the prefetched events)."""
+    return sum(1 for event in report.events.all() if event.to_status == Report.Status.RETURNED)
+
+
+def comments_by_question(report) -> dict[int, list]:
+    comments: dict[int, list] = {}
+    for comment in report.review_comments.all():
+        comments.setdefault(comment.question_id, []).append(comment)
+    return comments
+
+
+def open_comments(report) -> list:
+    """The latest return's comments, which the unit may reply to while the report is open."""
+    return report.latest_review_comments if report.is_editable else []
+
+
+def submission_changes(report) -> dict | None:
+    """{question id: (before, now)} as shown, between the two latest submissions, while the
+    report waits for review; None when the earlier submission's answers were not kept."""
+    if report.status != Report.Status.SUBMITTED:
+        return {}
+    changes = report.submission_changes()
+    if changes is None:
+        return None
+    types = {question.pk: question.answer_type for question in report.cycle.questions.all()}
+    return {
+        pk: (display(types[pk], before), display(types[pk], now))
+        for pk, (before, now) in changes.items()
+        if pk in types
+    }
+
+
+def report_items(report, *, changes=None, review_form=None) -> list[tuple]:
+    """[(area or None, [Item])] in question order, areas kept together."""
+    answers = {answer.question_id: answer for answer in report.answers.all()}
+    comments = comments_by_question(report)
+    groups: dict = {}
+    for question in report.cycle.questions.all():
+        groups.setdefault(question.area, []).append(
+            Item(
+                question=question,
+                answer=answers.get(question.pk),
+                comments=comments.get(question.pk, []),
+                change=(changes or {}).get(question.pk),
+                review_field=review_form[f"c{question.pk}"] if review_form else None,
+            )
+        )
+    return list(groups.items())
