@@ -78,7 +78,7 @@ def answer_reports(reports, levels) -> None:
     T = Question.AnswerType
     for index, report in enumerate(reports):
         for question in questions:
-            answer = Answer(report=report, question=question)
+            answer = Answer(report=report, question=question, question_text=question.text)
             if question.answer_type == T.SCALE:
                 answer.attainment = levels[index % len(levels)]
             elif question.answer_type == T.YES_NO:

@@ -54,7 +54,7 @@ def fill(cycle, unit, status, levels) -> Report:
     report = cycle.reports.get(unit=unit)
     scale = cycle.questions.filter(answer_type=Question.AnswerType.SCALE).order_by("position")
     Answer.objects.bulk_create(
-        Answer(report=report, question=question, attainment=level)
+        Answer(report=report, question=question, question_text=question.text, attainment=level)
         for question, level in zip(scale, levels, strict=True)
         if level
     )
