@@ -152,8 +152,8 @@ def test_query_counts_per_page_do_not_depend_on_the_data_size(client, settings):
     generate(municipalities=5, years=3, units_per_sector=12, prefix="stor-")
     assert query_counts(client, "skala-001") == tiny
     assert query_counts(client, "stor-003") == tiny
-    # 18: the dashboard's 14, the session read, and the risk picture inset (risks/insets.py,
-    # cycle_inset): the risk reports per area and year, the municipality's risk settings and
-    # the count of its active risk entries, three queries whatever the data size (asserted
-    # equal above). Issue 16's target is 15: not met yet.
-    assert max(tiny.values()) <= 18
+    # The dashboard is the most: its own queries (now with the units × areas matrix and the
+    # trend over the years: 2 + 2), the session read, and the risk picture inset (risks/
+    # insets.py, cycle_inset: 3), whatever the data size (asserted equal above). Issue 16's
+    # target is 15 with a session refresh: not met yet.
+    assert max(tiny.values()) <= 20

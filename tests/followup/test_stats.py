@@ -140,8 +140,16 @@ def test_columns_are_the_areas_in_order_and_the_overall_question_last(world):
 def test_an_area_without_a_scale_question_is_a_column_that_was_not_asked(world):
     cycle = world["cycle"]
     area = cycle.application_areas().get(text="Informationssäkerhet")
-    # Through the queryset: the questions are frozen once answered.
-    Question.objects.filter(cycle=cycle, area=area, answer_type="scale").update(answer_type="text")
+    # An answered question keeps its type and a sent report its answers (triggers): the area
+    # asked about in words, as if it had been so from the start.
+    scale = Question.objects.filter(cycle=cycle, area=area, answer_type="scale")
+    reports = Report.objects.filter(answers__question__in=scale).distinct()
+    statuses = dict(reports.values_list("pk", "status"))
+    Report.objects.filter(pk__in=statuses).update(status=Report.Status.DRAFT)
+    Answer.objects.filter(question__in=scale).delete()
+    scale.update(answer_type="text")
+    for pk, status in statuses.items():
+        Report.objects.filter(pk=pk).update(status=status)
     columns = stats.area_columns(cycle)
     assert [c.questions for c in columns] == [2, 0, 1]
     matrix = stats.unit_area_matrix(columns, world["reports"][:1], {world["reports"][0].pk})
