@@ -266,9 +266,13 @@ def attainment_trend(cycle: Cycle, reports, columns: list[Column]) -> list[Trend
             chosen[year] = (cycle_id, n)  # ordered by version: the newest one stays
     year_of = {cycle_id: year for year, (cycle_id, _n) in chosen.items()}
 
+    # The chosen cycles as literal ids: PostgreSQL reaches their reports by the cycle index
+    # and the answers by the report index (a subquery on the programme made it scan both).
     answers = (
         Answer.objects.filter(
-            report__in=reports.filter(in_programme & approved).values("pk"),
+            report__cycle_id__in=sorted(year_of),
+            report__status__in=Report.APPROVED_STATES,
+            report__in=reports.filter(cycle_id__in=sorted(year_of)).values("pk"),
             question__answer_type=SCALE,
         )
         .exclude(attainment="")
