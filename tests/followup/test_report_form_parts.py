@@ -542,3 +542,32 @@ def test_the_queries_do_not_grow_with_the_report(
         page = client.get(url).content.decode()
     if key == "3":
         assert page.count("Varför?") == 9 and "Extra fråga" in page
+
+
+def test_every_part_is_valid_html(client, draft_report, tmp_path):
+    import json
+    import subprocess
+
+    from tests.ui.test_valid_html import checker
+
+    command = checker()
+    client.force_login(user("ale-sektorchef"))
+    pages = {f"{key or 'overview'}.html": {"del": key} if key else {} for key in [None, *PARTS]}
+    pages["refused.html"] = {"del": "3", "inskickning": "1"}
+    for name, query in pages.items():
+        (tmp_path / name).write_bytes(client.get(edit_url(draft_report), query).content)
+    scale = draft_report.cycle.questions.get(area__text="Krisberedskap", answer_type="scale")
+    errors = client.post(
+        edit_url(draft_report), form_data(draft_report, "3", **{f"answers-q{scale.pk}": "x"})
+    )
+    (tmp_path / "errors.html").write_bytes(errors.content)
+    result = subprocess.run(  # noqa: S603 - our own arguments
+        [*command, "--errors-only", "--format", "json", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    messages = json.loads(result.stderr or "{}").get("messages", [])
+    assert [m for m in messages if m.get("type") in ("error", "non-document-error")] == []
+    assert len(list(tmp_path.iterdir())) == 11
