@@ -651,7 +651,7 @@ class Report(models.Model):
 
     def _store_actions(self, actions, deleted):
         actions = list(actions)
-        if not actions and not deleted:
+        if not actions and not deleted:  # a part without the action plan: not even counted
             return
         if any(action.report_id not in (None, self.pk) for action in [*actions, *deleted]):
             raise InvalidTransition(_("This report cannot be changed in its current state."))
