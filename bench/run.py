@@ -313,7 +313,7 @@ def targets(slug: str = "skala-001") -> dict:
             ("notifications (security chief)", chief, "/konto/notiser/"),
             ("follow-up index (security chief)", chief, f"{m}/"),
             ("dashboard (security chief)", chief, f"{m}/omgang/{cycle.pk}/"),
-            ("report form (sector chief)", sector_chief, f"{m}/rapport/{own.pk}/redigera/"),
+            ("report form (sector chief)", sector_chief, f"{m}/rapport/{own.pk}/redigera/?del=1"),
             ("report page (sector chief)", sector_chief, f"{m}/rapport/{own.pk}/"),
             ("report page (security chief)", chief, f"{m}/rapport/{submitted.pk}/"),
             ("export CSV (security chief)", chief, f"{m}/omgang/{cycle.pk}/export.csv"),

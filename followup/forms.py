@@ -317,7 +317,7 @@ def to_form_value(answer: Answer):
 
 
 class ReportAnswersForm(forms.Form):
-    """One field per question of the cycle, named q<id>."""
+    """One field per question given (the report form gives those of one part), named q<id>."""
 
     def __init__(self, *args, questions, answers, **kwargs):
         self.questions = list(questions)
@@ -331,17 +331,15 @@ class ReportAnswersForm(forms.Form):
             label = answer.question_text if answer is not None and answer.is_filled else None
             self.fields[f"q{question.pk}"] = field_for(question, label)
 
-    def groups(self):
-        """[(area or None, [(question, bound field)])] in question order, areas kept together."""
-        groups: dict = {}
-        for question in self.questions:
-            groups.setdefault(question.area, []).append((question, self[f"q{question.pk}"]))
-        return list(groups.items())
-
     def values(self) -> list[tuple[Question, object]]:
-        """(question, value in its answer column) for every question, from the cleaned data."""
+        """(question, value in its answer column) for every question whose field is in the
+        post, from the cleaned data. A field left out of the post is left as it is: only a
+        forged post leaves out a field the page showed (a radio group without a choice has
+        no saved answer to clear)."""
         values = []
         for question in self.questions:
+            if self.add_prefix(f"q{question.pk}") not in self.data:
+                continue
             value = self.cleaned_data.get(f"q{question.pk}")
             if question.answer_type == Question.AnswerType.YES_NO:
                 value = {"yes": True, "no": False}.get(value)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from followup import pdf_views
-from followup.views import actions, cycles, dashboard, reports
+from followup.views import actions, cycles, dashboard, report_form, reports
 
 app_name = "followup"
 urlpatterns = [
@@ -18,7 +18,7 @@ urlpatterns = [
     path("atgarder/export.<str:fmt>", actions.action_export, name="actions_export"),
     path("atgarder/<int:pk>/status/", actions.action_status, name="action_status"),
     path("rapport/<int:pk>/", reports.report_detail, name="report"),
-    path("rapport/<int:pk>/redigera/", reports.report_edit, name="report_edit"),
+    path("rapport/<int:pk>/redigera/", report_form.report_edit, name="report_edit"),
     path("rapport/<int:pk>/granska/", reports.report_review, name="report_review"),
     path("rapport/<int:pk>/namnd/", reports.report_committee, name="report_committee"),
     path(

@@ -7,7 +7,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -109,6 +110,59 @@ class ReportQuerySet(models.QuerySet):
                 ).order_by("round", "pk"),
             ),
         )
+
+    def for_form(self, *, actions=False, attachments=False):
+        """Reports with what the form shows of them, in a fixed number of queries: the
+        questions, the answers and the review comments; the action plan and the files only
+        for their own parts (`actions`, `attachments`), counted for the others; and how many
+        times the report was returned (whose comments take replies)."""
+        from followup.models.reviews import ReviewComment
+
+        def count(model, **filters):
+            rows = model.objects.filter(report=OuterRef("pk"), **filters).order_by()
+            return Coalesce(Subquery(rows.values("report").annotate(n=Count("pk")).values("n")), 0)
+
+        queryset = (
+            self.select_related("unit", "cycle__version__programme__municipality")
+            .annotate(
+                action_count=count(Action),
+                undated_action_count=count(Action, due_on__isnull=True),
+                attachment_count=count(Attachment),
+                return_count=count(ReportEvent, to_status=Report.Status.RETURNED),
+            )
+            .prefetch_related(
+                Prefetch(
+                    "cycle__questions",
+                    queryset=Question.objects.select_related("area").order_by("position"),
+                ),
+                Prefetch(
+                    "answers",
+                    queryset=Answer.objects.select_related("question__area").order_by(
+                        "question__position"
+                    ),
+                ),
+                Prefetch(
+                    "review_comments",
+                    queryset=ReviewComment.objects.select_related("question").order_by(
+                        "round", "pk"
+                    ),
+                ),
+            )
+        )
+        if actions:
+            queryset = queryset.prefetch_related(
+                Prefetch(
+                    "actions",
+                    queryset=Action.objects.select_related("responsible_role", "owner").order_by(
+                        "position", "pk"
+                    ),
+                )
+            )
+        if attachments:
+            queryset = queryset.prefetch_related(
+                Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "pk"))
+            )
+        return queryset
 
     def not_submitted(self):
         """Reports still waiting for their unit (drafts and returned ones)."""
@@ -238,9 +292,11 @@ class Report(models.Model):
 
     @property
     def latest_review_comments(self) -> list:
-        """The latest return's comments on questions (uses the prefetched events and
-        comments; review_round() asks the database)."""
-        latest = sum(1 for event in self.events.all() if event.to_status == self.Status.RETURNED)
+        """The latest return's comments on questions (uses the prefetched comments, and the
+        events or the `return_count` of for_form(); review_round() asks the database)."""
+        latest = getattr(self, "return_count", None)
+        if latest is None:
+            latest = sum(1 for e in self.events.all() if e.to_status == self.Status.RETURNED)
         return [c for c in self.review_comments.all() if c.round == latest] if latest else []
 
     def missing_answers(self) -> list[Question]:
@@ -477,7 +533,8 @@ class Report(models.Model):
 
         `answers` are (question, value) pairs, `actions` new or changed rows of this report's
         action plan, `upload` a checked file to attach, `remove_attachments` attachment ids,
-        `replies` {review comment id: text} to the latest return's comments."""
+        `replies` {review comment id: text} to the latest return's comments. What is not
+        passed is left as it is: the form saves one part at a time."""
         with transaction.atomic():
             current = Report.objects.select_for_update().select_related("cycle").get(pk=self.pk)
             if not current.is_editable:
@@ -593,6 +650,9 @@ class Report(models.Model):
         ReviewComment.objects.bulk_update(changed, ["reply", "replied_at", "replied_by"])
 
     def _store_actions(self, actions, deleted):
+        actions = list(actions)
+        if not actions and not deleted:  # a part without the action plan: not even counted
+            return
         if any(action.report_id not in (None, self.pk) for action in [*actions, *deleted]):
             raise InvalidTransition(_("This report cannot be changed in its current state."))
         next_position = len(self.actions.all())

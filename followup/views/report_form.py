@@ -1,152 +1,259 @@
-"""The report form's parts (one per application area, the general questions, the action plan,
-the attachments) and its error summary, built from prefetched data: no queries."""
+"""The unit fills in its report one part at a time (an application area, the general
+questions, the action plan, the attachments), with the overview of every part above it. A
+post holds one part: only that part's fields are read and saved, then the person goes where
+the button said (the same part, the next, the previous, or the report when submitting)."""
 
-from dataclasses import dataclass, field
+import datetime
+from dataclasses import dataclass
+from enum import StrEnum
 
-from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-GENERAL = "allmant"
-ACTIONS = "handlingsplan"
-ATTACHMENTS = "bilagor"
+from followup.forms import ActionFormSet, AttachmentForm, ReplyForm, ReportAnswersForm
+from followup.insets import insets_for
+from followup.models import InvalidTransition, Report, StaleRevision
+from followup.review import open_comments
+from followup.views.common import login_required_keeping_input, pending_input, report_for, require
+from followup.views.report_parts import (
+    ACTIONS,
+    answer_gaps,
+    fill_part,
+    form_errors,
+    form_parts,
+    part_from,
+    part_kind,
+    submission_gaps,
+)
+from responsibilities.capabilities import Capability
+from responsibilities.fields import query_int
+from responsibilities.models import Role, action_owners_for
+
+MAX_EXTRA_ROWS = 20
+SUBMIT_REFUSED = "inskickning"  # in the address after a refused submission: show what is missing
+
+
+class Intent(StrEnum):
+    """Where a post of the form goes once its part is saved."""
+
+    SAVE = "save"  # stay in the part
+    NEXT = "next"
+    PREVIOUS = "previous"
+    SUBMIT = "submit"
+    ADD_ACTION = "add_action"  # the action plan again, with one more empty row
 
 
 @dataclass
-class FormItem:
-    """A question in the form: its field, the security chief's comments on it (oldest first)
-    and the reply fields for those of the latest return."""
+class PartForms:
+    """The forms of the part shown (none on the overview)."""
 
-    question: object
-    bound: object = None  # the answer field
-    comments: list = field(default_factory=list)  # [(comment, reply field or None)]
+    answers: ReportAnswersForm | None = None
+    replies: ReplyForm | None = None
+    actions: object = None  # ActionFormSet
+    attachment: AttachmentForm | None = None
 
-
-@dataclass
-class Part:
-    """One part of the form, with what the saved report has in it."""
-
-    key: str  # the `del` value in addresses and posts
-    anchor: str  # the section's id
-    title: str
-    kind: str  # "questions", "actions" or "attachments"
-    items: list = field(default_factory=list)  # FormItem
-    total: int = 0
-    comments: int = 0  # the latest return's comments on its questions
-    answered: int = 0
-    missing: int = 0  # required questions without a saved answer; actions without a due date
-    next: "Part | None" = None
-
-    @property
-    def heading_id(self) -> str:
-        return f"{self.anchor}-heading"
+    def all(self) -> list:
+        found = (self.answers, self.replies, self.actions, self.attachment)
+        return [form for form in found if form is not None]
 
 
-def form_parts(report, answers=None, replies=None) -> list[Part]:
-    """The parts in question order (areas kept together), then the action plan and the
-    attachments; counts are of the saved report (uses its prefetched contents)."""
-    filled = {answer.question_id for answer in report.answers.all() if answer.is_filled}
-    open_ids = {comment.pk for comment in (replies.comments if replies else [])}
-    comments: dict = {}
-    for comment in report.review_comments.all():
-        reply = replies[f"r{comment.pk}"] if comment.pk in open_ids else None
-        comments.setdefault(comment.question_id, []).append((comment, reply))
-    groups: dict = {}
-    for question in report.cycle.questions.all():
-        groups.setdefault(question.area, []).append(question)
-    parts, number = [], 0
-    for area, questions in groups.items():
-        if area is None:
-            key, title = GENERAL, _("General questions")
-        else:
-            number += 1
-            key, title = str(number), area.text
-        parts.append(
-            Part(
-                key=key,
-                anchor=f"del-{key}",
-                title=title,
-                kind="questions",
-                items=[
-                    FormItem(q, answers[f"q{q.pk}"] if answers else None, comments.get(q.pk, []))
-                    for q in questions
-                ],
-                total=len(questions),
-                comments=sum(
-                    reply is not None for q in questions for _c, reply in comments.get(q.pk, [])
-                ),
-                answered=sum(q.pk in filled for q in questions),
-                missing=sum(q.required and q.pk not in filled for q in questions),
-            )
-        )
-    actions = report.actions.all()
-    parts.append(
-        Part(
-            key=ACTIONS,
-            anchor="actions",
-            title=_("Action plan"),
-            kind="actions",
-            total=len(actions),
-            missing=len([a for a in actions if not a.due_on]),
-        )
+def _fetch(request, municipality, pk, key, *, actions=False) -> Report:
+    """The report with what the part named by `key` shows (and its action plan with
+    `actions`); 404 for a report the person may not read."""
+    kind = part_kind(key)
+    queryset = Report.objects.for_form(
+        actions=actions or kind == "actions", attachments=kind == "attachments"
     )
-    parts.append(
-        Part(
-            key=ATTACHMENTS,
-            anchor="attachments",
-            title=_("Attachments"),
-            kind="attachments",
-            total=len(report.attachments.all()),
+    return report_for(request, municipality, pk, queryset)
+
+
+def _forms(request, report, part, data=None, files=None) -> PartForms:
+    """The part's forms only: fields of other parts are neither shown nor read."""
+    if part is None:
+        return PartForms()
+    if part.kind == "questions":
+        ids = {question.pk for question in part.questions}
+        comments = [comment for comment in open_comments(report) if comment.question_id in ids]
+        return PartForms(
+            answers=ReportAnswersForm(
+                data, questions=part.questions, answers=report.answers.all(), prefix="answers"
+            ),
+            replies=ReplyForm(data, comments=comments, prefix="replies"),
         )
-    )
-    for part, following in zip(parts, parts[1:], strict=False):
-        part.next = following
-    return parts
+    if part.kind == "actions":
+        actions = ActionFormSet(
+            data,
+            queryset=report.actions.all(),
+            prefix="actions",
+            roles=Role.objects.owning_actions().filter(
+                municipality=report.cycle.version.programme.municipality_id
+            ),
+            owners=action_owners_for(report.unit).order_by("first_name", "last_name", "username"),
+            areas=report.cycle.application_areas(),
+            kept=report.actions.all(),
+        )
+        actions.extra = 1 + query_int(request, "rader", maximum=MAX_EXTRA_ROWS)
+        return PartForms(actions=actions)
+    return PartForms(attachment=AttachmentForm(data, files, prefix="attachment"))
 
 
-def part_from(data, parts) -> Part | None:
-    """The part named by `del` in a query or a post; anything else is no part."""
-    value = data.get("del")
-    return next((part for part in parts if part.key == value), None)
+def _render(request, report, parts, part, forms, status=200, *, saved=False, gaps=()):
+    """The overview and the part (or the overview alone). `saved`: the part was saved but its
+    file refused; `gaps`: what kept the report from being submitted."""
+    if part is not None and part.kind == "questions":
+        fill_part(part, report, forms.answers, forms.replies)
+    context = {
+        "report": report,
+        "municipality": report.cycle.municipality,
+        "parts": parts,
+        "part": part,
+        "answers": forms.answers,
+        "replies": forms.replies,
+        "actions": forms.actions,
+        "attachment_form": forms.attachment,
+        # The overview's completeness check.
+        "missing": answer_gaps(report, parts) if part is None else [],
+        "plan": part_from(ACTIONS, parts),
+        # What apps above know about the unit's year (e.g. its risk reports), to answer from.
+        "insets": insets_for("report", report=report)
+        if part is None or part.kind == "questions"
+        else [],
+        "errors": form_errors(forms.answers, forms.actions, forms.attachment, forms.replies),
+        "gaps": gaps,
+        "answers_saved": saved,
+        # Input shown again but not saved (refused, or kept over a login).
+        "unsaved": not saved and any(form.is_bound for form in forms.all()),
+        # Answers to questions reworded after this are refused (Report.save_draft).
+        "opened": timezone.now().timestamp(),
+    }
+    return render(request, "followup/report_form.html", context, status=status)
 
 
-def form_errors(answers, actions, attachment, replies=None) -> list[tuple[str, str]]:
-    """(id of the field to go to, what is wrong) for every error of the bound forms, in page
-    order, each once: the error summary's links."""
-    errors = []
-    # A reply's errors right after its question's (the reply field is beside the question).
-    reply_errors: dict = {}
-    if replies is not None and replies.is_bound:
-        for comment in replies.comments:
-            bound = replies[f"r{comment.pk}"]
-            reply_errors.setdefault(comment.question_id, []).extend(
-                (bound.auto_id, _labelled(bound.label, error)) for error in bound.errors
-            )
-    if answers.is_bound:
-        for question in answers.questions:
-            bound = answers[f"q{question.pk}"]
-            # A radio group is reached through its first option.
-            target = (
-                f"{bound.auto_id}_0"
-                if isinstance(bound.field.widget, forms.RadioSelect)
-                else bound.auto_id
-            )
-            label = f"{question.area.text}: {bound.label}" if question.area else bound.label
-            errors += [(target, _labelled(label, error)) for error in bound.errors]
-            errors += reply_errors.get(question.pk, [])
-    if actions.is_bound:
-        errors += [("actions", str(error)) for error in actions.non_form_errors()]
-        for number, form in enumerate(actions.forms, start=1):
-            row = _("Action %(number)s") % {"number": number}
-            for name, messages in form.errors.items():
-                bound = form["what"] if name == "__all__" or form[name].is_hidden else form[name]
-                label = row if name == "__all__" else f"{row}, {form[name].label}"
-                errors += [(bound.auto_id, _labelled(label, error)) for error in messages]
-    if attachment.is_bound:
-        for name, messages in attachment.errors.items():
-            bound = attachment[name]
-            errors += [(bound.auto_id, _labelled(bound.label, error)) for error in messages]
-    return errors
+def _int(value) -> int | None:
+    return int(value) if value and value.isdigit() else None
 
 
-def _labelled(label, error) -> str:
-    return _("%(field)s: %(error)s") % {"field": label, "error": error}
+def _opened(value) -> datetime.datetime | None:
+    """When the form was shown (a timestamp it carries); None when missing or nonsense."""
+    try:
+        return datetime.datetime.fromtimestamp(float(value), tz=datetime.UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
+
+
+@login_required_keeping_input
+def report_edit(request, municipality, pk):
+    posted = request.method == "POST"
+    restored = None if posted else pending_input(request)
+    data = request.POST if posted else restored
+    key = (data if data is not None else request.GET).get("del")
+    # After a refused submission: what is missing, in every part (the action plan's rows too).
+    refused = not posted and request.GET.get(SUBMIT_REFUSED) == "1"
+    report = _fetch(request, municipality, pk, key, actions=refused)
+    require(request, Capability.SUBMIT_FOLLOWUP, unit=report.unit)
+    if not report.is_editable:
+        messages.info(request, _("This report cannot be changed in its current state."))
+        return redirect("followup:report", municipality=municipality, pk=report.pk)
+    parts = form_parts(report, open_comments(report))
+    part = part_from(key, parts)
+
+    if posted:
+        return _save(request, report, parts, part)
+    if restored is not None and part is not None:
+        messages.warning(
+            request, _("Your input from before the login is shown below. It is not saved yet.")
+        )
+        forms = _forms(request, report, part, restored)
+        for form in forms.all():
+            form.is_valid()
+        return _render(request, report, parts, part, forms)
+    gaps = submission_gaps(report, parts) if refused else ()
+    return _render(request, report, parts, part, _forms(request, report, part), gaps=gaps)
+
+
+def _save(request, report, parts, part):
+    """Save the posted part (only its fields), then go where the intent says."""
+    municipality, pk = report.cycle.municipality.slug, report.pk
+    overview = reverse("followup:report_edit", kwargs={"municipality": municipality, "pk": pk})
+    intent = request.POST.get("intent", Intent.SAVE)
+    if part is None:
+        if intent == Intent.SUBMIT:
+            return _submit(request, report, None)
+        messages.warning(
+            request,
+            _("Nothing was saved: the form did not say which part of the report it holds."),
+        )
+        return redirect(overview)
+
+    forms = _forms(request, report, part, request.POST, request.FILES)
+    file_ok = forms.attachment is None or forms.attachment.is_valid()
+    valid = [form.is_valid() for form in forms.all() if form is not forms.attachment]
+    if not all(valid):
+        # The error summary at the top says it; no second message above it.
+        return _render(request, report, parts, part, forms, status=400)
+    upload = forms.attachment.cleaned_data.get("file") if forms.attachment and file_ok else None
+    try:
+        # A refused file never holds back the rest of the part: it is saved without it.
+        report.save_draft(
+            by=request.user,
+            based_on=_int(request.POST.get("revision")),
+            answers=forms.answers.values() if forms.answers else (),
+            replies=forms.replies.replies() if forms.replies else None,
+            actions=forms.actions.save(commit=False) if forms.actions else (),
+            deleted_actions=forms.actions.deleted_objects if forms.actions else (),
+            upload=upload,
+            description=forms.attachment.cleaned_data.get("description", "") if upload else "",
+            remove_attachments=[v for v in request.POST.getlist("remove_attachment") if v.isdigit()]
+            if forms.attachment
+            else (),
+            opened_at=_opened(request.POST.get("opened")),
+        )
+    except StaleRevision as error:
+        messages.error(request, " ".join(error.messages))
+        return _render(request, report, parts, part, forms, status=409)
+    except InvalidTransition as error:
+        messages.info(request, " ".join(error.messages))
+        return redirect("followup:report", municipality=municipality, pk=pk)
+
+    if not file_ok:
+        # Shown from what was saved, the file's error beside its field.
+        report = _fetch(request, municipality, pk, part.key)
+        parts = form_parts(report, open_comments(report))
+        refused = PartForms(attachment=forms.attachment)
+        part = part_from(part.key, parts)
+        return _render(request, report, parts, part, refused, status=400, saved=True)
+    if intent == Intent.SUBMIT:
+        return _submit(request, report, part)
+    messages.success(request, _("The draft has been saved."))
+    if intent == Intent.ADD_ACTION and part.kind == "actions":
+        rows = min(query_int(request, "rader", maximum=MAX_EXTRA_ROWS) + 1, MAX_EXTRA_ROWS)
+        return redirect(f"{overview}{part.query}&rader={rows}#{part.anchor}")
+    going = {Intent.NEXT: part.next, Intent.PREVIOUS: part.previous}.get(intent, part)
+    return redirect(overview + going.href if going is not None else overview)
+
+
+def _submit(request, report, part):
+    """Submit the saved report. Refused, the person is sent back to the part (or the
+    overview) to see what is missing in every part, each linking to its field."""
+    municipality, pk = report.cycle.municipality.slug, report.pk
+    report = _fetch(request, municipality, pk, None, actions=True)
+    try:
+        report.submit(by=request.user)
+    except ValidationError as error:
+        if part is not None:
+            messages.success(request, _("The draft has been saved."))
+        parts = form_parts(report, open_comments(report))
+        if not submission_gaps(report, parts):  # changed meanwhile: the check's own words
+            messages.error(request, " ".join(error.messages))
+        here = reverse("followup:report_edit", kwargs={"municipality": municipality, "pk": pk})
+        query = f"{part.query}&" if part is not None else "?"
+        return redirect(f"{here}{query}{SUBMIT_REFUSED}=1")
+    except InvalidTransition as error:
+        messages.info(request, " ".join(error.messages))
+        return redirect("followup:report", municipality=municipality, pk=pk)
+    messages.success(request, _("The report has been submitted to the security chief."))
+    return redirect("followup:report", municipality=municipality, pk=pk)

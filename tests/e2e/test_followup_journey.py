@@ -34,27 +34,35 @@ def test_the_yearly_loop_in_swedish(new_page, demo):
     sector.get_by_role("link", name="2026", exact=True).click()
     sector.get_by_role("link", name="Fyll i rapporten").click()
     assert sector.get_by_text("6 obligatoriska frågor måste besvaras").is_visible()
-    assert sector.get_by_text("Ta fram rutin för hot och våld i skolmiljö").is_visible()
     assert_accessible(sector)
+    parts = sector.get_by_role("navigation", name="Rapportens delar")
 
     # Save a half-done draft first: it stays a draft and the check shrinks.
+    parts.get_by_role("link", name="Krisberedskap").click()
     section = area(sector, "Krisberedskap")
     section.get_by_role("group", name=re.compile("Måluppfyllelse")).get_by_label(
         "Delvis uppfyllt", exact=True
     ).check()
     section.get_by_label(re.compile("Vad har genomförts")).fill("Krisledningsövning i mars.")
-    sector.get_by_role("button", name="Spara utkast").click()
+    sector.get_by_role("button", name="Spara och stanna här").click()
     assert sector.get_by_text("Utkastet har sparats.").is_visible()
+    sector.get_by_role("link", name="Översikt och inskickning").click()
     assert sector.get_by_text("4 obligatoriska frågor måste besvaras").is_visible()
 
+    # The other areas part by part, each saved by the button that moves on.
+    parts.get_by_role("link", name=MISSING_AREAS[1]).click()
     for name in MISSING_AREAS[1:]:
         section = area(sector, name)
         section.get_by_role("group", name=re.compile("Måluppfyllelse")).get_by_label(
             "Uppfyllt", exact=True
         ).check()
         section.get_by_label(re.compile("Vad har genomförts")).fill("Arbetet följer planen.")
+        sector.get_by_role("button", name=re.compile("^Nästa del")).click()
+    sector.get_by_role("button", name=re.compile("^Nästa del")).click()  # the general ones
+    assert sector.get_by_text("Ta fram rutin för hot och våld i skolmiljö").is_visible()
     sector.locator("#action-rows textarea").last.fill("Öva krisledningsstaben")
     sector.locator("#action-rows input[type=date]").last.fill("2027-05-31")
+    sector.get_by_role("button", name=re.compile("^Nästa del")).click()  # to the files
     sector.get_by_role("button", name="Skicka in").click()
     assert sector.get_by_text("Rapporten har skickats in till säkerhetschefen.").is_visible()
     assert sector.get_by_text("Inskickad").first.is_visible()
@@ -75,9 +83,14 @@ def test_the_yearly_loop_in_swedish(new_page, demo):
         sector.get_by_role("note").get_by_text("Beskriv också övningen för skolorna.").is_visible()
     )
     sector.get_by_role("link", name="Komplettera och skicka in igen").click()
+    sector.get_by_role("navigation", name="Rapportens delar").get_by_role(
+        "link", name="Krisberedskap"
+    ).click()
     area(sector, "Krisberedskap").get_by_label(re.compile("Vad har genomförts")).fill(
         "Krisledningsövning i mars och utrymningsövning på alla skolor."
     )
+    sector.get_by_role("button", name="Spara och stanna här").click()
+    sector.get_by_role("link", name="Översikt och inskickning").click()
     sector.get_by_role("button", name="Skicka in").click()
     assert sector.get_by_text("Rapporten har skickats in till säkerhetschefen.").is_visible()
 
@@ -133,14 +146,18 @@ def test_key_steps_in_english(new_page, demo):
     sector.goto(report_url() + "redigera/")
     sector.get_by_role("button", name="In English").click()
     assert sector.get_by_role("heading", name="Completeness check").is_visible()
-    assert sector.get_by_role("button", name="Save draft").is_visible()
+    assert sector.get_by_role("button", name="Submit").is_visible()
+    assert_accessible(sector)
+    sector.get_by_role("link", name=re.compile("Start with the first part")).click()
+    assert sector.get_by_text("Part 1 of 8").is_visible()
+    assert sector.get_by_role("button", name=re.compile("^Next part")).is_visible()
     assert_accessible(sector)
 
 
 def test_the_form_works_without_javascript(new_page, demo):
     sector = new_page(javascript=False)
     log_in(sector, "ale-sektorchef")
-    sector.goto(report_url() + "redigera/")
+    sector.goto(report_url() + "redigera/?del=handlingsplan")
     rows = sector.locator("#action-rows tr")
     assert rows.count() == 3  # two carried over and an empty one
     sector.locator("#action-rows textarea").last.fill("Ny åtgärd utan JavaScript")

@@ -62,7 +62,7 @@ def test_questions_change_and_the_review_goes_question_by_question(new_page, dem
     # Sektor utbildning has not answered that question: its form shows the new words.
     sector_a = new_page()
     log_in(sector_a, "ale-sektorchef")
-    sector_a.goto(f"/uppfoljning/ale/rapport/{draft.pk}/redigera/")
+    sector_a.goto(f"/uppfoljning/ale/rapport/{draft.pk}/redigera/?del=3")
     expect(sector_a.locator(f'label[for="id_answers-q{reworded.pk}"]')).to_contain_text(NEW)
     expect(sector_a.get_by_label(ADDED)).to_be_visible()
 
@@ -89,6 +89,9 @@ def test_questions_change_and_the_review_goes_question_by_question(new_page, dem
     sector_b.goto(f"/uppfoljning/ale/rapport/{submitted.pk}/")
     expect(sector_b.get_by_role("note")).to_contain_text("Det finns 1 kommentar om en fråga")
     sector_b.get_by_role("link", name="Komplettera och skicka in igen").click()
+    # The returned notice on the form links to the comment, in its part.
+    sector_b.get_by_role("note").get_by_role("link", name=OLD).click()
+    expect(sector_b).to_have_url(re.compile(rf"\?del=1#comment-{comment.pk}$"))
     beside = sector_b.locator(f"#question-{first_done.pk}")
     expect(beside.locator(".review-comment")).to_contain_text(
         "Beskriv också övningen för skolorna."
@@ -100,6 +103,8 @@ def test_questions_change_and_the_review_goes_question_by_question(new_page, dem
     assert_accessible(sector_b)
     fits_a_phone(sector_b)
     screenshot(sector_b, "review-reply")
+    sector_b.get_by_role("button", name="Spara och stanna här").click()
+    sector_b.get_by_role("link", name="Översikt och inskickning").click()
     sector_b.get_by_role("button", name="Skicka in").click()
     expect(sector_b.get_by_text("Rapporten har skickats in till säkerhetschefen.")).to_be_visible()
     comment.refresh_from_db()

@@ -30,7 +30,7 @@ def ooxml(folder="word/") -> bytes:
 
 
 def upload(client, report, name, content):
-    data = form_data(report)
+    data = form_data(report, "bilagor")
     data["attachment-file"] = SimpleUploadedFile(name, content)
     data["attachment-description"] = "Protokoll"
     return client.post(edit_url(report), data)
@@ -122,6 +122,9 @@ def test_removing_an_attachment_deletes_the_file(
     item = Attachment.objects.get()
     draft_report.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(edit_url(draft_report), form_data(draft_report, remove_attachment=str(item.pk)))
+        client.post(
+            edit_url(draft_report),
+            form_data(draft_report, "bilagor", remove_attachment=str(item.pk)),
+        )
     assert not Attachment.objects.exists()
     assert stored_names() == []

@@ -243,10 +243,10 @@ PAGES = [
     ("chief", "followup:cycle_manage", lambda w: {"pk": w["cycle"].pk}, 13),
     # The export also writes its audit event.
     ("chief", "followup:export", lambda w: {"pk": w["cycle"].pk, "fmt": "csv"}, 10),
-    # The form: report, questions, answers, actions, attachments, events, review comments,
-    # the roles, owners and application areas to choose from, and the risk picture's three
-    # (report counts, settings, entries).
-    ("sector_chief", "followup:report_edit", lambda w: {"pk": w["report"].pk}, 18),
+    # The form's overview: the report (with the counts of its actions, files and returns),
+    # questions, answers, review comments, and the risk picture's three (report counts,
+    # settings, entries). Its parts: tests/followup/test_report_form_parts.py.
+    ("sector_chief", "followup:report_edit", lambda w: {"pk": w["report"].pk}, 12),
     # The report page: report, questions, answers, actions, attachments, events, review
     # comments, the answers' and actions' history (two), and the risk picture's three.
     ("sector_chief", "followup:report", lambda w: {"pk": w["report"].pk}, 17),

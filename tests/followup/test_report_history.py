@@ -16,20 +16,26 @@ def test_answer_and_action_changes_are_told_in_words(client, draft_report):
     role = draft_report.unit.municipality.roles.get(kind="security_officer")
     client.post(
         edit_url(draft_report),
-        form_data(draft_report, **{f"answers-q{scale.pk}": Attainment.NOT_MET}),
+        form_data(draft_report, scale, **{f"answers-q{scale.pk}": Attainment.NOT_MET}),
     )
     draft_report.refresh_from_db()
     client.post(
         edit_url(draft_report),
+        form_data(draft_report, scale, **{f"answers-q{scale.pk}": Attainment.MET}),
+    )
+    draft_report.refresh_from_db()
+    new = draft_report.actions.count()
+    client.post(
+        edit_url(draft_report),
         form_data(
             draft_report,
+            "handlingsplan",
             **{
-                f"answers-q{scale.pk}": Attainment.MET,
-                "actions-TOTAL_FORMS": str(draft_report.actions.count() + 1),
-                f"actions-{draft_report.actions.count()}-what": "Uppdatera kontinuitetsplanen",
-                f"actions-{draft_report.actions.count()}-responsible_role": str(role.pk),
-                f"actions-{draft_report.actions.count()}-due_on": "2027-06-30",
-                f"actions-{draft_report.actions.count()}-status": "not_started",
+                "actions-TOTAL_FORMS": str(new + 1),
+                f"actions-{new}-what": "Uppdatera kontinuitetsplanen",
+                f"actions-{new}-responsible_role": str(role.pk),
+                f"actions-{new}-due_on": "2027-06-30",
+                f"actions-{new}-status": "not_started",
             },
         ),
     )

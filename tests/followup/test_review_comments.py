@@ -21,6 +21,7 @@ from followup.reminders import Notice
 from responsibilities.audit import AuditEvent
 from responsibilities.models import Notification
 from tests.followup.conftest import answer_everything, demo_report, user
+from tests.followup.test_report_form import form_data, part_key
 
 pytestmark = pytest.mark.django_db
 S = Report.Status
@@ -324,26 +325,19 @@ def test_the_unit_sees_each_comment_beside_its_question_and_replies(client, subm
     client.force_login(user("ale-sektorchef-2"))
     page = client.get(edit_url(submitted_report)).content.decode()
     assert "Det finns 1 kommentar om en fråga" in page
-    assert f'href="#comment-{comment.pk}"' in page
+    key = part_key(question)
+    assert f'href="?del={key}#comment-{comment.pk}"' in page
+    assert "1 kommentar från säkerhetschefen" in page  # in the parts' list
+    page = client.get(edit_url(submitted_report), {"del": key}).content.decode()
     # The question's own block, up to the next question.
     block = next(b for b in page.split('id="question-') if b.startswith(f'{question.pk}"'))
     assert "Kommentar från säkerhetschefen" in block and "Beskriv övningen." in block
     assert f'name="replies-r{comment.pk}"' in block
-    assert "1 kommentar från säkerhetschefen" in page  # in the parts' list
     submitted_report.refresh_from_db()
     response = client.post(
         edit_url(submitted_report),
         {
-            "revision": str(submitted_report.revision),
-            "intent": "save",
-            "actions-TOTAL_FORMS": "0",
-            "actions-INITIAL_FORMS": "0",
-            **{
-                f"answers-q{a.question_id}": a.value
-                if a.question.answer_type != "yes_no"
-                else ("yes" if a.yes_no else "no")
-                for a in submitted_report.answers.select_related("question")
-            },
+            **form_data(submitted_report, key),
             f"replies-r{comment.pk}": "Övningen hölls i mars.",
         },
     )
@@ -369,8 +363,7 @@ def test_only_the_unit_replies(client, submitted_report, who, status):
         edit_url(submitted_report),
         {
             "revision": str(submitted_report.revision),
-            "actions-TOTAL_FORMS": "0",
-            "actions-INITIAL_FORMS": "0",
+            "del": part_key(question),
             f"replies-r{comment.pk}": "Inte min rapport.",
         },
     )

@@ -42,6 +42,7 @@ def test_an_action_due_9999_is_refused_with_a_swedish_message_and_nothing_is_sav
     before = Action.objects.filter(report=report).count()
     data = form_data(
         report,
+        "handlingsplan",
         **{
             "actions-TOTAL_FORMS": str(before + 1),
             f"actions-{before}-what": "Öva utrymning",
@@ -89,10 +90,12 @@ def test_numbers_in_the_address_are_parsed_strictly(value):
 def test_rader_with_a_superscript_two_saves_the_draft_and_shows_the_form(client, demo):
     report = demo_report("Sektor utbildning")
     login(client, "ale-sektorchef")
-    assert client.get(edit_url(report) + "?rader=²").status_code == 200
-    response = client.post(edit_url(report) + "?rader=²", form_data(report, intent="add_action"))
+    assert client.get(edit_url(report) + "?del=handlingsplan&rader=²").status_code == 200
+    response = client.post(
+        edit_url(report) + "?rader=²", form_data(report, "handlingsplan", intent="add_action")
+    )
     assert response.status_code == 302
-    assert response["Location"].endswith("?rader=1#actions")
+    assert response["Location"].endswith("?del=handlingsplan&rader=1#actions")
     assert Report.objects.get(pk=report.pk).revision == report.revision + 1
 
 

@@ -83,7 +83,10 @@ def test_the_report_form(client, demo):
         ),
         extra=st.fixed_dictionaries(
             {
-                "intent": st.sampled_from(["save", "submit", "", "x\0"]),
+                "intent": st.sampled_from(["save", "next", "previous", "submit", "", "x\0"]),
+                "del": st.sampled_from(
+                    ["1", "allmant", "handlingsplan", "bilagor", "", "9", "x\0"]
+                ),
                 "revision": st.one_of(st.just(base["revision"]), numbers, texts),
                 "actions-TOTAL_FORMS": st.one_of(st.just("1"), numbers),
             }
@@ -279,7 +282,9 @@ def test_a_forged_row_count_does_not_build_thousands_of_forms(client, demo):
     report = demo_report("Sektor utbildning")
     logged_in(client, "ale-sektorchef")
     response = post_and_check(
-        client, edit_url(report), {**form_data(report), "actions-TOTAL_FORMS": str(10**9)}
+        client,
+        edit_url(report),
+        {**form_data(report, "handlingsplan"), "actions-TOTAL_FORMS": str(10**9)},
     )
     assert response.status_code == 400
     assert len(response.context["actions"].forms) <= MAX_ACTIONS

@@ -78,7 +78,7 @@ def author(client, report):
 
 
 def attach(client, report, name, content):
-    data = form_data(report)
+    data = form_data(report, "bilagor")
     data["attachment-file"] = SimpleUploadedFile(name, content)
     return client.post(edit_url(report), data)
 

@@ -14,7 +14,12 @@ from followup.models import Report
 from programmes.models import Programme, Section
 from responsibilities.models import OrganisationUnit, Role, User
 from tests.followup.conftest import demo_report
-from tests.followup.test_report_form import edit_url, first_open_text_question, form_data
+from tests.followup.test_report_form import (
+    edit_url,
+    first_open_text_question,
+    form_data,
+    part_key,
+)
 
 pytestmark = pytest.mark.django_db
 ALE = {"municipality": "ale", "slug": "trygghet-och-sakerhet"}
@@ -191,21 +196,22 @@ def test_report_text_is_rendered_inert_everywhere(client, demo):
     report = demo_report("Sektor utbildning")
     client.force_login(User.objects.get(username="ale-sektorchef"))
     question = first_open_text_question(report)
+    key = part_key(question)
+    data = form_data(report, key, **{f"answers-q{question.pk}": f"{SCRIPT}\n{IMG}\n{LINK}"})
+    response = client.post(edit_url(report), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    report.refresh_from_db()
     data = form_data(
         report,
-        **{
-            f"answers-q{question.pk}": f"{SCRIPT}\n{IMG}\n{LINK}",
-            "actions-TOTAL_FORMS": "1",
-            "actions-0-what": f"Åtgärd {SVG} {SCRIPT}",
-            "actions-0-status": "not_started",
-            "actions-0-due_on": "",
-        },
+        "handlingsplan",
+        **{"actions-0-what": f"Åtgärd {SVG} {SCRIPT}", "actions-0-due_on": ""},
     )
     response = client.post(edit_url(report), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     report.refresh_from_db()
-    assert report.actions.exists()
-    assert_safe(client.get(edit_url(report)), SCRIPT, IMG)
+    assert report.actions.filter(what=f"Åtgärd {SVG} {SCRIPT}").exists()
+    assert_safe(client.get(edit_url(report), {"del": key}), SCRIPT, IMG)
+    assert_safe(client.get(edit_url(report), {"del": "handlingsplan"}), SCRIPT, SVG)
     report_url = reverse("followup:report", kwargs={"municipality": "ale", "pk": report.pk})
     assert_safe(client.get(report_url), SCRIPT, IMG)
 

@@ -211,7 +211,7 @@ def test_two_webs_and_two_workers_share_files_sessions_and_clean_up(demo, tmp_pa
         report = demo_report("Sektor utbildning")
         author = log_in(a, "ale-sektorchef")
         edit = reverse("followup:report_edit", kwargs={"municipality": "ale", "pk": report.pk})
-        data = {**form_data(report), "attachment-description": "Protokoll"}
+        data = {**form_data(report, "bilagor"), "attachment-description": "Protokoll"}
         saved = post(author, a, edit, data, files={"attachment-file": ("protokoll.pdf", PDF)})
         assert saved.status_code == 302, saved.text[:2000]
         item = Attachment.objects.get(report=report)
