@@ -557,9 +557,11 @@ class Generator:
                     answer_type=answer_type,
                     required=required,
                     position=position,
+                    changed_at=_aware(opens_on - datetime.timedelta(days=14)),  # with the cycle
                 ),
                 answer_type,
                 required,
+                text,
             )
             for area, text, answer_type, required, position in questions
         ]
@@ -639,7 +641,7 @@ class Generator:
         draft = status == S.DRAFT
         share = rng.random() if draft else 1.0
         levels, weights = zip(*ATTAINMENT_WEIGHTS, strict=True)
-        for question, answer_type, required in questions:
+        for question, answer_type, required, text in questions:
             if draft and rng.random() > share:
                 continue
             if not required and rng.random() < 0.5:
@@ -651,7 +653,15 @@ class Generator:
                 values["yes_no"] = rng.random() < 0.85
             else:
                 values["text"] = rng.choice(TEXTS)
-            self.w.add(Answer, report_id=report, question_id=question, updated_at=at, **values)
+            # The wording answered (a check constraint: never blank).
+            self.w.add(
+                Answer,
+                report_id=report,
+                question_id=question,
+                question_text=text,
+                updated_at=at,
+                **values,
+            )
 
     def _actions(self, rng, report, year, current, roles, carried):
         """Carry last year's unfinished actions over, add new ones; return the unfinished."""
