@@ -301,9 +301,11 @@ def attainment_trend(cycle: Cycle, reports, columns: list[Column]) -> list[Trend
             chosen[year] = (cycle_id, n)  # ordered by version: the newest one stays
     year_of = {cycle_id: year for year, (cycle_id, _n) in chosen.items()}
 
+    # The chosen cycles as literal ids: PostgreSQL then reaches the reports by their cycle
+    # index and the answers by their report index (not by reading every answer).
     answers = (
         Answer.objects.filter(
-            report__in=reports.filter(in_programme & approved).values("pk"),
+            report__in=reports.filter(approved, cycle__in=sorted(year_of)).values("pk"),
             question__answer_type=SCALE,
         )
         .exclude(attainment="")
