@@ -116,14 +116,19 @@ def export_rows(cycle, user):
         _("Answer"),
         _("The question now, if reworded since"),
     ]
+    # Labels translated once, not per row (get_status_display() hashes the choices each time).
+    general = _("General")
+    statuses = {value: str(label) for value, label in Report.Status.choices}
+    action_statuses = {value: str(label) for value, label in Action.Status.choices}
     answers, actions = [], []
     for report in reports:
+        status = statuses.get(report.status, report.status)
         for answer in report.answers.all():
-            area = answer.question.area.text if answer.question.area else _("General")
+            area = answer.question.area.text if answer.question.area else general
             answers.append(
                 [
                     report.unit.name,
-                    report.get_status_display(),
+                    status,
                     area,
                     answer.question_text,
                     answer.display_value,
@@ -138,7 +143,7 @@ def export_rows(cycle, user):
                     action.responsible_role.display_name if action.responsible_role else "",
                     action.starts_on,
                     action.due_on,
-                    action.get_status_display(),
+                    action_statuses.get(action.status, action.status),
                 ]
             )
     action_header = [
