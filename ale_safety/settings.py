@@ -184,7 +184,8 @@ STORAGES = {
 CACHES = cache_settings(
     env_str("CACHE_URL") or env_str("REDIS_URL") or f"file://{VAR_DIR / 'cache'}"
 )
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Django's cached_db, saving an existing session in one statement (the idle-time refresh).
+SESSION_ENGINE = "ale_safety.sessions.cached_db"
 # Files the clean-up finds unreferenced are deleted only once older than this.
 STORAGE_CLEANUP_GRACE_HOURS = env_int("STORAGE_CLEANUP_GRACE_HOURS", 72)
 

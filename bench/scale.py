@@ -557,7 +557,7 @@ class Generator:
                     answer_type=answer_type,
                     required=required,
                     position=position,
-                    changed_at=_aware(opens_on),  # deterministic: the data set is reproducible
+                    changed_at=_aware(opens_on - datetime.timedelta(days=14)),  # with the cycle
                 ),
                 answer_type,
                 required,
@@ -653,6 +653,7 @@ class Generator:
                 values["yes_no"] = rng.random() < 0.85
             else:
                 values["text"] = rng.choice(TEXTS)
+            # The wording answered (a check constraint: never blank).
             self.w.add(
                 Answer,
                 report_id=report,

@@ -520,16 +520,21 @@ class ActionFilterForm(forms.Form):
     def __init__(self, *args, actions, municipality, **kwargs):
         super().__init__(*args, **kwargs)
         everything = [("", _("All"))]
-        in_scope = actions.values("pk")
-        units = OrganisationUnit.objects.filter(
-            pk__in=Action.objects.filter(pk__in=in_scope).values("report__unit")
-        ).order_by("path")
-        areas = SectionItem.objects.filter(
-            pk__in=Action.objects.filter(pk__in=in_scope).values("area")
-        ).order_by("text", "pk")
-        owners = User.objects.filter(
-            pk__in=Action.objects.filter(pk__in=in_scope).values("owner")
-        ).order_by("first_name", "last_name", "username")
+        units = (
+            OrganisationUnit.objects.filter(pk__in=actions.values("report__unit"))
+            .order_by("path")
+            .only("name")
+        )
+        areas = (
+            SectionItem.objects.filter(pk__in=actions.values("area"))
+            .order_by("text", "pk")
+            .only("text")
+        )
+        owners = (
+            User.objects.filter(pk__in=actions.values("owner"))
+            .order_by("first_name", "last_name", "username")
+            .only("first_name", "last_name", "username")
+        )
         years = (
             Cycle.objects.for_municipality(municipality)
             .order_by("-year")

@@ -2,12 +2,14 @@
 
 import datetime
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
+from django.db.models import Value
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from followup.models import Action, Answer, Attainment, Question
-from responsibilities.models import Role
+from responsibilities.models import Role, User
 
 # One save of the form writes many rows within moments: shown as one entry.
 SAME_SAVE = datetime.timedelta(seconds=5)
@@ -106,21 +108,80 @@ def _action_changes(records, roles):
     return changes
 
 
+# The columns of each history that the changes are made of.
+ANSWER_COLUMNS = ("question_id", "question_text", "attainment", "text", "yes_no", "number", "date")
+ACTION_COLUMNS = (*ACTION_FIELDS, "responsible_role__name")
+COMMON_COLUMNS = ("id", "history_id", "history_date", "history_type", "history_user_id")
+USER_COLUMNS = ("history_user__first_name", "history_user__last_name", "history_user__username")
+
+
+def _field(model, column):
+    """The model field behind a column (a foreign key's: the field it points to)."""
+    if column == "responsible_role__name":
+        return Role._meta.get_field("name")
+    field = model._meta.get_field(column.removesuffix("_id"))
+    return field.target_field if field.is_relation else field
+
+
+def _history(model, kind, report):
+    """One history's rows for the union: the answers' columns first, then the actions', the
+    other kind's as typed NULLs."""
+    own = ANSWER_COLUMNS if model is Answer else ACTION_COLUMNS
+    other = Action if model is Answer else Answer
+    blanks = {
+        f"blank_{column}": Value(None, output_field=_field(other, column))
+        for column in (ACTION_COLUMNS if model is Answer else ANSWER_COLUMNS)
+    }
+    columns = {column: column for column in own} | {name[6:]: name for name in blanks}
+    return (
+        model.history.filter(report_id=report.pk)
+        .order_by()
+        .annotate(kind=Value(kind), **blanks)
+        .values_list(
+            "kind",
+            *COMMON_COLUMNS,
+            *USER_COLUMNS,
+            *(columns[column] for column in (*ANSWER_COLUMNS, *ACTION_COLUMNS)),
+        )
+    )
+
+
+def _records(report) -> tuple[list, list]:
+    """The answers' and the actions' history records of the report, oldest first: one query
+    (a union of the two), with the names of the people and roles it shows."""
+    rows = (
+        _history(Answer, "answer", report)
+        .union(_history(Action, "action", report), all=True)
+        .order_by("history_date", "history_id")
+    )
+    names = ("kind", *COMMON_COLUMNS, "first_name", "last_name", "username")
+    names += (*ANSWER_COLUMNS, *ACTION_FIELDS, "role_name")
+    people: dict = {}
+    answers, actions = [], []
+    for row in rows:
+        record = SimpleNamespace(**dict(zip(names, row, strict=True)))
+        record.history_user = (
+            people.setdefault(
+                record.history_user_id,
+                User(
+                    pk=record.history_user_id,
+                    first_name=record.first_name,
+                    last_name=record.last_name,
+                    username=record.username,
+                ),
+            )
+            if record.history_user_id is not None
+            else None
+        )
+        (answers if record.kind == "answer" else actions).append(record)
+    return answers, actions
+
+
 def changes_of(report) -> list[Entry]:
-    """Newest first, one entry per save; a constant number of queries (three)."""
+    """Newest first, one entry per save; one query (both histories together)."""
     questions = {q.pk: q for q in report.cycle.questions.all()}
-    answers = (
-        Answer.history.filter(report_id=report.pk)
-        .select_related("history_user")
-        .order_by("history_date", "history_id")
-    )
-    actions = list(
-        Action.history.filter(report_id=report.pk)
-        .select_related("history_user")
-        .order_by("history_date", "history_id")
-    )
-    role_ids = {record.responsible_role_id for record in actions} - {None}
-    roles = dict(Role.objects.filter(pk__in=role_ids).values_list("pk", "name"))
+    answers, actions = _records(report)
+    roles = {r.responsible_role_id: r.role_name or "" for r in actions if r.responsible_role_id}
     changes = _answer_changes(answers, questions) + _action_changes(actions, roles)
     changes.sort(key=lambda pair: (pair[0].history_date, pair[0].history_id))
     entries: list[Entry] = []

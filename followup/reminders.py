@@ -70,8 +70,9 @@ _SLUG, _PK = "municipalityslug", 987654321
 
 @functools.cache
 def _url_template(name: str) -> str:
-    """The URL pattern of a report page, reversed once: the scans link thousands of reports
-    and reverse() per row was a good part of their time."""
+    """The URL pattern of a follow-up page addressed by municipality and pk (a report's, an
+    action's), reversed once: the scans link thousands of reports, pages link a row each, and
+    reverse() per row was a good part of their time."""
     url = reverse(name, kwargs={"municipality": _SLUG, "pk": _PK})
     return url.replace(_SLUG, "{slug}", 1).replace(str(_PK), "{pk}", 1)
 

@@ -9,7 +9,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, IntegerField, Min, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from followup.models import Answer, Attainment, Cycle, Question, Report
@@ -20,6 +21,25 @@ SCALE = Question.AnswerType.SCALE
 
 def status_counts(reports) -> Counter:
     return Counter(dict(reports.values_list("status").annotate(n=Count("pk")).order_by()))
+
+
+def previous_status_counts(cycle: Cycle) -> tuple[Cycle | None, Counter]:
+    """The cycle of the year before (as `Cycle.previous()` finds it) and its reports per
+    status. One query."""
+    statuses = Report.Status.values
+    previous = (
+        cycle.previous_cycles()
+        .annotate(
+            **{
+                f"n_{status}": Count("reports", filter=Q(reports__status=status))
+                for status in statuses
+            }
+        )
+        .first()
+    )
+    if previous is None:
+        return None, Counter()
+    return previous, Counter({status: getattr(previous, f"n_{status}") for status in statuses})
 
 
 # --- Shares ----------------------------------------------------------------------------------
@@ -44,6 +64,12 @@ class Share:
             return None
         exact = Decimal(self.count * 100) / Decimal(self.total)
         return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+    @property
+    def of_total(self) -> str:
+        """The count of the total in words ("3 of 12"), as the templates said it with a
+        blocktranslate per cell (its cost, not its words, is saved)."""
+        return _("%(count)s of %(total)s") % {"count": self.count, "total": self.total}
 
 
 @dataclass
@@ -87,21 +113,30 @@ class Column:
 def area_columns(cycle: Cycle) -> list[Column]:
     """The version's application areas in the programme's order, and a general column last
     when the cycle has scale questions without an area (named after the question when there
-    is one). Two queries."""
-    per_area = {
-        area_id: (n, text)
-        for area_id, n, text in cycle.questions.filter(answer_type=SCALE)
-        .values_list("area_id")
-        .annotate(n=Count("pk"), text=Min("text"))
-        .values_list("area_id", "n", "text")
+    is one). One query: the areas with their number of scale questions, and a row for the
+    general ones."""
+    scale = cycle.questions.filter(answer_type=SCALE).order_by()
+    per_area = scale.filter(area=OuterRef("pk")).values("area").annotate(n=Count("pk")).values("n")
+    areas = (
+        cycle.application_areas()
+        .annotate(n=Coalesce(Subquery(per_area), 0))
+        .values_list("pk", "text", "n", "section__position", "position")
         .order_by()
-    }
-    columns = [
-        Column(pk, text, per_area.get(pk, (0, ""))[0])
-        for pk, text in cycle.application_areas().values_list("pk", "text")
-    ]
-    if None in per_area:
-        n, text = per_area[None]
+    )
+    general = (
+        scale.filter(area=None)
+        .values("cycle")
+        .annotate(
+            area=Value(None, output_field=IntegerField()),
+            first=Min("text"),
+            n=Count("pk"),
+            last=Value(0),
+        )
+        .values_list("area", "first", "n", "last", "last")
+    )
+    rows = sorted(areas.union(general, all=True), key=lambda row: (row[0] is None, row[3], row[4]))
+    columns = [Column(pk, text, n) for pk, text, n, *_order in rows if pk is not None]
+    for _pk, text, n, *_order in (row for row in rows if row[0] is None):
         columns.append(Column(None, text if n == 1 else "", n))
     return columns
 
@@ -266,13 +301,11 @@ def attainment_trend(cycle: Cycle, reports, columns: list[Column]) -> list[Trend
             chosen[year] = (cycle_id, n)  # ordered by version: the newest one stays
     year_of = {cycle_id: year for year, (cycle_id, _n) in chosen.items()}
 
-    # The chosen cycles as literal ids: PostgreSQL reaches their reports by the cycle index
-    # and the answers by the report index (a subquery on the programme made it scan both).
+    # The chosen cycles as literal ids: PostgreSQL then reaches the reports by their cycle
+    # index and the answers by their report index (not by reading every answer).
     answers = (
         Answer.objects.filter(
-            report__cycle_id__in=sorted(year_of),
-            report__status__in=Report.APPROVED_STATES,
-            report__in=reports.filter(cycle_id__in=sorted(year_of)).values("pk"),
+            report__in=reports.filter(approved, cycle__in=sorted(year_of)).values("pk"),
             question__answer_type=SCALE,
         )
         .exclude(attainment="")

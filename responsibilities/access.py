@@ -6,7 +6,7 @@ everything else. Every read filters the rows by today's date (`in_force()`), so 
 gives its rights from its first day to its last without anything being saved on those days.
 Municipality-wide roles are granted on the municipality, unit roles on the unit and each of its
 sub-units. Reads go through `Access`
-(one per request, two small queries) and the queryset helpers (one subquery, never per row).
+(one per request, one small query) and the queryset helpers (one subquery, never per row).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from functools import cached_property
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import IntegerField, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 
@@ -264,25 +264,46 @@ FOLLOW_UP_CAPABILITIES = frozenset(
 
 
 class Access:
-    """What one person may do, loaded once (two queries) and then answered from memory."""
+    """What one person may do, loaded once (one query) and then answered from memory."""
 
     def __init__(self, user):
         self.user = user
 
     @cached_property
-    def _municipal_rows(self) -> list[tuple[int, str, str, str]]:
+    def _rows(self) -> list[tuple[int | None, int, str, str, str]]:
+        """(unit id or None, municipality id, slug, name, codename) of every grant in force:
+        the municipality-wide ones (unit None) and the unit ones, in one query."""
         if not self.user.is_authenticated:
             return []
-        return list(
+        municipal = (
             MunicipalityPermission.objects.in_force()
             .filter(user=self.user)
-            .order_by("content_object__name")
             .values_list(
+                Value(None, output_field=IntegerField()),
                 "content_object_id",
                 "content_object__slug",
                 "content_object__name",
                 "permission__codename",
             )
+        )
+        units = (
+            UnitPermission.objects.in_force()
+            .filter(user=self.user)
+            .values_list(
+                "content_object_id",
+                "content_object__municipality_id",
+                "content_object__municipality__slug",
+                "content_object__municipality__name",
+                "permission__codename",
+            )
+        )
+        return list(municipal.union(units, all=True))
+
+    @cached_property
+    def _municipal_rows(self) -> list[tuple[int, str, str, str]]:
+        """(municipality id, slug, name, codename) of the municipality-wide grants, by name."""
+        return sorted(
+            (row[1:] for row in self._rows if row[0] is None), key=lambda row: (row[2], row[0])
         )
 
     @cached_property
@@ -306,8 +327,8 @@ class Access:
             (slug, name) for _id, slug, name, code in self._municipal_rows if code in capabilities
         ]
         if rows:
-            # Municipality-wide roles cover the person's follow-up: spare every page the query
-            # for unit grants (someone with unit roles in a second municipality is not linked).
+            # Municipality-wide roles cover the person's follow-up (someone with unit roles in
+            # a second municipality is not linked).
             return sorted(set(rows), key=lambda row: row[1])
         rows = [(slug, name) for *_ids, code, slug, name in self._unit_rows if code in capabilities]
         return sorted(set(rows), key=lambda row: row[1])
@@ -326,19 +347,12 @@ class Access:
 
     @cached_property
     def _unit_rows(self) -> list[tuple[int, int, str, str, str]]:
-        if not self.user.is_authenticated:
-            return []
-        return list(
-            UnitPermission.objects.in_force()
-            .filter(user=self.user)
-            .values_list(
-                "content_object_id",
-                "content_object__municipality_id",
-                "permission__codename",
-                "content_object__municipality__slug",
-                "content_object__municipality__name",
-            )
-        )
+        """(unit id, municipality id, codename, slug, name) of the unit grants."""
+        return [
+            (unit_id, municipality_id, codename, slug, name)
+            for unit_id, municipality_id, slug, name, codename in self._rows
+            if unit_id is not None
+        ]
 
     @cached_property
     def _units(self) -> dict[int, set[str]]:
@@ -397,15 +411,33 @@ class Access:
         """Holds any role in the municipality."""
         return getattr(municipality, "pk", municipality) in self.municipality_ids
 
+    def municipalities(self) -> list[Municipality]:
+        """The municipalities where the person holds any role, by name, from the rows already
+        loaded (no query)."""
+        known = {row[1]: (row[2], row[3]) for row in self._rows}
+        return [
+            Municipality.known(pk, slug, name)
+            for pk, (slug, name) in sorted(known.items(), key=lambda item: (item[1][1], item[0]))
+        ]
+
+    def municipality(self, slug: str) -> Municipality | None:
+        """The municipality with this address name if the person holds a role in it, from
+        the rows already loaded (no query); None otherwise."""
+        for _unit_id, municipality_id, row_slug, name, _codename in self._rows:
+            if row_slug == slug:
+                return Municipality.known(municipality_id, row_slug, name)
+        return None
+
 
 def municipality_for(
     request, slug: str, capability: str | None = None, *, or_a_unit: bool = False
 ) -> Municipality:
     """The municipality in the address, for a person who holds `capability` for the whole of
     it (with `or_a_unit`, for a unit of it too; without a capability, any role in it); 404 for
-    everyone else. Every page scoped to one municipality starts here."""
-    municipality = Municipality.objects.filter(slug=slug).first()
+    everyone else. Every page scoped to one municipality starts here. Each of these needs a
+    role in the municipality, so the person's grants name it: no query of its own."""
     access = access_for(request)
+    municipality = access.municipality(slug)
     if capability is None:
         allowed = municipality is not None and access.member_of(municipality)
     elif or_a_unit:

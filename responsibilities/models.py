@@ -2,7 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, router
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -106,6 +106,19 @@ class Municipality(models.Model):
 
     def __str__(self):
         return self.name
+
+    @classmethod
+    def known(cls, pk: int, slug: str, name: str) -> "Municipality":
+        """The municipality from its id, slug and name already at hand (the person's grants
+        carry them), without a query; reading any other field loads the rest."""
+        return cls.from_db(router.db_for_read(cls), ["id", "name", "slug"], [pk, name, slug])
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        # Reading one deferred field (of a `known` municipality) loads all of them: one query.
+        deferred = self.get_deferred_fields()
+        if fields is not None and deferred and set(fields) <= deferred:
+            fields = deferred
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
 
 
 class OrganisationUnit(models.Model):

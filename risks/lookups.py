@@ -1,10 +1,9 @@
 """Fetch risk objects for a person: 404 for anything they may not see."""
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from programmes.models import ProgrammeVersion, Section, SectionItem
-from responsibilities.access import access_for
+from responsibilities import access
 from responsibilities.capabilities import Capability as C
 from responsibilities.models import Municipality
 from risks.models import RiskEntry, RiskReport
@@ -13,11 +12,9 @@ REPORT_RELATED = ("municipality", "unit", "area", "handler", "reported_by", "act
 
 
 def municipality_for(request, slug, capability=C.REPORT_RISKS) -> Municipality:
-    """The municipality, if the person holds the capability anywhere in it."""
-    municipality = get_object_or_404(Municipality, slug=slug)
-    if not access_for(request).within(capability, municipality):
-        raise Http404
-    return municipality
+    """The municipality, if the person holds the capability anywhere in it (from the
+    person's grants, which name it: no query of its own)."""
+    return access.municipality_for(request, slug, capability, or_a_unit=True)
 
 
 def report_for(request, slug, pk) -> RiskReport:

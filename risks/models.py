@@ -70,6 +70,15 @@ class RiskSettings(models.Model):
         found = cls.objects.filter(municipality_id=municipality_id).first()
         return found or cls(municipality_id=municipality_id)
 
+    @classmethod
+    def of(cls, municipality: Municipality) -> "RiskSettings":
+        """As for_municipality(), from a municipality fetched with
+        select_related("risk_settings"): no query of its own."""
+        try:
+            return municipality.risk_settings
+        except cls.DoesNotExist:
+            return cls(municipality_id=municipality.pk)
+
     def level(self, likelihood, consequence) -> str | None:
         """The level of a risk: its score as a share of the largest score on this scale."""
         if not likelihood or not consequence:

@@ -5,9 +5,11 @@ number of aggregate queries however many reports there are."""
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from responsibilities.models import Municipality
 from risks.models import Level, RiskEntry, RiskReport, RiskSettings
 
 HIGHEST = 5
@@ -117,7 +119,8 @@ def _area_label(text) -> str:
 
 
 def unit_picture(unit, year: int) -> UnitPicture:
-    """Three queries: counts per area, kind and state, the scale, the register's entries."""
+    """Two queries: counts per area, kind and state; the register's entries with the scale
+    (which only their levels need)."""
     reports = RiskReport.objects.filter(
         municipality_id=unit.municipality_id, unit__path__startswith=unit.path, year=year
     )
@@ -128,14 +131,14 @@ def unit_picture(unit, year: int) -> UnitPicture:
     ):
         by_area[area][kind] += n
         state["open" if status in RiskReport.OPEN_STATES else "closed"] += n
-    scale = RiskSettings.for_municipality(unit.municipality_id)
     entries = list(
         RiskEntry.objects.active()
         .filter(municipality_id=unit.municipality_id, unit__path__startswith=unit.path)
-        .select_related("unit")
+        .select_related("unit", "municipality__risk_settings")
         .order_by("-likelihood", "-consequence", "title")
     )
     entries.sort(key=lambda e: (-e.score, e.title))
+    scale = RiskSettings.of(entries[0].municipality) if entries else None
     labels = dict(Level.choices)
     codes = [code for code, _label in RiskReport.Kind.choices]
     areas = sorted(
@@ -172,7 +175,8 @@ class AreaYears:
 
 
 def area_years(municipality_id, year: int, under=None) -> AreaYears:
-    """Three queries: the counts (per area, year, kind and cell), the scale, the register."""
+    """Two queries: the counts (per area, year, kind and cell); the scale with the number of
+    entries in the register."""
     reports = RiskReport.objects.filter(
         municipality_id=municipality_id, year__gt=year - YEARS_SHOWN, year__lte=year
     )
@@ -196,7 +200,13 @@ def area_years(municipality_id, year: int, under=None) -> AreaYears:
         by_kind[kind] += n
         if likelihood and consequence:
             cells[(likelihood, consequence)] += n
-    scale = RiskSettings.for_municipality(municipality_id)
+    register = entries.order_by().values("municipality").annotate(n=Count("pk")).values("n")
+    municipality = (
+        Municipality.objects.select_related("risk_settings")
+        .annotate(register_count=Coalesce(Subquery(register), 0))
+        .get(pk=municipality_id)
+    )
+    scale = RiskSettings.of(municipality)
     return AreaYears(
         years=years,
         areas=[(label, [table[label].get(y, 0) for y in years]) for label in sorted(table)],
@@ -204,7 +214,7 @@ def area_years(municipality_id, year: int, under=None) -> AreaYears:
         matrix=matrix(cells, scale),
         year=year,
         kinds=[(label, by_kind.get(code, 0)) for code, label in RiskReport.Kind.choices],
-        register_count=entries.count(),
+        register_count=municipality.register_count,
     )
 
 

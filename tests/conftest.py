@@ -65,7 +65,7 @@ def _empty_cache(settings):
     }
     # The query pins count the session's row; production reads it from the shared cache
     # (cached_db), which tests/storage/test_several_hosts.py exercises across processes.
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    settings.SESSION_ENGINE = "ale_safety.sessions.db"
     # Cached public pages (programmes/public_cache.py) must not outlive a test's rolled-back
     # data. (One fixture: a second one of the same name replaced this one after the merge.)
     caches["default"].clear()

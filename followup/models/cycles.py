@@ -425,13 +425,15 @@ class Cycle(models.Model):
 
         queue_board_file(self, by=by)
 
+    def previous_cycles(self):
+        """The same programme's cycles of the year before, the newest version's first."""
+        return Cycle.objects.filter(
+            version__programme=self.version.programme_id, year=self.year - 1
+        ).order_by("-version__number")
+
     def previous(self):
         """The same programme's cycle of the year before, if there is one."""
-        return (
-            Cycle.objects.filter(version__programme=self.version.programme_id, year=self.year - 1)
-            .order_by("-version__number")
-            .first()
-        )
+        return self.previous_cycles().first()
 
 
 class Question(models.Model):

@@ -72,10 +72,13 @@ class ReportQuerySet(models.QuerySet):
     def for_municipality(self, municipality):
         return self.filter(cycle__version__programme__municipality=municipality)
 
-    def with_contents(self):
+    def with_contents(self, *, submitted_answers=False):
         """Reports with everything the report pages and PDFs show, in a fixed number of
-        queries."""
+        queries. With `submitted_answers`, the events keep the answers each submission
+        submitted (for Report.submission_changes(), then without a query of its own)."""
         from followup.models.reviews import ReviewComment
+
+        events = ReportEvent.objects.select_related("by").order_by("at", "pk")
 
         return self.select_related(
             "unit", "cycle__version__programme__municipality"
@@ -97,12 +100,7 @@ class ReportQuerySet(models.QuerySet):
                 ),
             ),
             Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "pk")),
-            Prefetch(
-                "events",
-                queryset=ReportEvent.objects.select_related("by")
-                .defer("answers")
-                .order_by("at", "pk"),
-            ),
+            Prefetch("events", queryset=events if submitted_answers else events.defer("answers")),
             Prefetch(
                 "review_comments",
                 queryset=ReviewComment.objects.select_related(
@@ -392,12 +390,18 @@ class Report(models.Model):
     def submission_changes(self) -> dict | None:
         """{question id: (value before, value now)} between the two latest submissions, as
         stored JSON values (see `display`); {} after a first submission, None when the earlier
-        one was submitted before answers were kept with submissions. One query."""
-        latest = list(
-            self.events.filter(to_status=self.Status.SUBMITTED)
-            .order_by("-at", "-pk")
-            .values_list("answers", flat=True)[:2]
-        )
+        one was submitted before answers were kept with submissions. One query, none when the
+        events were prefetched with their answers (with_contents(submitted_answers=True))."""
+        events = getattr(self, "_prefetched_objects_cache", {}).get("events")
+        if events is not None and not any("answers" in e.get_deferred_fields() for e in events):
+            submissions = [e for e in events if e.to_status == self.Status.SUBMITTED]
+            latest = [e.answers for e in submissions[::-1][:2]]  # prefetched oldest first
+        else:
+            latest = list(
+                self.events.filter(to_status=self.Status.SUBMITTED)
+                .order_by("-at", "-pk")
+                .values_list("answers", flat=True)[:2]
+            )
         if len(latest) < 2:
             return {}
         now, before = latest

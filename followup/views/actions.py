@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from followup.forms import ActionFilterForm, ActionStatusForm
 from followup.models import Action, InvalidTransition
+from followup.reminders import report_url
 from followup.spreadsheets import csv_response, xlsx_response
 from followup.views.common import municipality_for
 from responsibilities.access import access_for
@@ -75,9 +76,12 @@ def action_register(request, municipality):
     form, listed = _filtered(request, municipality, actions)
     page = Paginator(listed, PER_PAGE).get_page(request.GET.get("sida"))
     today = timezone.localdate()
-    for action in page.object_list:
-        action.overdue_today = action.is_overdue(today)
     query = filter_query(request.GET)
+    slug = municipality.slug
+    for action in page.object_list:  # one reverse() per kind of link, not one per row
+        action.overdue_today = action.is_overdue(today)
+        action.report_url = report_url(slug, action.report_id, "followup:report")
+        action.status_url = report_url(slug, action.pk, "followup:action_status")
     return render(
         request,
         "followup/action_register.html",

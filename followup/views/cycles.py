@@ -21,6 +21,7 @@ from followup.forms import (
     ExecutiveBoardForm,
 )
 from followup.models import Answer, Cycle, QuestionsFrozen, Report, ReviewComment
+from followup.reminders import report_url
 from followup.views.actions import may_keep_register
 from followup.views.common import cycle_for, municipality_for, oversees
 from responsibilities.access import access_for, units_with
@@ -41,9 +42,11 @@ def index(request, municipality):
     own_reports = list(
         Report.objects.visible_to(request.user)
         .filter(unit__in=own_units)
-        .select_related("cycle__version", "unit")
+        .select_related("cycle", "unit")
         .order_by("-cycle__year", "unit__path")
     )
+    for report in own_reports:  # one reverse() for all the rows
+        report.url = report_url(municipality.slug, report.pk, "followup:report")
     if not overseer and not own_reports:
         raise Http404
     cycles = (

@@ -1,8 +1,10 @@
 """A cycle's dashboard and its exports."""
 
+from collections import Counter
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Value
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -31,10 +33,17 @@ def dashboard(request, municipality, pk):
         Capability.REVIEW_FOLLOWUP, cycle.municipality
     ) or access.in_municipality(Capability.MANAGE_CYCLES, cycle.municipality)
     visible = Report.objects.visible_to(request.user)
-    listed = (Report.objects if sees_progress else visible).filter(cycle=cycle)
+    if sees_progress:
+        # Every unit's report, each marked whether the person may open it (by visible_to).
+        listed = Report.objects.filter(cycle=cycle).annotate(
+            readable=Exists(visible.filter(pk=OuterRef("pk")))
+        )
+    else:
+        listed = visible.filter(cycle=cycle).annotate(readable=Value(True))
     reports = list(listed.select_related("unit").order_by("unit__path"))
-    visible_ids = set(visible.filter(cycle=cycle).values_list("pk", flat=True))
-    previous = cycle.previous()
+    readable_ids = {report.pk for report in reports if report.readable}
+    for report in reports:  # one reverse() for every link to a report (per row, per cell)
+        report.url = reminders.report_url(municipality, report.pk, "followup:report")
     today = timezone.localdate()
     # The board report is recorded once; until then the form lists the units still missing.
     can_record_board = (
@@ -43,42 +52,34 @@ def dashboard(request, municipality, pk):
         and cycle.board_date is None
     )
     missing = [r.unit for r in reports if r.status not in Report.APPROVED_STATES]
-    counts = stats.status_counts(listed)
-    columns = stats.area_columns(cycle)
-    previous_counts = (
-        stats.status_counts(listed.model.objects.filter(cycle=previous))
-        if (previous and sees_progress)
-        else None
+    counts = Counter(report.status for report in reports)
+    previous, previous_counts = (
+        stats.previous_status_counts(cycle) if sees_progress else (None, Counter())
     )
+    columns = stats.area_columns(cycle)
+    waiting = [r for r in reports if r.status in Report.OPEN_STATES]
     return render(
         request,
         "followup/dashboard.html",
         {
             "cycle": cycle,
             "municipality": cycle.municipality,
-            "rows": [(report, report.pk in visible_ids) for report in reports],
+            "rows": [(report, report.readable) for report in reports],
             "status_counts": [
-                (
-                    status,
-                    label,
-                    counts.get(status, 0),
-                    previous_counts and previous_counts.get(status, 0),
-                )
+                (status, label, counts[status], previous_counts[status])
                 for status, label in Report.Status.choices
             ],
             "previous": previous,
-            "overdue": [r for r in reports if r.status in Report.OPEN_STATES]
-            if cycle.is_overdue(today)
-            else [],
+            "overdue": waiting if cycle.is_overdue(today) else [],
             # Units × areas over what the reader may open; the trend over their approved ones.
-            "unit_matrix": stats.unit_area_matrix(columns, reports, visible_ids),
+            "unit_matrix": stats.unit_area_matrix(columns, reports, readable_ids),
             "trend": stats.attainment_trend(cycle, visible, columns),
             "sees_progress": sees_progress,
             "insets": insets_for("cycle", cycle=cycle),
             "can_record_board": can_record_board,
             "can_remind": cycle.is_open
             and access.in_municipality(Capability.MANAGE_CYCLES, cycle.municipality),
-            "waiting": [r for r in reports if r.status in Report.OPEN_STATES],
+            "waiting": waiting,
             "board_form": ExecutiveBoardForm(prefix="board", missing=missing)
             if can_record_board
             else None,
@@ -115,14 +116,19 @@ def export_rows(cycle, user):
         _("Answer"),
         _("The question now, if reworded since"),
     ]
+    # Labels translated once, not per row (get_status_display() hashes the choices each time).
+    general = _("General")
+    statuses = {value: str(label) for value, label in Report.Status.choices}
+    action_statuses = {value: str(label) for value, label in Action.Status.choices}
     answers, actions = [], []
     for report in reports:
+        status = statuses.get(report.status, report.status)
         for answer in report.answers.all():
-            area = answer.question.area.text if answer.question.area else _("General")
+            area = answer.question.area.text if answer.question.area else general
             answers.append(
                 [
                     report.unit.name,
-                    report.get_status_display(),
+                    status,
                     area,
                     answer.question_text,
                     answer.display_value,
@@ -137,7 +143,7 @@ def export_rows(cycle, user):
                     action.responsible_role.display_name if action.responsible_role else "",
                     action.starts_on,
                     action.due_on,
-                    action.get_status_display(),
+                    action_statuses.get(action.status, action.status),
                 ]
             )
     action_header = [

@@ -62,7 +62,8 @@ def _detail_context(request, report, review_form=None):
 @login_required
 @require_safe
 def report_detail(request, municipality, pk):
-    report = report_for(request, municipality, pk, Report.objects.with_contents())
+    contents = Report.objects.with_contents(submitted_answers=True)
+    report = report_for(request, municipality, pk, contents)
     return render(request, "followup/report_detail.html", _detail_context(request, report))
 
 
@@ -71,7 +72,8 @@ def report_detail(request, municipality, pk):
 def report_review(request, municipality, pk):
     """Return the report to the unit with an overall comment and comments on its answers, or
     approve it. Refused input is shown again on the report page, nothing lost."""
-    report = report_for(request, municipality, pk, Report.objects.with_contents())
+    contents = Report.objects.with_contents(submitted_answers=True)
+    report = report_for(request, municipality, pk, contents)
     require(request, Capability.REVIEW_FOLLOWUP, municipality=report.cycle.municipality)
     if report.status != Report.Status.SUBMITTED:
         messages.error(request, _("The report is not waiting for review."))

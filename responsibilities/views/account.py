@@ -10,7 +10,7 @@ from responsibilities.access import access_for
 from responsibilities.attention import panels_for
 from responsibilities.capabilities import Capability
 from responsibilities.forms import ActivatingPasswordResetForm
-from responsibilities.models import Assignment, Municipality
+from responsibilities.models import Assignment
 
 
 @login_required
@@ -27,8 +27,10 @@ def start(request):
         .order_by("role__municipality__name", "role__name")
     )
     access = access_for(request)
-    municipalities = Municipality.objects.filter(pk__in=access.municipality_ids).order_by("name")
-    places = [(m, access.in_municipality(Capability.ADMINISTER_PEOPLE, m)) for m in municipalities]
+    places = [
+        (m, access.in_municipality(Capability.ADMINISTER_PEOPLE, m))
+        for m in access.municipalities()
+    ]
     return render(
         request,
         "responsibilities/start.html",

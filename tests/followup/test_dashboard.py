@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from ale_safety.middleware import SessionLifetimeMiddleware
 from followup.models import Cycle, Report
 from tests.followup.conftest import demo_report, user
 
@@ -231,25 +232,27 @@ def test_the_board_report_date_cannot_be_in_the_future(client, demo):
 
 
 PAGES = [
-    # (who, URL name, its arguments, queries: session, user, access ×2, the bell's unread
-    # count on HTML pages, and the page's own)
-    # The risk picture (risks app, through followup.insets): three more on the dashboard
-    # and on the report page.
-    # The dashboard's figures: status counts this year and last, the columns (areas and
-    # their scale questions: two), units × areas (one), the trend over the years (two).
-    ("chief", "followup:cycle", lambda w: {"pk": w["cycle"].pk}, 20),
-    ("chief", "followup:index", lambda w: {}, 8),
+    # (who, URL name, its arguments, queries: session, user, access (one query: its rows also
+    # name the municipality in the address), the bell's unread count on HTML pages, and the
+    # page's own)
+    # The dashboard: cycle, reports (each marked whether the person may open it), last year's
+    # cycle with its reports per status, the columns (areas with their scale questions: one),
+    # units × areas (one), the trend over the years (two), and the risk picture (risks app,
+    # through followup.insets: the counts; the scale with the register's size).
+    ("chief", "followup:cycle", lambda w: {"pk": w["cycle"].pk}, 13),
+    ("chief", "followup:index", lambda w: {}, 5),  # the cycles
     # The question forms: areas, questions, answers per question, questions with comments.
-    ("chief", "followup:cycle_manage", lambda w: {"pk": w["cycle"].pk}, 13),
+    ("chief", "followup:cycle_manage", lambda w: {"pk": w["cycle"].pk}, 11),
     # The export also writes its audit event.
-    ("chief", "followup:export", lambda w: {"pk": w["cycle"].pk, "fmt": "csv"}, 10),
+    ("chief", "followup:export", lambda w: {"pk": w["cycle"].pk, "fmt": "csv"}, 8),
     # The form's overview: the report (with the counts of its actions, files and returns),
-    # questions, answers, review comments, and the risk picture's three (report counts,
-    # settings, entries). Its parts: tests/followup/test_report_form_parts.py.
-    ("sector_chief", "followup:report_edit", lambda w: {"pk": w["report"].pk}, 12),
-    # The report page: report, questions, answers, actions, attachments, events, review
-    # comments, the answers' and actions' history (two), and the risk picture's three.
-    ("sector_chief", "followup:report", lambda w: {"pk": w["report"].pk}, 17),
+    # questions, answers, review comments, and the risk picture's two (report counts; the
+    # register's entries with the scale). Its parts: tests/followup/test_report_form_parts.py.
+    ("sector_chief", "followup:report_edit", lambda w: {"pk": w["report"].pk}, 10),
+    # The report page: report, questions, answers, actions, attachments, events (with the
+    # answers of each submission), review comments, the answers' and actions' history (one
+    # query), and the risk picture's two.
+    ("sector_chief", "followup:report", lambda w: {"pk": w["report"].pk}, 14),
 ]
 
 
@@ -262,7 +265,7 @@ PAGES = [
 def test_query_counts_do_not_grow_with_units(
     client,
     make_municipality,
-    django_assert_max_num_queries,
+    django_assert_num_queries,
     units,
     years,
     areas,
@@ -275,8 +278,8 @@ def test_query_counts_do_not_grow_with_units(
     world = make_municipality(units=units, years=years, areas=areas)
     client.force_login(world[who])
     target = reverse(name, kwargs={"municipality": world["municipality"].slug, **kwargs(world)})
-    # A ceiling, not an exact count: per-process caches warmed by earlier tests save queries.
-    with django_assert_max_num_queries(queries):
+    client.get(target)  # warms the per-process caches (content types, translations)
+    with django_assert_num_queries(queries):
         response = client.get(target)
     assert response.status_code == 200
     if name == "followup:cycle":
@@ -288,3 +291,28 @@ def test_query_counts_do_not_grow_with_units(
             *((year, units) for year in range(2027 - years, 2026)),
             (2026, 0),
         ]
+
+
+@pytest.mark.parametrize(
+    ("who", "name", "kwargs", "queries"),
+    [page for page in PAGES if page[1] in ("followup:cycle", "followup:report")],
+    ids=["dashboard", "report"],
+)
+def test_a_session_refresh_costs_one_query_more(
+    client, make_municipality, django_assert_num_queries, who, name, kwargs, queries
+):
+    """SessionLifetimeMiddleware renews the session once a minute: one UPDATE, no more."""
+    world = make_municipality(units=5, years=2, areas=3)
+    client.force_login(world[who])
+    target = reverse(name, kwargs={"municipality": world["municipality"].slug, **kwargs(world)})
+    client.get(target)
+    session = client.session
+    session[SessionLifetimeMiddleware.SEEN] = 0  # last seen long ago: due for its refresh
+    session.save()
+    with django_assert_num_queries(queries + 1) as captured:
+        assert client.get(target).status_code == 200
+    writes = [q["sql"] for q in captured if not q["sql"].lstrip("(").startswith("SELECT")]
+    assert len(writes) == 1 and writes[0].startswith('UPDATE "django_session"')
+    assert client.session[SessionLifetimeMiddleware.SEEN] > 0
+    with django_assert_num_queries(queries):  # and the next request is back to the pin
+        client.get(target)

@@ -298,17 +298,17 @@ def test_the_reports_page_has_a_constant_query_count(
             )
         ReportFile.objects.create(kind="board", cycle=ale_cycle(), language="sv")
     client.force_login(User.objects.get(username="ale-fortroendevald"))
-    # session, user, access (one: the Access reads unit rights only when asked, and this page
-    # asks for the municipal ones), bell, municipality, cycles, files, reports, committees
-    with django_assert_num_queries(9):
+    # session, user, access (one query, whose rows also name the municipality), bell, cycles,
+    # files, reports, committees
+    with django_assert_num_queries(8):
         assert client.get(reports_page()).status_code == 200
 
 
 def test_the_consolidated_data_takes_a_constant_number_of_queries(demo, django_assert_num_queries):
     cycle = ale_cycle()
     # reports, answers, actions, questions, status counts, the units the executive board was
-    # told without, the risk picture (counts, scale, register: risks app through
-    # followup.insets), and the attainment figures of followup.stats: the columns (two),
-    # units × areas (one) and the trend over the years (two)
-    with django_assert_num_queries(14):
+    # told without, the risk picture (counts; the scale with the register's size: risks app
+    # through followup.insets), and the attainment figures of followup.stats: the columns
+    # (one), units × areas (one) and the trend over the years (two)
+    with django_assert_num_queries(12):
         reports.consolidated(cycle)

@@ -486,7 +486,7 @@ def test_only_the_units_chief_edits_a_part(client, draft_report, who, status, ke
 # Session, user, access (two), the bell's count; the report (with the counts of its actions,
 # files and returns), questions, answers, review comments; the risk picture's three on the
 # overview and the question parts; the action plan's rows, roles, owners and areas; the files.
-QUERIES = {None: 12, "3": 12, GENERAL: 12, ACTIONS: 13, ATTACHMENTS: 10}
+QUERIES = {None: 10, "3": 10, GENERAL: 10, ACTIONS: 12, ATTACHMENTS: 9}
 
 
 def grow(report):

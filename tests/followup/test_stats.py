@@ -138,23 +138,24 @@ def test_columns_are_the_areas_in_order_and_the_overall_question_last(world):
 
 
 def test_an_area_without_a_scale_question_is_a_column_that_was_not_asked(world):
-    cycle = world["cycle"]
+    # The next year's cycle, its Informationssäkerhet question made a text question before
+    # anyone answered it (an answered question keeps its type).
+    cycle = cycle_of(
+        world["cycle"].version, 2027, world["units"][:1], world["chief"], "Krisberedskap"
+    )
     area = cycle.application_areas().get(text="Informationssäkerhet")
-    # An answered question keeps its type and a sent report its answers (triggers): the area
-    # asked about in words, as if it had been so from the start.
-    scale = Question.objects.filter(cycle=cycle, area=area, answer_type="scale")
-    reports = Report.objects.filter(answers__question__in=scale).distinct()
-    statuses = dict(reports.values_list("pk", "status"))
-    Report.objects.filter(pk__in=statuses).update(status=Report.Status.DRAFT)
-    Answer.objects.filter(question__in=scale).delete()
-    scale.update(answer_type="text")
-    for pk, status in statuses.items():
-        Report.objects.filter(pk=pk).update(status=status)
+    Question.objects.filter(cycle=cycle, area=area, answer_type="scale").update(answer_type="text")
     columns = stats.area_columns(cycle)
     assert [c.questions for c in columns] == [2, 0, 1]
-    matrix = stats.unit_area_matrix(columns, world["reports"][:1], {world["reports"][0].pk})
+    # Krisberedskap, the overall assessment, Krisberedskap's second.
+    report = fill(cycle, world["units"][0], Report.Status.SUBMITTED, [MET, MET, PARTLY])
+    matrix = stats.unit_area_matrix(columns, [report], {report.pk})
     with translation.override("sv"):
-        assert matrix.rows[0].cells[1].summary == "Efterfrågas inte"
+        assert [cell.summary for cell in matrix.rows[0].cells] == [
+            "1 av 2 uppfyllda",
+            "Efterfrågas inte",
+            "Uppfyllt",
+        ]
 
 
 def test_the_matrix_counts_what_the_reader_may_open_and_never_a_draft(

@@ -38,8 +38,8 @@ def test_a_visitor_is_sent_to_log_in_and_nothing_is_saved(client, demo):
 
 
 def test_it_shows_todays_behaviour_until_one_chooses(sven, django_assert_num_queries):
-    # The session, the person, their access (two), the bell's count and their choices.
-    with django_assert_num_queries(6):
+    # The session, the person, their access (one), the bell's count and their choices.
+    with django_assert_num_queries(5):
         page = sven.get(URL).content.decode()
     assert "Vad du får med e-post" in page
     assert "E-post skickas till ale-sektorchef@example.org." in page

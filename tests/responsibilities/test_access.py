@@ -4,9 +4,16 @@ import datetime
 
 import pytest
 import time_machine
+from django.http import Http404
 from django.utils import timezone
 
-from responsibilities.access import Access, access_of, end_expired_assignments, units_with
+from responsibilities.access import (
+    Access,
+    access_of,
+    end_expired_assignments,
+    municipality_for,
+    units_with,
+)
 from responsibilities.capabilities import Capability
 from responsibilities.models import (
     Assignment,
@@ -341,16 +348,16 @@ def test_unit_lists_are_one_query_however_many_units(demo, django_assert_num_que
     chief = User.objects.get(username="ale-sakerhetschef")
     for index in range(30):
         UnitFactory(municipality=Municipality.objects.get(slug="ale"), name=f"Extra {index}")
-    assert access_of(chief).municipality_ids  # the two queries of the request, done once
+    assert access_of(chief).municipality_ids  # the query of the request, done once
     with django_assert_num_queries(1):
         names = list(units_with(chief, Capability.REVIEW_FOLLOWUP).values_list("name", flat=True))
     assert "Extra 29" in names and "Teknisk förvaltning" not in names
 
 
-def test_access_checks_cost_two_queries_per_request(demo, django_assert_num_queries):
+def test_access_checks_cost_one_query_per_request(demo, django_assert_num_queries):
     person = access("ale-sektorchef")
     units = list(OrganisationUnit.objects.all())
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         for each in units:
             person.in_unit(Capability.SUBMIT_FOLLOWUP, each)
 
@@ -473,3 +480,29 @@ def test_the_active_assignments_of_a_day(dated_sector_chief):
     with _at(START):
         assert mine.active().exists()
     assert mine.current_or_upcoming(START - datetime.timedelta(days=30)).exists()
+
+
+def test_the_municipality_in_the_address_comes_from_the_grants(demo, rf, django_assert_num_queries):
+    ale = Municipality.objects.get(slug="ale")
+    request = rf.get("/")
+    request.user = User.objects.get(username="ale-sakerhetschef")
+    with django_assert_num_queries(1):  # the person's grants, which name it
+        found = municipality_for(request, "ale", Capability.REVIEW_FOLLOWUP)
+        assert (found.pk, found.slug, found.name) == (ale.pk, "ale", ale.name)
+    with django_assert_num_queries(1):  # any other field: the rest of the row, at once
+        assert (found.contact_name, found.phone, found.email) == (
+            ale.contact_name,
+            ale.phone,
+            ale.email,
+        )
+        assert found.opening_hours == ale.opening_hours
+    assert [m.slug for m in access_of(request.user).municipalities()] == ["ale"]
+    with pytest.raises(Http404):  # no role there: 404, as for an address that does not exist
+        municipality_for(request, "kalix")
+    with pytest.raises(Http404):
+        municipality_for(request, "nowhere")
+    with pytest.raises(Http404):  # a role, but not this capability for the whole municipality
+        sector_chief = rf.get("/")
+        sector_chief.user = User.objects.get(username="ale-sektorchef")
+        municipality_for(sector_chief, "ale", Capability.REVIEW_FOLLOWUP)
+    assert municipality_for(sector_chief, "ale", Capability.SUBMIT_FOLLOWUP, or_a_unit=True) == ale

@@ -195,9 +195,10 @@ def test_the_number_of_queries_does_not_grow_with_cycles_and_documents(
     client.force_login(world["chief"])
     target = reverse("year_calendar", kwargs={"municipality": world["municipality"].slug})
     client.get(target)  # warms the per-process caches (content types, translations)
-    # session, user, access ×2, the bell, municipality; yearly dates, documents, cycles,
-    # committee reports and which of them the viewer may read, risk reviews
-    with django_assert_num_queries(12):
+    # session, user, access (its rows name the municipality), the bell; yearly dates,
+    # documents, cycles, committee reports (each marked whether the viewer may read it), risk
+    # reviews
+    with django_assert_num_queries(9):
         response = client.get(target)
     shown = sum(1 for m in response.context["months"] for e in m["entries"] if e["deadline"])
     assert shown >= 4 * extra

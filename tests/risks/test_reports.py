@@ -451,13 +451,14 @@ def report_kwargs():
     return {"pk": RiskReport.objects.filter(unit__name="Sektor utbildning").first().pk}
 
 
-# session, user, access (2), the bell, then the page's own queries.
+# session, user, access (1: its rows also name the municipality), the bell, then the page's own
+# queries.
 PAGES = [
-    ("risks:inbox", "ale-sakerhetschef", dict, 7),
-    ("risks:mine", "ale-medarbetare", dict, 7),
-    ("risks:register", "ale-sakerhetschef", dict, 7),
-    ("risks:overview", "ale-fortroendevald", dict, 8),
-    ("risks:report_new", "ale-medarbetare", dict, 9),
+    ("risks:inbox", "ale-sakerhetschef", dict, 6),
+    ("risks:mine", "ale-medarbetare", dict, 5),
+    ("risks:register", "ale-sakerhetschef", dict, 6),
+    ("risks:overview", "ale-fortroendevald", dict, 6),
+    ("risks:report_new", "ale-medarbetare", dict, 7),
     ("risks:report", "ale-sakerhetschef", report_kwargs, 9),
 ]
 

@@ -77,7 +77,7 @@ def test_cache_urls():
 def test_sessions_are_read_from_the_shared_cache():
     from ale_safety import settings
 
-    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+    assert settings.SESSION_ENGINE == "ale_safety.sessions.cached_db"
 
 
 def configured(**env) -> str:

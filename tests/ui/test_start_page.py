@@ -12,15 +12,16 @@ from followup.reminders import Notice as FollowupNotice
 from responsibilities.models import User
 from responsibilities.notifications import Notification
 
-# session, user, access (2), the bell (1), the roles, the municipalities, then one per panel
-# the person's capabilities make relevant (the counts do not depend on how much data there is).
+# session, user, access (1: its rows also name the municipalities), the bell (1), the roles,
+# then one per panel the person's capabilities make relevant (the counts do not depend on how
+# much data there is).
 QUERIES = {
-    "ale-medarbetare": 8,  # + adopted programme
-    "ale-fortroendevald": 9,  # + latest approved reports
-    "ale-sektorchef": 11,  # + own reports, actions due, risk reports waiting
-    "ale-sakerhetschef": 11,  # + documents (revisions, drafts, adopted: one query), to review,
+    "ale-medarbetare": 6,  # + adopted programme
+    "ale-fortroendevald": 7,  # + latest approved reports
+    "ale-sektorchef": 9,  # + own reports, actions due, risk reports waiting
+    "ale-sakerhetschef": 9,  # + documents (revisions, drafts, adopted: one query), to review,
     # overdue, risk reports waiting
-    "ale-administrator": 8,  # (the adopted programme, in the documents query)
+    "ale-administrator": 6,  # (the adopted programme, in the documents query)
 }
 
 
