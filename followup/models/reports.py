@@ -41,6 +41,21 @@ class StaleRevision(InvalidTransition):
     """Raised when an edit is based on an older revision than the one saved."""
 
 
+def questions_and_answers() -> tuple[Prefetch, Prefetch]:
+    """The prefetches of a report's questions (in order) and answers, as every report page
+    and the form read them."""
+    return (
+        Prefetch(
+            "cycle__questions",
+            queryset=Question.objects.select_related("area").order_by("position"),
+        ),
+        Prefetch(
+            "answers",
+            queryset=Answer.objects.select_related("question__area").order_by("question__position"),
+        ),
+    )
+
+
 class ReportQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Reports the person may read: their own units' in any state, the municipality's
@@ -83,16 +98,7 @@ class ReportQuerySet(models.QuerySet):
         return self.select_related(
             "unit", "cycle__version__programme__municipality"
         ).prefetch_related(
-            Prefetch(
-                "cycle__questions",
-                queryset=Question.objects.select_related("area").order_by("position"),
-            ),
-            Prefetch(
-                "answers",
-                queryset=Answer.objects.select_related("question__area").order_by(
-                    "question__position"
-                ),
-            ),
+            *questions_and_answers(),
             Prefetch(
                 "actions",
                 queryset=Action.objects.select_related("responsible_role", "owner").order_by(
@@ -129,16 +135,7 @@ class ReportQuerySet(models.QuerySet):
                 return_count=count(ReportEvent, to_status=Report.Status.RETURNED),
             )
             .prefetch_related(
-                Prefetch(
-                    "cycle__questions",
-                    queryset=Question.objects.select_related("area").order_by("position"),
-                ),
-                Prefetch(
-                    "answers",
-                    queryset=Answer.objects.select_related("question__area").order_by(
-                        "question__position"
-                    ),
-                ),
+                *questions_and_answers(),
                 Prefetch(
                     "review_comments",
                     queryset=ReviewComment.objects.select_related("question").order_by(

@@ -45,6 +45,21 @@ def all_cases():
 
 
 CASES = all_cases()
+
+
+def pages_for(persona):
+    """(case id, URL) of every page of the matrix the persona may open, each URL once: the
+    pages the axe and valid-HTML tests visit."""
+    seen = set()
+    for case in CASES:
+        if case.get is None or case.get.get(persona) != 200:
+            continue
+        url = reverse(case.name, kwargs=case.kwargs())
+        if url not in seen:
+            seen.add(url)
+            yield case.id, url
+
+
 DOMAIN_APPS = {"responsibilities", "programmes", "followup", "risks", "guardian"}
 
 

@@ -6,10 +6,9 @@ as soon as it has its authorisation case. One browser context (one login) per pe
 """
 
 import pytest
-from django.urls import reverse
 
 from tests.authz import ANONYMOUS, PERSONAS
-from tests.authz.test_matrix import CASES
+from tests.authz.test_matrix import pages_for
 from tests.e2e.conftest import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -19,17 +18,6 @@ AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
     "resultTypes": ["violations"],
 }
-
-
-def pages_for(persona):
-    seen = set()
-    for case in CASES:
-        if case.get is None or case.get.get(persona) != 200:
-            continue
-        url = reverse(case.name, kwargs=case.kwargs())
-        if url not in seen:
-            seen.add(url)
-            yield case.id, url
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

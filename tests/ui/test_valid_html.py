@@ -15,12 +15,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from django.urls import reverse
 
 from followup.reminders import Notice
 from responsibilities.notifications import notify
 from tests.authz import ANONYMOUS, PERSONAS
-from tests.authz.test_matrix import CASES, authz_user
+from tests.authz.test_matrix import authz_user, pages_for
 from tests.services import unavailable
 
 pytestmark = pytest.mark.django_db
@@ -45,18 +44,6 @@ def checker() -> list[str]:
     if java is None:
         unavailable("needs Java to run the Nu Html Checker (vnu.jar)")
     return [java, "-Xss4m", "-jar", str(jar)]
-
-
-def pages_for(persona):
-    """The HTML pages of the matrix this persona may open (as the axe test visits them)."""
-    seen = set()
-    for case in CASES:
-        if case.get is None or case.get.get(persona) != 200:
-            continue
-        url = reverse(case.name, kwargs=case.kwargs())
-        if url not in seen:
-            seen.add(url)
-            yield case.id, url
 
 
 def file_name(persona: str, case_id: str) -> str:
