@@ -56,12 +56,6 @@ def _first_period(periods: list[Period]) -> Period:
     return start, end
 
 
-def wanted_grants(person, on=None) -> tuple[dict, dict]:
-    """{(municipality id, capability): period} and {(unit id, capability): period} the person
-    should hold: from every assignment in force on the date or starting later."""
-    return wanted_grants_of([person], on)[person.pk]
-
-
 def _subtrees(units) -> dict[int, list[int]]:
     """{unit id: ids of the unit and every unit below it} for these units, in one query over
     their municipalities (a subtree is a run of paths sharing the unit's path as a prefix)."""
@@ -84,7 +78,9 @@ def _subtrees(units) -> dict[int, list[int]]:
 
 
 def wanted_grants_of(people, on=None) -> dict[int, tuple[dict, dict]]:
-    """wanted_grants() of many people at once, in two queries whatever their number."""
+    """{person id: ({(municipality id, capability): period}, {(unit id, capability): period})}:
+    what each person should hold, from every assignment in force on the date or starting
+    later. Two queries whatever the number of people."""
     municipal: dict[int, dict] = {p.pk: defaultdict(list) for p in people}
     units: dict[int, dict] = {p.pk: defaultdict(list) for p in people}
     assignments = list(
@@ -114,7 +110,6 @@ def wanted_grants_of(people, on=None) -> dict[int, tuple[dict, dict]]:
     }
 
 
-@transaction.atomic
 def sync_permissions(person: User, on=None) -> bool:
     """Make the person's permission rows match their assignments and the assignments' dates.
     True if anything changed."""

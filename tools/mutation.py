@@ -23,8 +23,10 @@ import pytest
 TARGETS = {
     "responsibilities.access": [
         "_first_period",
-        "wanted_grants",
+        "wanted_grants_of",
+        "_subtrees",
         "sync_permissions",
+        "sync_permissions_of",
         "end_expired_assignments",
         "municipalities_with",
         "units_with",
