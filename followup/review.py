@@ -32,11 +32,6 @@ class Item:
         return self.is_answered and self.answer.question_text != self.question.text
 
 
-def review_round(report) -> int:
-    """How many times the report was returned (uses the prefetched events)."""
-    return sum(1 for event in report.events.all() if event.to_status == Report.Status.RETURNED)
-
-
 def comments_by_question(report) -> dict[int, list]:
     comments: dict[int, list] = {}
     for comment in report.review_comments.all():

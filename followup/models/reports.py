@@ -286,12 +286,18 @@ class Report(models.Model):
         return approvals[-1].comment if approvals else ""
 
     @property
-    def latest_review_comments(self) -> list:
-        """The latest return's comments on questions (uses the prefetched comments, and the
-        events or the `return_count` of for_form(); review_round() asks the database)."""
+    def latest_round(self) -> int:
+        """review_round() without a query: the `return_count` of for_form(), or the
+        prefetched events."""
         latest = getattr(self, "return_count", None)
         if latest is None:
             latest = sum(1 for e in self.events.all() if e.to_status == self.Status.RETURNED)
+        return latest
+
+    @property
+    def latest_review_comments(self) -> list:
+        """The latest return's comments on questions (uses the prefetched comments)."""
+        latest = self.latest_round
         return [c for c in self.review_comments.all() if c.round == latest] if latest else []
 
     def missing_answers(self) -> list[Question]:

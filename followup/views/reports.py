@@ -12,7 +12,7 @@ from followup.forms import BoardReportForm, ReturnForm
 from followup.history import changes_of
 from followup.insets import insets_for
 from followup.models import Attachment, InvalidTransition, Report
-from followup.review import report_items, review_round, submission_changes
+from followup.review import report_items, submission_changes
 from followup.views.common import report_for, require
 from responsibilities.access import access_for
 from responsibilities.capabilities import Capability
@@ -29,7 +29,7 @@ def _detail_context(request, report, review_form=None):
     can_comment = can_review and report.cycle.is_open
     groups = report_items(report, changes=changes, review_form=review_form if can_comment else None)
     items = [item for _area, area_items in groups for item in area_items]
-    latest = review_round(report)
+    latest = report.latest_round
     latest_comments = [c for item in items for c in item.comments if c.round == latest]
     return {
         "report": report,
