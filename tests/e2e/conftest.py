@@ -4,11 +4,16 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.services import require_chromium
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls in fixtures are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Assertions wait for the page (a click starts a navigation; it does not wait for it to finish),
+# and as long as actions do: CI runs the suite in two processes on two shared cores.
+expect.set_options(timeout=10_000)
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 CHROMIUM_ARGS = [

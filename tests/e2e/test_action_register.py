@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from followup.models import Action, Report
 from tests.e2e.conftest import assert_accessible, log_in, screenshot
@@ -34,15 +35,15 @@ def test_the_security_chief_updates_an_overdue_action_on_a_phone(new_page, overd
     log_in(page, "ale-sakerhetschef")
     page.goto("/uppfoljning/ale/")
     page.get_by_role("link", name="Åtgärdsregister", exact=False).click()
-    assert page.get_by_role("heading", name=re.compile("^Åtgärdsregister, ")).is_visible()
+    expect(page.get_by_role("heading", name=re.compile("^Åtgärdsregister, "))).to_be_visible()
 
     page.get_by_label("Enhet", exact=True).select_option(label="Sektor samhällsbyggnad")
     page.get_by_label("Klart senast", exact=True).select_option(label="Försenade")
     page.get_by_role("button", name="Filtrera").click()
     table = page.get_by_role("table")
-    assert table.get_by_text("1 åtgärd").is_visible()
+    expect(table.get_by_text("1 åtgärd")).to_be_visible()
     row = table.get_by_role("row").filter(has_text="Se över inpasseringen till stadshuset")
-    assert row.get_by_text("Förfallen", exact=True).is_visible()  # in words, not only colour
+    expect(row.get_by_text("Förfallen", exact=True)).to_be_visible()  # in words, not only colour
     assert page.evaluate(PAGE_WIDTH) <= 390
     assert_accessible(page)
 
@@ -52,13 +53,13 @@ def test_the_security_chief_updates_an_overdue_action_on_a_phone(new_page, overd
     page.get_by_label("Anteckning", exact=True).fill("Nya kortläsare monterade i november.")
     page.get_by_role("button", name="Spara statusen").click()
 
-    assert page.get_by_text("är nu ”Genomförd”").is_visible()
+    expect(page.get_by_text("är nu ”Genomförd”")).to_be_visible()
     # Back on the same filtered list: a done action is no longer overdue.
-    assert page.get_by_text("Inga åtgärder matchar filtren.").is_visible()
+    expect(page.get_by_text("Inga åtgärder matchar filtren.")).to_be_visible()
     assert page.evaluate(PAGE_WIDTH) <= 390
     page.get_by_label("Klart senast", exact=True).select_option(label="Alla")
     page.get_by_role("button", name="Filtrera").click()
-    assert page.get_by_text("Nya kortläsare monterade i november.").is_visible()
+    expect(page.get_by_text("Nya kortläsare monterade i november.")).to_be_visible()
     screenshot(page, "action-register")
     overdue_action.refresh_from_db()
     assert overdue_action.status == Action.Status.DONE

@@ -65,7 +65,7 @@ def test_the_matrix_leads_to_the_areas_answers_on_a_desktop_and_a_phone(new_page
         assert page.evaluate(PAGE_WIDTH) <= width
         if width == 390:
             region = page.locator(".table-scroll").filter(has=matrix)
-            assert region.get_attribute("tabindex") == "0"
+            expect(region).to_have_attribute("tabindex", "0")
             assert region.evaluate("element => element.scrollWidth > element.clientWidth")
         assert_accessible(page)
         screenshot(page, f"dashboard-{width}-{language}")

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from followup.models import Report
 from tests.e2e.conftest import assert_accessible, log_in, screenshot
@@ -33,7 +34,7 @@ def test_the_yearly_loop_in_swedish(new_page, demo):
     assert_accessible(sector)
     sector.get_by_role("link", name="2026", exact=True).click()
     sector.get_by_role("link", name="Fyll i rapporten").click()
-    assert sector.get_by_text("6 obligatoriska frågor måste besvaras").is_visible()
+    expect(sector.get_by_text("6 obligatoriska frågor måste besvaras")).to_be_visible()
     assert_accessible(sector)
     parts = sector.get_by_role("navigation", name="Rapportens delar")
 
@@ -45,9 +46,9 @@ def test_the_yearly_loop_in_swedish(new_page, demo):
     ).check()
     section.get_by_label(re.compile("Vad har genomförts")).fill("Krisledningsövning i mars.")
     sector.get_by_role("button", name="Spara och stanna här").click()
-    assert sector.get_by_text("Utkastet har sparats.").is_visible()
+    expect(sector.get_by_text("Utkastet har sparats.")).to_be_visible()
     sector.get_by_role("link", name="Översikt och inskickning").click()
-    assert sector.get_by_text("4 obligatoriska frågor måste besvaras").is_visible()
+    expect(sector.get_by_text("4 obligatoriska frågor måste besvaras")).to_be_visible()
 
     # The other areas part by part, each saved by the button that moves on.
     parts.get_by_role("link", name=MISSING_AREAS[1]).click()
@@ -59,29 +60,29 @@ def test_the_yearly_loop_in_swedish(new_page, demo):
         section.get_by_label(re.compile("Vad har genomförts")).fill("Arbetet följer planen.")
         sector.get_by_role("button", name=re.compile("^Nästa del")).click()
     sector.get_by_role("button", name=re.compile("^Nästa del")).click()  # the general ones
-    assert sector.get_by_text("Ta fram rutin för hot och våld i skolmiljö").is_visible()
+    expect(sector.get_by_text("Ta fram rutin för hot och våld i skolmiljö")).to_be_visible()
     sector.locator("#action-rows textarea").last.fill("Öva krisledningsstaben")
     sector.locator("#action-rows input[type=date]").last.fill("2027-05-31")
     sector.get_by_role("button", name=re.compile("^Nästa del")).click()  # to the files
     sector.get_by_role("button", name="Skicka in").click()
-    assert sector.get_by_text("Rapporten har skickats in till säkerhetschefen.").is_visible()
-    assert sector.get_by_text("Inskickad").first.is_visible()
+    expect(sector.get_by_text("Rapporten har skickats in till säkerhetschefen.")).to_be_visible()
+    expect(sector.get_by_text("Inskickad").first).to_be_visible()
     screenshot(sector, "followup-submitted")
 
     chief = new_page()
     log_in(chief, "ale-sakerhetschef")
     chief.goto(report_url())
     # (also in the report's change history, as an insertion)
-    assert chief.locator("dd").get_by_text("Krisledningsövning i mars.").is_visible()
+    expect(chief.locator("dd").get_by_text("Krisledningsövning i mars.")).to_be_visible()
     assert_accessible(chief)
     chief.get_by_label("Kommentar till enheten").fill("Beskriv också övningen för skolorna.")
     chief.get_by_role("button", name="Returnera till enheten").click()
-    assert chief.get_by_text("Rapporten har returnerats till enheten.").is_visible()
+    expect(chief.get_by_text("Rapporten har returnerats till enheten.")).to_be_visible()
 
     sector.goto(report_url())
-    assert (
-        sector.get_by_role("note").get_by_text("Beskriv också övningen för skolorna.").is_visible()
-    )
+    expect(
+        sector.get_by_role("note").get_by_text("Beskriv också övningen för skolorna.")
+    ).to_be_visible()
     sector.get_by_role("link", name="Komplettera och skicka in igen").click()
     sector.get_by_role("navigation", name="Rapportens delar").get_by_role(
         "link", name="Krisberedskap"
@@ -92,19 +93,19 @@ def test_the_yearly_loop_in_swedish(new_page, demo):
     sector.get_by_role("button", name="Spara och stanna här").click()
     sector.get_by_role("link", name="Översikt och inskickning").click()
     sector.get_by_role("button", name="Skicka in").click()
-    assert sector.get_by_text("Rapporten har skickats in till säkerhetschefen.").is_visible()
+    expect(sector.get_by_text("Rapporten har skickats in till säkerhetschefen.")).to_be_visible()
 
     chief.goto(report_url())
-    assert chief.locator("dd").get_by_text("utrymningsövning på alla skolor").is_visible()
+    expect(chief.locator("dd").get_by_text("utrymningsövning på alla skolor")).to_be_visible()
     chief.get_by_role("button", name="Godkänn").click()
-    assert chief.get_by_text("Rapporten har godkänts.").is_visible()
+    expect(chief.get_by_text("Rapporten har godkänts.")).to_be_visible()
     chief.get_by_label("Sammanträdesdatum").fill("2026-11-30")
     chief.get_by_label("§-nummer").fill("88")
     chief.get_by_role("button", name="Registrera rapportering till nämnden").click()
-    assert chief.get_by_text("Rapporteringen till nämnden har registrerats.").is_visible()
+    expect(chief.get_by_text("Rapporteringen till nämnden har registrerats.")).to_be_visible()
     history = chief.get_by_role("table").filter(has_text="Steg")
-    assert history.get_by_role("rowheader", name="Returnerad").is_visible()
-    assert history.get_by_text("2026-11-30, § 88").is_visible()
+    expect(history.get_by_role("rowheader", name="Returnerad")).to_be_visible()
+    expect(history.get_by_text("2026-11-30, § 88")).to_be_visible()
     assert_accessible(chief)
     screenshot(chief, "followup-reported")
     report = Report.objects.get(pk=int(report_url().rstrip("/").split("/")[-1]))
@@ -115,12 +116,12 @@ def test_the_yearly_loop_in_swedish(new_page, demo):
     chief.goto("/uppfoljning/ale/")
     chief.get_by_role("link", name="2026", exact=True).click()
     # In the units' table and in the units × areas matrix.
-    assert chief.get_by_role("cell", name="Rapporterad till nämnd").first.is_visible()
+    expect(chief.get_by_role("cell", name="Rapporterad till nämnd").first).to_be_visible()
     assert_accessible(chief)
     council = new_page()
     log_in(council, "ale-fortroendevald")
     council.goto(report_url())
-    assert council.locator("dd").get_by_text("utrymningsövning på alla skolor").is_visible()
+    expect(council.locator("dd").get_by_text("utrymningsövning på alla skolor")).to_be_visible()
 
 
 def test_key_steps_in_english(new_page, demo):
@@ -128,29 +129,29 @@ def test_key_steps_in_english(new_page, demo):
     log_in(chief, "ale-sakerhetschef")
     chief.goto(report_url("Sektor samhällsbyggnad"))
     chief.get_by_role("button", name="In English").click()  # stored on the account
-    assert chief.get_by_role("heading", name="Review", exact=True).is_visible()
+    expect(chief.get_by_role("heading", name="Review", exact=True)).to_be_visible()
     chief.get_by_role("button", name="Approve").click()
-    assert chief.get_by_text("The report has been approved.").is_visible()
+    expect(chief.get_by_text("The report has been approved.")).to_be_visible()
     assert_accessible(chief)
     chief.goto("/uppfoljning/ale/")
     chief.get_by_role("link", name="2025", exact=True).click()
-    assert chief.get_by_role(
-        "heading", name="Goal attainment per unit and application area"
-    ).is_visible()
-    assert chief.get_by_role("heading", name="Goal attainment over the years").is_visible()
-    assert chief.get_by_role("columnheader", name="Partly met").first.is_visible()
+    expect(
+        chief.get_by_role("heading", name="Goal attainment per unit and application area")
+    ).to_be_visible()
+    expect(chief.get_by_role("heading", name="Goal attainment over the years")).to_be_visible()
+    expect(chief.get_by_role("columnheader", name="Partly met").first).to_be_visible()
     assert_accessible(chief)
 
     sector = new_page(language="en")
     log_in(sector, "ale-sektorchef")
     sector.goto(report_url() + "redigera/")
     sector.get_by_role("button", name="In English").click()
-    assert sector.get_by_role("heading", name="Completeness check").is_visible()
-    assert sector.get_by_role("button", name="Submit").is_visible()
+    expect(sector.get_by_role("heading", name="Completeness check")).to_be_visible()
+    expect(sector.get_by_role("button", name="Submit")).to_be_visible()
     assert_accessible(sector)
     sector.get_by_role("link", name=re.compile("Start with the first part")).click()
-    assert sector.get_by_text("Part 1 of 8").is_visible()
-    assert sector.get_by_role("button", name=re.compile("^Next part")).is_visible()
+    expect(sector.get_by_text("Part 1 of 8")).to_be_visible()
+    expect(sector.get_by_role("button", name=re.compile("^Next part"))).to_be_visible()
     assert_accessible(sector)
 
 
@@ -159,8 +160,8 @@ def test_the_form_works_without_javascript(new_page, demo):
     log_in(sector, "ale-sektorchef")
     sector.goto(report_url() + "redigera/?del=handlingsplan")
     rows = sector.locator("#action-rows tr")
-    assert rows.count() == 3  # two carried over and an empty one
+    expect(rows).to_have_count(3)  # two carried over and an empty one
     sector.locator("#action-rows textarea").last.fill("Ny åtgärd utan JavaScript")
     sector.get_by_role("button", name="Lägg till rad").click()
-    assert sector.locator("#action-rows tr").count() == 5
-    assert sector.get_by_text("Utkastet har sparats.").is_visible()
+    expect(sector.locator("#action-rows tr")).to_have_count(5)
+    expect(sector.get_by_text("Utkastet har sparats.")).to_be_visible()

@@ -4,6 +4,7 @@ page, the PDF and the security log; Kalix's policy is confirmed as still valid."
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible, log_in, screenshot
 from tests.programmes.pdf_support import document_text
@@ -26,7 +27,7 @@ def test_the_security_chief_adopts_with_a_typed_paragraph_sign(new_page, demo, s
     page.get_by_label("Diarienummer (Dnr)").fill("KS 2019/41")
     assert_accessible(page)
     page.get_by_role("button", name="Registrera fastställande").click()
-    assert page.get_by_text("Beslutet är registrerat").is_visible()
+    expect(page.get_by_text("Beslutet är registrerat")).to_be_visible()
 
     page.goto("/ale/program/trygghet-och-sakerhet/")
     body = page.locator("main").inner_text()
@@ -45,7 +46,7 @@ def test_the_security_chief_adopts_with_a_typed_paragraph_sign(new_page, demo, s
 
     # Compare now shows the adopted version against the one it superseded.
     page.goto(DOCUMENT + "jamfor/")
-    assert page.get_by_text("från version 1 (Ersatt) till version 2 (Antagen)").is_visible()
+    expect(page.get_by_text("från version 1 (Ersatt) till version 2 (Antagen)")).to_be_visible()
 
 
 def test_a_sector_chief_may_not_read_the_log(page, demo):
@@ -56,14 +57,14 @@ def test_a_sector_chief_may_not_read_the_log(page, demo):
 
 def test_kalix_policy_shows_its_next_review_and_is_confirmed_still_valid(page, demo):
     page.goto("/kalix/program/sakerhetspolicy/")
-    assert page.get_by_text("Nästa översyn").first.is_visible()
-    assert "revideras vid behov" in page.locator("main").inner_text()
+    expect(page.get_by_text("Nästa översyn").first).to_be_visible()
+    expect(page.locator("main")).to_contain_text("revideras vid behov")
     log_in(page, "kalix-sakerhetschef")
     page.goto("/styrdokument/kalix/sakerhetspolicy/")
-    assert page.get_by_text("Diarienumret är en platshållare").is_visible()
+    expect(page.get_by_text("Diarienumret är en platshållare")).to_be_visible()
     page.get_by_label("Kommentar (frivillig)").fill("Granskad, gäller")
     page.get_by_role("button", name="Granskat: fortfarande gällande").click()
-    assert page.get_by_text("Bekräftat som fortfarande gällande").is_visible()
+    expect(page.get_by_text("Bekräftat som fortfarande gällande")).to_be_visible()
     assert_accessible(page)
     page.goto("/sakerhetslogg/kalix/")
-    assert "Styrdokument granskat, fortfarande gällande" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Styrdokument granskat, fortfarande gällande")

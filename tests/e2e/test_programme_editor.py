@@ -25,10 +25,10 @@ def test_the_security_chief_revises_compares_and_adopts_the_programme(page, demo
     page.get_by_role(
         "link", name="Program för trygghet och säkerhet i Ale kommun 2021–2024"
     ).click()
-    assert page.get_by_text("Revisionen är försenad").is_visible()
+    expect(page.get_by_text("Revisionen är försenad")).to_be_visible()
     page.get_by_role("button", name="Starta revidering").click()
     page.wait_for_url("**/utkast/")
-    assert page.get_by_role("heading", name=re.compile("^Redigera utkast")).is_visible()
+    expect(page.get_by_role("heading", name=re.compile("^Redigera utkast"))).to_be_visible()
     assert_accessible(page)
 
     # Change a purpose inline (htmx loads the form into the list item).
@@ -37,7 +37,7 @@ def test_the_security_chief_revises_compares_and_adopts_the_programme(page, demo
     first.get_by_role("link", name=re.compile("^Ändra")).click()
     first.get_by_label("Text").fill(NEW_PURPOSE)
     first.get_by_role("button", name="Spara").click()
-    assert purposes.locator("ol.editor-items > li").first.locator(".item-text").inner_text() == (
+    expect(purposes.locator("ol.editor-items > li").first.locator(".item-text")).to_have_text(
         NEW_PURPOSE
     )
 
@@ -47,26 +47,26 @@ def test_the_security_chief_revises_compares_and_adopts_the_programme(page, demo
     areas.get_by_role("button", name=re.compile("^Lägg till punkt")).click()
     items = areas.locator("ol.editor-items > li .item-text")
     items.filter(has_text=NEW_AREA).wait_for()
-    assert items.last.inner_text() == NEW_AREA
+    expect(items.last).to_have_text(NEW_AREA)
     before = items.all_inner_texts()
     areas.locator("ol.editor-items > li").last.get_by_role(
         "button", name=re.compile("^Upp")
     ).click()
     expect(items.last).not_to_have_text(NEW_AREA)
-    assert items.all_inner_texts() == [*before[:-2], before[-1], before[-2]]
+    expect(items).to_have_text([*before[:-2], before[-1], before[-2]])
     screenshot(page, "programme-editor")
 
     # Compare with the adopted version: the changes are marked, not by colour alone.
     page.get_by_role("link", name="Jämför med fastställd version").click()
-    assert page.locator("ins", has_text="mätbara").first.is_visible()
-    assert page.locator("ins", has_text="Cybersäkerhet").first.is_visible()
+    expect(page.locator("ins", has_text="mätbara").first).to_be_visible()
+    expect(page.locator("ins", has_text="Cybersäkerhet").first).to_be_visible()
     assert_accessible(page)
     screenshot(page, "programme-compare")
 
     # Preview shows the draft as the public page will.
     page.go_back()
     page.get_by_role("link", name="Förhandsgranska").click()
-    assert page.get_by_text(NEW_AREA).is_visible()
+    expect(page.get_by_text(NEW_AREA)).to_be_visible()
     page.get_by_role("link", name="Tillbaka till redigeringen").click()
 
     # Adopt with § and Dnr.
@@ -78,15 +78,15 @@ def test_the_security_chief_revises_compares_and_adopts_the_programme(page, demo
     page.get_by_label("Revideras senast").fill("2028-12-31")
     assert_accessible(page)
     page.get_by_role("button", name="Registrera fastställande").click()
-    assert page.get_by_text("Beslutet är registrerat").is_visible()
+    expect(page.get_by_text("Beslutet är registrerat")).to_be_visible()
 
     # The public page shows the new version; the old one stays reachable.
     page.goto("/ale/program/trygghet-och-sakerhet/")
-    assert page.get_by_text(NEW_PURPOSE).is_visible()
-    assert page.get_by_text("§ 27").first.is_visible()
+    expect(page.get_by_text(NEW_PURPOSE)).to_be_visible()
+    expect(page.get_by_text("§ 27").first).to_be_visible()
     page.get_by_role("link", name=re.compile("2021–2024")).click()
-    assert page.get_by_text("Ersatt version").is_visible()
-    assert not page.get_by_text(NEW_PURPOSE).count()
+    expect(page.get_by_text("Ersatt version")).to_be_visible()
+    expect(page.get_by_text(NEW_PURPOSE)).to_have_count(0)
     assert_accessible(page)
 
 
@@ -103,7 +103,7 @@ def test_the_key_steps_work_in_english_without_javascript(new_page, demo):
     ).click()
     page.get_by_label("Text").fill(NEW_PURPOSE)
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Saved.").is_visible()
+    expect(page.get_by_text("Saved.")).to_be_visible()
     purposes = section(page, "Syfte")
     purposes.get_by_label("New list item in “Syfte”").fill("bidra till ett tryggare Ale")
     purposes.get_by_role("button", name=re.compile("^Add list item")).click()
@@ -114,18 +114,18 @@ def test_the_key_steps_work_in_english_without_javascript(new_page, demo):
     texts = section(page, "Syfte").locator(".item-text").all_inner_texts()
     assert texts[-2] == "bidra till ett tryggare Ale"
     page.get_by_role("link", name="Compare with the adopted version").click()
-    assert page.locator("ins", has_text="tryggare").first.is_visible()
+    expect(page.locator("ins", has_text="tryggare").first).to_be_visible()
     page.go_back()
     page.get_by_role("link", name="Record adoption").click()
     page.get_by_label("Adopted by").select_option(label="Kommunfullmäktige")
     page.get_by_role("button", name="Record adoption").click()
-    assert page.get_by_text("This field is required.").first.is_visible()
+    expect(page.get_by_text("This field is required.").first).to_be_visible()
     page.get_by_label("Decision date").fill("2025-03-24")
     page.get_by_label("§ number").fill("27")
     page.get_by_role("button", name="Record adoption").click()
-    assert page.get_by_text("The adoption was recorded").is_visible()
+    expect(page.get_by_text("The adoption was recorded")).to_be_visible()
     page.goto("/ale/program/trygghet-och-sakerhet/")
-    assert page.get_by_text("bidra till ett tryggare Ale").is_visible()
+    expect(page.get_by_text("bidra till ett tryggare Ale")).to_be_visible()
 
 
 def test_two_editors_of_the_same_item_do_not_lose_an_edit(new_page, demo):
@@ -142,12 +142,12 @@ def test_two_editors_of_the_same_item_do_not_lose_an_edit(new_page, demo):
         page.goto(edit_url)
     first.get_by_label("Text").fill("Första redaktörens text")
     first.get_by_role("button", name="Spara").click()
-    assert first.get_by_text("Sparat.").is_visible()
+    expect(first.get_by_text("Sparat.")).to_be_visible()
     second.get_by_label("Text").fill("Andra redaktörens text")
     second.get_by_role("button", name="Spara").click()
-    assert second.get_by_text("Någon annan sparade den här delen").is_visible()
-    assert second.locator(".conflict").get_by_text("Första redaktörens text").first.is_visible()
-    assert second.get_by_label("Text").input_value() == "Andra redaktörens text"
+    expect(second.get_by_text("Någon annan sparade den här delen")).to_be_visible()
+    expect(second.locator(".conflict").get_by_text("Första redaktörens text").first).to_be_visible()
+    expect(second.get_by_label("Text")).to_have_value("Andra redaktörens text")
     assert_accessible(second)
     screenshot(second, "programme-conflict")
     item.refresh_from_db()
@@ -155,7 +155,7 @@ def test_two_editors_of_the_same_item_do_not_lose_an_edit(new_page, demo):
     # They merge and save deliberately on top of the current revision.
     second.get_by_label("Text").fill("Första och andra redaktörens text")
     second.get_by_role("button", name="Spara").click()
-    assert second.get_by_text("Sparat.").is_visible()
+    expect(second.get_by_text("Sparat.")).to_be_visible()
     item.refresh_from_db()
     assert item.text == "Första och andra redaktörens text"
 
@@ -173,7 +173,7 @@ def test_the_formatting_toolbar_inserts_markup(page, demo):
     body.fill("Ett viktigt ord")
     body.evaluate("area => area.setSelectionRange(4, 11)")
     page.get_by_role("group", name="Formatering").first.get_by_role("button", name="Fet").click()
-    assert body.input_value() == "Ett **viktigt** ord"
+    expect(body).to_have_value("Ett **viktigt** ord")
     assert_accessible(page)
     page.get_by_role("button", name="Spara").click()
     background.refresh_from_db()

@@ -4,6 +4,7 @@ through the SAML identity provider (from the e-mail address typed), and an expir
 is refused with a Swedish message. The providers are the processes of tests/sso/peers.py."""
 
 import pytest
+from playwright.sync_api import expect
 
 from responsibilities.capabilities import RoleKind
 from responsibilities.models import Assignment, User
@@ -40,7 +41,7 @@ def test_a_new_employee_signs_in_with_ale_s_account_and_out_again(sso_page, oidc
     page.get_by_role("button", name="Logga in hos leverantören").click()
 
     page.wait_for_url("**/start/")
-    assert page.get_by_role("heading", name="Din kommuns program").is_visible()
+    expect(page.get_by_role("heading", name="Din kommuns program")).to_be_visible()
     eva = User.objects.get(email="eva.e2e@ale.se")
     assert Assignment.objects.get(person=eva).role.kind == RoleKind.EMPLOYEE
     assert_accessible(page)
@@ -76,8 +77,8 @@ def test_an_expired_saml_answer_is_refused_in_swedish(sso_page, saml_world):
     page.get_by_role("button", name="Fortsätt").click()
 
     alert = page.get_by_role("alert")
-    assert "Svaret från identitetsleverantören har gått ut" in alert.inner_text()
-    assert page.get_by_role("heading", name="Inloggningen nekades").is_visible()
+    expect(alert).to_contain_text("Svaret från identitetsleverantören har gått ut")
+    expect(page.get_by_role("heading", name="Inloggningen nekades")).to_be_visible()
     assert not User.objects.filter(email="sven@ale.se").exists()
     assert_accessible(page)
     screenshot(page, "sso-refused-390")

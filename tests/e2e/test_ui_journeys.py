@@ -5,6 +5,7 @@ on a 320 px phone. Screenshots of the key pages go to test-artifacts/screenshots
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from responsibilities.models import User
 from tests.e2e.conftest import assert_accessible, log_in, screenshot
@@ -40,12 +41,12 @@ def test_the_start_page_shows_what_needs_attention(new_page, demo, persona, lang
     log_in(page, persona)
     present, absent = START[persona][language]
     for heading in present:
-        assert page.get_by_role("heading", name=heading, exact=True).is_visible()
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
     for heading in absent:
-        assert page.get_by_role("heading", name=heading, exact=True).count() == 0
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_have_count(0)
     current = page.locator(".site-nav [aria-current]")
-    assert current.count() == 1
-    assert current.inner_text() == ("Start" if language == "sv" else "Start")
+    expect(current).to_have_count(1)
+    expect(current).to_have_text("Start" if language == "sv" else "Start")
     assert_accessible(page)
     screenshot(page, f"start-{persona}-{language}")
 
@@ -59,21 +60,21 @@ def test_the_council_member_reads_the_approved_reports(page, demo):
     name = first.inner_text()
     first.click()
     page.wait_for_url(re.compile(r"/uppfoljning/ale/rapport/\d+/$"))
-    assert page.get_by_role("heading", level=1).first.is_visible()
+    expect(page.get_by_role("heading", level=1).first).to_be_visible()
     assert name.split(",")[0] in page.content()
-    assert page.get_by_text("Utkast", exact=True).count() == 0
+    expect(page.get_by_text("Utkast", exact=True)).to_have_count(0)
     assert_accessible(page)
     screenshot(page, "report-council-member")
 
     page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Uppföljning").click()
-    assert page.url.endswith("/uppfoljning/ale/")
-    assert page.locator(".site-nav [aria-current]").inner_text() == "Uppföljning"
+    page.wait_for_url("**/uppfoljning/ale/")
+    expect(page.locator(".site-nav [aria-current]")).to_have_text("Uppföljning")
     assert_accessible(page)
     cycle_links = page.locator("main a[href*='/omgang/']")
     assert cycle_links.count() > 0  # the council member reads the dashboards too
     cycle_links.first.click()
     page.wait_for_url(re.compile(r"/omgang/\d+/$"))
-    assert page.get_by_role("heading", level=1).first.is_visible()
+    expect(page.get_by_role("heading", level=1).first).to_be_visible()
     assert_accessible(page)
     screenshot(page, "dashboard-council-member")
 
@@ -85,8 +86,8 @@ def test_the_employee_reads_the_programme_after_logging_in(page, demo):
     )
     panel.get_by_role("link").first.click()
     page.wait_for_url("**/ale/program/**")
-    assert page.get_by_role("heading", level=1).is_visible()
-    assert page.get_by_role("link", name="Logga in").count() == 0
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.get_by_role("link", name="Logga in")).to_have_count(0)
     assert_accessible(page)
     screenshot(page, "programme-employee")
 
@@ -101,9 +102,9 @@ def test_the_security_chief_finds_every_section_from_the_navigation(page, demo):
         ("Säkerhetslogg", "/sakerhetslogg/ale/"),
     ):
         nav.get_by_role("link", name=link, exact=True).click()
-        assert page.url.endswith(path)
-        assert nav.locator("[aria-current]").inner_text() == link
-        assert page.locator("nav.breadcrumbs").count() == 1
+        page.wait_for_url(f"**{path}")
+        expect(nav.locator("[aria-current]")).to_have_text(link)
+        expect(page.locator("nav.breadcrumbs")).to_have_count(1)
     page.goto("/styrdokument/")
     screenshot(page, "editor-index-security-chief")
 
