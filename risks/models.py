@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from followup.models import InvalidTransition
 from programmes.models import SectionItem
-from responsibilities.access import municipalities_with
+from responsibilities.access import access_of
 from responsibilities.capabilities import Capability
-from responsibilities.models import Municipality, OrganisationUnit, Role, UnitPermission
+from responsibilities.models import Municipality, OrganisationUnit, Role
 
 
 class Level(models.TextChoices):
@@ -130,11 +130,12 @@ class ReferenceCounter(models.Model):
 
 def _handled_by(user) -> Q:
     """Reports in units (and sub-units) the person manages, or anywhere in a municipality
-    where they handle risks for all of it: two small per-person subqueries."""
-    units = UnitPermission.objects.filter(user=user, permission__codename=Capability.HANDLE_RISKS)
-    return Q(unit__in=units.values("content_object_id")) | Q(
-        municipality__in=municipalities_with(user, Capability.HANDLE_RISKS)
-    )
+    where they handle risks for all of it: from the grants in force today that the person's
+    Access has loaded, as literal ids (no subquery on the permission tables)."""
+    access = access_of(user)
+    units = sorted(access.unit_ids(Capability.HANDLE_RISKS))
+    municipalities = sorted(access.municipality_ids_with(Capability.HANDLE_RISKS))
+    return Q(unit__in=units) | Q(municipality__in=municipalities)
 
 
 class RiskReportQuerySet(models.QuerySet):

@@ -397,6 +397,36 @@ def test_who_sees_a_report(client, new_report, username, sees):
         assert new_report.description in unescape(response.content.decode())
 
 
+@pytest.mark.parametrize("days", [30, -1])
+def test_a_manager_sees_the_units_reports_only_while_the_assignment_is_in_force(
+    client, new_report, days
+):
+    """A sector chief appointed from next month (or whose assignment ended yesterday) does
+    not see the unit's risk reports today: the grant rows are dated, and every read of them
+    goes by today's date."""
+    from responsibilities.capabilities import RoleKind
+    from responsibilities.models import Role
+    from tests.factories import AssignmentFactory, UserFactory
+
+    today = timezone.localdate()
+    person = UserFactory()
+    role = Role.objects.get(municipality__slug="ale", kind=RoleKind.SECTOR_CHIEF)
+    period = (
+        {"starts_on": today + datetime.timedelta(days=days)}
+        if days > 0
+        else {
+            "starts_on": today - datetime.timedelta(days=90),
+            "ends_on": today + datetime.timedelta(days=days),
+        }
+    )
+    AssignmentFactory(person=person, role=role, unit=unit("Sektor utbildning"), **period)
+    client.force_login(person)
+    url = reverse("risks:report", kwargs={"municipality": "ale", "pk": new_report.pk})
+    assert client.get(url).status_code == 404
+    assert not RiskReport.objects.visible_to(person).exists()
+    assert not RiskEntry.objects.visible_to(person).exists()
+
+
 def test_council_members_see_the_figures_only(client, new_report):
     client.force_login(user("ale-fortroendevald"))
     text = page(client.get(reverse("risks:overview", kwargs={"municipality": "ale"})))
