@@ -3,6 +3,7 @@ unit's report and actions, and the latest approved reports for those who read th
 
 import datetime
 
+from django.db.models import F
 from django.utils import timezone
 
 from followup.models import Action, Cycle, Report
@@ -11,7 +12,27 @@ from responsibilities.capabilities import Capability
 
 ACTIONS_DUE_WITHIN_DAYS = 30
 LATEST_APPROVED = 5
-REPORT_RELATED = ("unit", "cycle__version__programme__municipality")
+# What the panels show of a report; the municipality's slug for its links as a column, not
+# four joined models.
+REPORT_COLUMNS = (
+    "status",
+    "submitted_at",
+    "approved_at",
+    "return_comment",
+    "unit__name",
+    "cycle__year",
+    "cycle__due_on",
+    "cycle__status",
+)
+
+
+def shown(reports):
+    """Reports with the columns the panels show (`municipality_slug` for the links)."""
+    return (
+        reports.select_related("unit", "cycle")
+        .only(*REPORT_COLUMNS)
+        .annotate(municipality_slug=F("cycle__version__programme__municipality__slug"))
+    )
 
 
 def in_open_cycles(access, capability) -> dict:
@@ -31,29 +52,31 @@ def followup_panels(user, access):
     today = timezone.localdate()
     if access.anywhere(Capability.REVIEW_FOLLOWUP):
         waiting = list(
-            Report.objects.filter(
-                status=Report.Status.SUBMITTED, **in_open_cycles(access, Capability.REVIEW_FOLLOWUP)
-            )
-            .select_related(*REPORT_RELATED)
-            .order_by("submitted_at")
+            shown(
+                Report.objects.filter(
+                    status=Report.Status.SUBMITTED,
+                    **in_open_cycles(access, Capability.REVIEW_FOLLOWUP),
+                )
+            ).order_by("submitted_at")
         )
         if waiting:
             yield Panel("followup/_attention_to_review.html", waiting, order=30)
     if access.anywhere(Capability.MANAGE_CYCLES):
         overdue = list(
-            Report.objects.overdue(today)
-            .filter(**in_open_cycles(access, Capability.MANAGE_CYCLES))
-            .select_related(*REPORT_RELATED)
-            .order_by("cycle__due_on", "unit__path")
+            shown(
+                Report.objects.overdue(today).filter(
+                    **in_open_cycles(access, Capability.MANAGE_CYCLES)
+                )
+            ).order_by("cycle__due_on", "unit__path")
         )
         if overdue:
             yield Panel("followup/_attention_overdue.html", overdue, order=40)
     if access.anywhere(Capability.SUBMIT_FOLLOWUP):
         own_units = access.units_with(Capability.SUBMIT_FOLLOWUP).values("pk")
         own = list(
-            Report.objects.filter(unit__in=own_units, cycle__status=Cycle.Status.OPEN)
-            .select_related(*REPORT_RELATED)
-            .order_by("cycle__due_on", "unit__path")
+            shown(
+                Report.objects.filter(unit__in=own_units, cycle__status=Cycle.Status.OPEN)
+            ).order_by("cycle__due_on", "unit__path")
         )
         for report in own:
             report.is_late = report.status in Report.OPEN_STATES and report.cycle.due_on < today
@@ -66,7 +89,9 @@ def followup_panels(user, access):
             )
             .exclude(status__in=Action.FINISHED_STATES)
             .exclude(carried_to__isnull=False)
-            .select_related(*("report__" + r for r in REPORT_RELATED))
+            .select_related("report__unit")
+            .only("what", "status", "due_on", "report__unit__name")
+            .annotate(municipality_slug=F("report__cycle__version__programme__municipality__slug"))
             .order_by("due_on", "pk")
         )
         for action in actions:
@@ -78,10 +103,9 @@ def followup_panels(user, access):
     )
     if readers_only and access.anywhere(Capability.READ_REPORTS):
         approved = list(
-            Report.objects.visible_to(user)
-            .filter(status__in=Report.APPROVED_STATES)
-            .select_related(*REPORT_RELATED)
-            .order_by("-approved_at", "unit__path")[:LATEST_APPROVED]
+            shown(
+                Report.objects.visible_to(user).filter(status__in=Report.APPROVED_STATES)
+            ).order_by("-approved_at", "unit__path")[:LATEST_APPROVED]
         )
         if approved:
             yield Panel("followup/_attention_approved.html", approved, order=50)
