@@ -58,8 +58,7 @@ def questions_and_answers() -> tuple[Prefetch, Prefetch]:
 
 class ReportQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Reports the person may read: their own units' in any state, the municipality's
-        non-drafts for reviewers, approved ones for readers. Never another unit's draft.
+        """Reports the person may read (`Report.READERS`).
 
         From the person's Access (loaded once per request): first the units the person may
         read anything of, as literal ids (an index lookup, then the reports by their unit
@@ -67,22 +66,23 @@ class ReportQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         access = access_of(user)
-        submit, read = (
-            access.unit_ids(Capability.SUBMIT_FOLLOWUP),
-            access.unit_ids(Capability.READ_REPORTS),
-        )
-        submit_m = access.municipality_ids_with(Capability.SUBMIT_FOLLOWUP)
-        read_m = access.municipality_ids_with(Capability.READ_REPORTS)
-        review_m = access.municipality_ids_with(Capability.REVIEW_FOLLOWUP)
-        if not (submit or read or submit_m or read_m or review_m):
+        readable = Q(pk__in=[])
+        units, municipalities = set(), set()
+        for capability, by_unit, states in Report.READERS:
+            unit_ids = access.unit_ids(capability) if by_unit else set()
+            municipality_ids = access.municipality_ids_with(capability)
+            if not (unit_ids or municipality_ids):
+                continue
+            units |= unit_ids
+            municipalities |= municipality_ids
+            where = Q(unit__in=sorted(unit_ids)) | Q(
+                unit__municipality__in=sorted(municipality_ids)
+            )
+            readable |= where & Q(status__in=states) if states is not None else where
+        if not (units or municipalities):
             return self.none()
-        own = Q(unit__in=sorted(submit)) | Q(unit__municipality__in=sorted(submit_m))
-        reviewed = Q(unit__municipality__in=sorted(review_m)) & ~Q(status=Report.Status.DRAFT)
-        approved = (Q(unit__in=sorted(read)) | Q(unit__municipality__in=sorted(read_m))) & Q(
-            status__in=Report.APPROVED_STATES
-        )
-        scope = unit_scope(submit | read, submit_m | read_m | review_m)
-        return self.filter(unit__in=scope.values("pk")).filter(own | reviewed | approved)
+        scope = unit_scope(units, municipalities)
+        return self.filter(unit__in=scope.values("pk")).filter(readable)
 
     def for_municipality(self, municipality):
         return self.filter(cycle__version__programme__municipality=municipality)
@@ -227,6 +227,18 @@ class Report(models.Model):
 
     OPEN_STATES = (Status.DRAFT, Status.RETURNED)
     APPROVED_STATES = (Status.APPROVED, Status.REPORTED)
+    SENT_STATES = tuple(s for s in ReportStatus if s != ReportStatus.DRAFT)
+
+    # Who reads which reports, stated once for lists (`visible_to()`, in SQL) and for one
+    # report (`is_readable_by()`, from the person's Access): the capability, whether a unit
+    # role gives it (else only a municipality-wide one), and the states it opens (None: all).
+    # The unit's own people read it in every state, reviewers once it is sent, readers once
+    # it is approved; nobody reads another unit's draft.
+    READERS = (
+        (Capability.SUBMIT_FOLLOWUP, True, None),
+        (Capability.REVIEW_FOLLOWUP, False, SENT_STATES),
+        (Capability.READ_REPORTS, True, APPROVED_STATES),
+    )
 
     cycle = models.ForeignKey(
         Cycle, on_delete=models.PROTECT, related_name="reports", verbose_name=_("cycle")
@@ -278,6 +290,19 @@ class Report(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.status in self.APPROVED_STATES
+
+    def is_readable_by(self, access) -> bool:
+        """Whether the person (their Access) may read this report: `READERS`, without a query
+        (`Report.objects.visible_to()` is the same rule for lists)."""
+        return any(
+            (states is None or self.status in states)
+            and (
+                access.in_unit(capability, self.unit)
+                if by_unit
+                else access.in_municipality(capability, self.unit.municipality_id)
+            )
+            for capability, by_unit, states in self.READERS
+        )
 
     @property
     def approval_comment(self) -> str:

@@ -41,15 +41,17 @@ def cycle_for(request, slug, pk, capability=None) -> Cycle:
 
 
 def report_for(request, slug, pk, queryset=None) -> Report:
-    """A report the person may read, or 404."""
+    """A report the person may read, or 404: fetched by its key, then checked against the
+    person's Access (`Report.is_readable_by`, the rule of `visible_to()` without a query)."""
     queryset = queryset if queryset is not None else Report.objects.all()
-    return get_object_or_404(
-        queryset.visible_to(request.user).select_related(
-            "cycle__version__programme__municipality", "unit"
-        ),
+    report = get_object_or_404(
+        queryset.select_related("cycle__version__programme__municipality", "unit"),
         pk=pk,
         cycle__version__programme__municipality__slug=slug,
     )
+    if not report.is_readable_by(access_for(request)):
+        raise Http404
+    return report
 
 
 def require(request, capability, *, unit=None, municipality=None):

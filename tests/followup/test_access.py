@@ -52,3 +52,26 @@ def test_the_sector_chief_lists_their_reports_over_the_years(client, demo):
     assert page.count("Sektor utbildning") == 2
     assert "Sektor samhällsbyggnad" not in page
     assert "Rapporterad till nämnd" in page and "Utkast" in page
+
+
+def test_one_report_is_readable_exactly_when_the_lists_show_it(demo):
+    """`Report.is_readable_by` (one report, from Access, no query) and `visible_to()` (lists,
+    in SQL) are the one rule `Report.READERS`: for every person and every report of the demo
+    (which has reports in every state), they agree."""
+    from responsibilities.access import Access
+    from responsibilities.models import User
+
+    reports = list(Report.objects.select_related("unit"))
+    assert {report.status for report in reports} == set(S)
+    readers = 0
+    for person in User.objects.all():
+        listed = set(Report.objects.visible_to(person).values_list("pk", flat=True))
+        access = Access(person)
+        for report in reports:
+            assert report.is_readable_by(access) == (report.pk in listed), (
+                person.username,
+                report.unit.name,
+                report.status,
+            )
+        readers += bool(listed)
+    assert readers >= 4
