@@ -5,7 +5,7 @@ number of aggregate queries however many reports there are."""
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Subquery
+from django.db.models import Count, F, Subquery, Window
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -131,13 +131,15 @@ def unit_picture(unit, year: int) -> UnitPicture:
     ):
         by_area[area][kind] += n
         state["open" if status in RiskReport.OPEN_STATES else "closed"] += n
+    # The highest entries only, with the number of them all (a window over the rows before
+    # the limit): the register may hold hundreds.
     entries = list(
         RiskEntry.objects.active()
         .filter(municipality_id=unit.municipality_id, unit__path__startswith=unit.path)
         .select_related("unit", "municipality__risk_settings")
-        .order_by("-likelihood", "-consequence", "title")
+        .annotate(product=F("likelihood") * F("consequence"), register_count=Window(Count("pk")))
+        .order_by("-product", "title", "-likelihood")[:HIGHEST]
     )
-    entries.sort(key=lambda e: (-e.score, e.title))
     scale = RiskSettings.of(entries[0].municipality) if entries else None
     labels = dict(Level.choices)
     codes = [code for code, _label in RiskReport.Kind.choices]
@@ -156,8 +158,8 @@ def unit_picture(unit, year: int) -> UnitPicture:
         open=state["open"],
         closed=state["closed"],
         total=state["open"] + state["closed"],
-        highest=[(e, str(labels[e.level(scale)])) for e in entries[:HIGHEST]],
-        register_count=len(entries),
+        highest=[(e, str(labels[e.level(scale)])) for e in entries],
+        register_count=entries[0].register_count if entries else 0,
     )
 
 

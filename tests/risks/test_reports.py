@@ -469,6 +469,39 @@ def test_the_unit_pdf_and_the_consolidated_pdf_show_the_risk_picture(new_report)
     assert f"likelihood 3, consequence 4: {count}" in consolidated
 
 
+def test_the_unit_picture_shows_the_highest_risks_and_counts_them_all(demo):
+    """The five highest by likelihood × consequence (ties by title), and the number of every
+    active entry of the unit and its sub-units."""
+    from risks.picture import unit_picture
+
+    sector = unit("Sektor utbildning")
+    before = RiskEntry.objects.active().filter(unit__path__startswith=sector.path).count()
+    area = application_areas(Municipality.objects.get(slug="ale"))[0]
+    for n, (likelihood, consequence) in enumerate([(5, 5), (1, 1), (4, 5), (5, 4), (2, 2)] * 2):
+        RiskEntry.objects.create(
+            municipality=sector.municipality,
+            unit=unit("Förskoleenheten Nödinge") if n % 2 else sector,
+            area=area,
+            title=f"Risk {n:02d}",
+            likelihood=likelihood,
+            consequence=consequence,
+            review_on=timezone.localdate() + datetime.timedelta(days=90),
+        )
+    picture = unit_picture(sector, 2026)
+    assert picture.register_count == before + 10
+    shown = [
+        (entry.title, entry.likelihood * entry.consequence) for entry, _level in picture.highest
+    ]
+    assert len(shown) == 5
+    assert [score for _title, score in shown] == sorted((s for _t, s in shown), reverse=True)
+    assert shown[:2] == [("Risk 00", 25), ("Risk 05", 25)]
+    everything = [
+        (e.likelihood * e.consequence, e.title)
+        for e in RiskEntry.objects.active().filter(unit__path__startswith=sector.path)
+    ]
+    assert [score for _t, score in shown] == sorted((s for s, _t in everything), reverse=True)[:5]
+
+
 # --- Query counts -------------------------------------------------------------------------
 
 
