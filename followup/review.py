@@ -3,9 +3,35 @@ security chief's comments beside their questions with the unit's replies, and wh
 since the previous submission. Built from prefetched data (Report.objects.with_contents())."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from followup.models import Report
 from followup.models.reports import display
+
+
+@dataclass(frozen=True)
+class ReviewField:
+    """What the page writes of the reviewer's comment field on one answer, read from the
+    bound field once (the template would ask the bound field for each of them, per question)."""
+
+    name: str
+    id: str
+    label: str
+    value: str
+    errors: list
+    max_length: int
+
+    @classmethod
+    def of(cls, bound_field):
+        value = bound_field.value()
+        return cls(
+            name=bound_field.html_name,
+            id=bound_field.auto_id,
+            label=bound_field.label,
+            value="" if value is None else value,
+            errors=list(bound_field.errors),
+            max_length=bound_field.field.max_length,
+        )
 
 
 @dataclass
@@ -16,18 +42,18 @@ class Item:
     answer: object = None
     comments: list = field(default_factory=list)  # ReviewComment, oldest round first
     change: tuple | None = None  # (before, now) as shown, since the previous submission
-    review_field: object = None  # the reviewer's comment field, while reviewing
+    review_field: ReviewField | None = None  # the reviewer's comment field, while reviewing
 
-    @property
+    @cached_property
     def is_answered(self) -> bool:
         return self.answer is not None and self.answer.is_filled
 
-    @property
+    @cached_property
     def wording(self) -> str:
         """The question as the unit answered it (as it reads now when unanswered)."""
         return self.answer.question_text if self.is_answered else self.question.text
 
-    @property
+    @cached_property
     def reworded(self) -> bool:
         return self.is_answered and self.answer.question_text != self.question.text
 
@@ -72,7 +98,9 @@ def report_items(report, *, changes=None, review_form=None) -> list[tuple]:
                 answer=answers.get(question.pk),
                 comments=comments.get(question.pk, []),
                 change=(changes or {}).get(question.pk),
-                review_field=review_form[f"c{question.pk}"] if review_form else None,
+                review_field=ReviewField.of(review_form[f"c{question.pk}"])
+                if review_form
+                else None,
             )
         )
     return list(groups.items())
