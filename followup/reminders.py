@@ -232,23 +232,25 @@ def scan_reports(today=None) -> int:
         if days_over > 0 and days_over >= escalate_after_days:
             escalations[pk] = days_over
     told = 0
-    if reminders:
-        reports, recipient = to_reporters(waiting.filter(cycle_id__in=sorted(reminders)))
-        kind, period, text = (
-            per_cycle({pk: reminder[i] for pk, reminder in reminders.items()}) for i in range(3)
-        )
-        told += notify_about_reports(reports, recipient, kind=kind, period=period, text=text)
-    if escalations:
-        late = waiting.filter(cycle_id__in=sorted(escalations))
-        for reports, recipient in (to_cycle_managers(late), to_committee_members(late)):
-            told += notify_about_reports(
-                reports,
-                recipient,
-                kind=Notice.REPORT_ESCALATED,
-                period="escalated",
-                text=ESCALATED_TEXT,
-                days=per_cycle(escalations),
+    # The day's reminders and escalations are written together or not at all.
+    with transaction.atomic(savepoint=False):
+        if reminders:
+            reports, recipient = to_reporters(waiting.filter(cycle_id__in=sorted(reminders)))
+            kind, period, text = (
+                per_cycle({pk: reminder[i] for pk, reminder in reminders.items()}) for i in range(3)
             )
+            told += notify_about_reports(reports, recipient, kind=kind, period=period, text=text)
+        if escalations:
+            late = waiting.filter(cycle_id__in=sorted(escalations))
+            for reports, recipient in (to_cycle_managers(late), to_committee_members(late)):
+                told += notify_about_reports(
+                    reports,
+                    recipient,
+                    kind=Notice.REPORT_ESCALATED,
+                    period="escalated",
+                    text=ESCALATED_TEXT,
+                    days=per_cycle(escalations),
+                )
     return told
 
 
@@ -291,10 +293,10 @@ def scan_actions(today=None) -> int:
     )
 
 
-def announce_cycles(cycles) -> int:
-    """Tell each unit's reporters that the cycle is open, in one INSERT … SELECT: only the
-    notices not sent before are written. Returns how many were."""
-    reports, recipient = to_reporters(Report.objects.filter(cycle__in=cycles))
+def announce_cycles(reports) -> int:
+    """Tell the reporters of each of these reports that its cycle is open, in one INSERT …
+    SELECT: only the notices not sent before are written. Returns how many were."""
+    reports, recipient = to_reporters(reports)
     return notify_about_reports(
         reports,
         recipient,
@@ -308,13 +310,15 @@ def announce_cycles(cycles) -> int:
 
 
 def cycle_opened(cycle_id) -> int:
-    return announce_cycles(Cycle.objects.filter(pk=cycle_id, status=Cycle.Status.OPEN))
+    return announce_cycles(
+        Report.objects.filter(cycle_id=cycle_id, cycle__status=Cycle.Status.OPEN)
+    )
 
 
 def announce_open_cycles() -> int:
     """Daily: catch up on "cycle opened" notices a lost task would have created, for every
     open cycle at once (idempotent; one query)."""
-    return announce_cycles(Cycle.objects.filter(status=Cycle.Status.OPEN))
+    return announce_cycles(Report.objects.filter(cycle__status=Cycle.Status.OPEN))
 
 
 def _report(report_id):
