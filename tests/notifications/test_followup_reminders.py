@@ -91,6 +91,26 @@ def test_the_escalation_threshold_is_set_per_cycle(cycle):
     assert ("ale-sakerhetschef", "escalated") in notes(K.REPORT_ESCALATED)
 
 
+def test_a_report_is_escalated_only_once_it_is_overdue(cycle):
+    Cycle.objects.filter(pk=cycle.pk).update(escalate_after_days=0)
+    with at(cycle.due_on):
+        reminders.scan_reports()
+    assert notes(K.REPORT_ESCALATED) == []
+    with at(cycle.due_on + datetime.timedelta(days=1)):
+        reminders.scan_reports()
+    assert ("ale-sakerhetschef", "escalated") in notes(K.REPORT_ESCALATED)
+
+
+def test_people_no_longer_active_are_not_told(cycle):
+    gone = ["ale-sektorchef", "ale-sakerhetschef"]
+    User.objects.filter(username__in=gone).update(is_active=False)
+    with at(cycle.due_on + datetime.timedelta(days=20)):
+        for scan in SCANS:
+            scan()
+    assert Notification.objects.filter(kind=K.REPORT_OVERDUE).exists()
+    assert not Notification.objects.filter(recipient__username__in=gone).exists()
+
+
 def test_the_scan_has_a_constant_number_of_queries(cycle):
     def count():
         with at(cycle.due_on + datetime.timedelta(days=20)), CaptureQueriesContext(connection) as q:
@@ -209,29 +229,55 @@ def more_units_with_people(cycle, count):
         Action.objects.create(report=report, what=f"Åtgärd {index}", due_on=cycle.due_on)
 
 
+def queries_and_told(day):
+    """Each scan's queries and notifications written on the day, from no notifications."""
+    Notification.objects.all().delete()
+    counts, told = [], []
+    with at(day):
+        for scan in SCANS:
+            with CaptureQueriesContext(connection) as queries:
+                told.append(scan())
+            counts.append(len(queries))
+    return counts, told
+
+
 def test_each_scan_makes_the_same_queries_for_one_unit_and_many(cycle):
     """At most four queries for the reports (the cycles, the units' reminders, escalation to
     the chief and to the committee), one for the actions and one for the cycles opened, however
     many units, reports, actions and people there are."""
-
-    def run_all():
-        Notification.objects.all().delete()
-        counts, told = [], []
-        with at(cycle.due_on + datetime.timedelta(days=20)):
-            for scan in SCANS:
-                with CaptureQueriesContext(connection) as queries:
-                    told.append(scan())
-                counts.append(len(queries))
-        return counts, told
-
-    few, told_few = run_all()
+    day = cycle.due_on + datetime.timedelta(days=20)
+    few, told_few = queries_and_told(day)
     assert few == [1, 4, 1]
     more_units_with_people(cycle, 30)
-    many, told_many = run_all()
+    many, told_many = queries_and_told(day)
     assert many == few
     # The extra units are told: 30 more opened, overdue (plus the chief's escalation) and
     # action notices.
     assert [m - f for m, f in zip(told_many, told_few, strict=True)] == [30, 60, 30]
+
+
+def test_each_scan_makes_the_same_queries_for_one_cycle_and_many(cycle):
+    """Cycles at different stages (one escalated, one a week overdue) are decided in Python
+    and written in the same queries."""
+    day = cycle.due_on + datetime.timedelta(days=20)
+    few, told_few = queries_and_told(day)
+    chief = User.objects.get(username="ale-sakerhetschef")
+    later = Cycle.create_for(
+        cycle.version,
+        2027,
+        by=chief,
+        opens_on=cycle.opens_on,
+        due_on=cycle.due_on + datetime.timedelta(days=10),
+    )
+    later.open(by=chief)
+    many, told_many = queries_and_told(day)
+    assert many == few == [1, 4, 1]
+    assert told_many[0] > told_few[0] and told_many[1] > told_few[1]
+    overdue = Notification.objects.filter(kind=K.REPORT_OVERDUE)
+    subjects = {f"report:{pk}" for pk in later.reports.values_list("pk", flat=True)}
+    assert {n.period for n in overdue if n.subject in subjects} == {"overdue-w1"}
+    assert {n.period for n in overdue if n.subject not in subjects} == {"overdue-w2"}
+    assert not Notification.objects.filter(kind=K.REPORT_ESCALATED, subject__in=subjects)
 
 
 def test_a_notice_written_by_the_database_is_the_one_python_writes(cycle):
