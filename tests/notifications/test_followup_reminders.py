@@ -241,6 +241,13 @@ def queries_and_told(day):
     return counts, told
 
 
+def daily_queries(day):
+    Notification.objects.all().delete()
+    with at(day), CaptureQueriesContext(connection) as queries:
+        reminders.run_daily()
+    return len(queries)
+
+
 def test_each_scan_makes_the_same_queries_for_one_unit_and_many(cycle):
     """At most four queries for the reports (the cycles, the units' reminders, escalation to
     the chief and to the committee), one for the actions and one for the cycles opened, however
@@ -261,6 +268,7 @@ def test_each_scan_makes_the_same_queries_for_one_cycle_and_many(cycle):
     and written in the same queries."""
     day = cycle.due_on + datetime.timedelta(days=20)
     few, told_few = queries_and_told(day)
+    daily_few = daily_queries(day)
     chief = User.objects.get(username="ale-sakerhetschef")
     later = Cycle.create_for(
         cycle.version,
@@ -272,6 +280,8 @@ def test_each_scan_makes_the_same_queries_for_one_cycle_and_many(cycle):
     later.open(by=chief)
     many, told_many = queries_and_told(day)
     assert many == few == [1, 4, 1]
+    # The daily job runs the three scans: cycles opened are no longer announced one by one.
+    assert daily_queries(day) == daily_few == sum(few)
     assert told_many[0] > told_few[0] and told_many[1] > told_few[1]
     overdue = Notification.objects.filter(kind=K.REPORT_OVERDUE)
     subjects = {f"report:{pk}" for pk in later.reports.values_list("pk", flat=True)}
