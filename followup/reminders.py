@@ -2,11 +2,13 @@
 notifications are unique per (recipient, kind, subject, period)."""
 
 import functools
+import string
 from collections import defaultdict
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Concat, Substr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,10 +16,16 @@ from django.utils.translation import gettext_noop
 
 from followup.models import Action, Cycle, Report
 from responsibilities.capabilities import Capability, RoleKind
-from responsibilities.deadlines import recipients_by_municipality
+from responsibilities.deadlines import holding, recipients_by_municipality
 from responsibilities.email_preferences import AtOnce
-from responsibilities.models import Assignment, UnitPermission, User
-from responsibilities.notifications import Notification, email_at_once, notify, notify_many
+from responsibilities.models import UnitPermission, User, grant_in_force, in_force
+from responsibilities.notifications import (
+    Notification,
+    email_at_once,
+    notify,
+    notify_each,
+    notify_many,
+)
 
 
 class Notice(models.TextChoices):
@@ -34,16 +42,30 @@ class Notice(models.TextChoices):
     ACTION_OVERDUE = "action_overdue", _("Action overdue")
 
 
+def reporting(prefix: str = "") -> Q:
+    """The rule for who reports for a unit, as a condition on a unit grant (`prefix` reaches
+    it through a relation): submit_followup for the unit, in force today, to an active person.
+    unit_people() reads the grants; the set-based scans join them (to_reporters)."""
+    return grant_in_force(prefix=prefix) & Q(
+        **{
+            f"{prefix}permission__codename": Capability.SUBMIT_FOLLOWUP,
+            f"{prefix}user__is_active": True,
+        }
+    )
+
+
+def committee_member(prefix: str = "") -> Q:
+    """The rule for who hears of a report escalated in a unit below a committee, as a
+    condition on an assignment: a committee role held today by an active person."""
+    return in_force(prefix=prefix) & Q(
+        **{f"{prefix}role__kind": RoleKind.COMMITTEE, f"{prefix}person__is_active": True}
+    )
+
+
 def unit_people(unit_ids) -> dict[int, list[int]]:
     """People who submit each unit's report (hold submit_followup for the unit). One query."""
-    rows = (
-        UnitPermission.objects.in_force()
-        .filter(
-            permission__codename=Capability.SUBMIT_FOLLOWUP,
-            content_object_id__in=unit_ids,
-            user__is_active=True,
-        )
-        .values_list("content_object_id", "user_id")
+    rows = UnitPermission.objects.filter(reporting(), content_object_id__in=unit_ids).values_list(
+        "content_object_id", "user_id"
     )
     people = defaultdict(list)
     for unit_id, user_id in rows:
@@ -51,18 +73,32 @@ def unit_people(unit_ids) -> dict[int, list[int]]:
     return people
 
 
-def committee_chairs(reports) -> dict[int, list[int]]:
-    """For each report, the people holding the committee role in a committee above its unit."""
-    ancestors = {r["pk"]: [int(i) for i in r["unit_path"].strip("/").split("/")] for r in reports}
-    wanted = {unit_id for ids in ancestors.values() for unit_id in ids}
-    holders = defaultdict(list)
-    for unit_id, user_id in (
-        Assignment.objects.active()
-        .filter(role__kind=RoleKind.COMMITTEE, unit_id__in=wanted, person__is_active=True)
-        .values_list("unit_id", "person_id")
-    ):
-        holders[unit_id].append(user_id)
-    return {pk: [u for i in ids for u in holders.get(i, [])] for pk, ids in ancestors.items()}
+# Who hears of a report, for the set-based scans: each function takes a queryset of reports
+# (or of rows that reach a report through `to`) and returns it joined to the people, one row
+# per (report, person), with the expression of the person's id. The conditions on the joined
+# grant or assignment go in one filter() so that they all hold for the same joined row.
+
+
+def to_reporters(rows, to=""):
+    """The people who report for the report's unit (reporting())."""
+    grant = f"{to}unit__unitpermission__"
+    return rows.filter(reporting(grant)), F(f"{grant}user_id")
+
+
+def to_cycle_managers(reports):
+    """The people who manage the municipality's follow-up cycles (the security chief)."""
+    grant = "cycle__version__programme__municipality__municipalitypermission__"
+    return reports.filter(holding(Capability.MANAGE_CYCLES, grant)), F(f"{grant}user_id")
+
+
+def to_committee_members(reports):
+    """The committee members (committee_member()) of the report's unit or a unit above it
+    (a unit is above when its materialised path begins the unit's)."""
+    above = "unit__municipality__units__"
+    assignment = f"{above}assignments__"
+    return reports.filter(
+        committee_member(assignment), unit__path__startswith=F(f"{above}path")
+    ), F(f"{assignment}person_id")
 
 
 _SLUG, _PK = "municipalityslug", 987654321
@@ -81,19 +117,32 @@ def report_url(slug: str, pk: int, name: str = "followup:report_edit") -> str:
     return _url_template(name).format(slug=slug, pk=pk)
 
 
+def report_url_sql(slug, pk, name: str = "followup:report_edit"):
+    """report_url() as an SQL expression of the slug's and pk's expressions."""
+    parts = []
+    for literal, field, _spec, _conversion in string.Formatter().parse(_url_template(name)):
+        if literal:
+            parts.append(Value(literal))
+        if field:
+            parts.append({"slug": slug, "pk": pk}[field])
+    return Concat(*parts, output_field=CharField())
+
+
+MUNICIPALITY_SLUG = "cycle__version__programme__municipality__slug"
+
+
 # The report columns a reminder needs, as values() rows (no model instances in the scans).
 REPORT_FIELDS = {
     "pk": "pk",
     "unit_id": "unit_id",
     "unit_name": "unit__name",
-    "unit_path": "unit__path",
     "cycle_id": "cycle_id",
     "year": "cycle__year",
     "due_on": "cycle__due_on",
     "reminder_days": "cycle__reminder_days",
     "escalate_after_days": "cycle__escalate_after_days",
     "municipality_id": "cycle__version__programme__municipality_id",
-    "slug": "cycle__version__programme__municipality__slug",
+    "slug": MUNICIPALITY_SLUG,
 }
 
 
@@ -116,79 +165,99 @@ def _row(user_id, kind, report, period, text, **params):
     }
 
 
+def notify_about_reports(reports, recipient, *, kind, period, text, **params) -> int:
+    """_row() for every (report, person) row of `reports` in one INSERT … SELECT (notify_each):
+    the report's unit and due date in the params, the link to its form."""
+    return notify_each(
+        reports,
+        recipient=recipient,
+        kind=kind,
+        subject=Concat(Value("report:"), "pk", output_field=CharField()),
+        period=period,
+        text=text,
+        params={"unit": F("unit__name"), "date": F("cycle__due_on"), **params},
+        url=report_url_sql(F(MUNICIPALITY_SLUG), F("pk")),
+    )
+
+
+def per_cycle(values: dict, cycle="cycle_id"):
+    """An expression worth values[the row's cycle]: what a scan decides per cycle in Python
+    (from the cycle's dates and thresholds), written per row in SQL."""
+    cycles = defaultdict(list)
+    for cycle_id, value in values.items():
+        cycles[value].append(cycle_id)
+    return Case(
+        *[When(**{f"{cycle}__in": sorted(ids)}, then=Value(value)) for value, ids in cycles.items()]
+    )
+
+
+DUE_TEXT = gettext_noop("The follow-up report of %(unit)s is due on %(date)s.")
+OVERDUE_TEXT = gettext_noop("The follow-up report of %(unit)s was due on %(date)s.")
+ESCALATED_TEXT = gettext_noop(
+    "%(unit)s has not submitted its follow-up report, due on %(date)s (%(days)s days overdue)."
+)
+
+
+def reminder_of(due_on, reminder_days, today) -> tuple[str, str, str] | None:
+    """The reminder a report not yet submitted earns today, the same for every report of its
+    cycle: (kind, period, text) before the due date (the nearest threshold passed), the day
+    after it and weekly after that; None between thresholds."""
+    days_left = (due_on - today).days
+    if days_left >= 0:
+        passed = [d for d in Cycle.thresholds_of(reminder_days) if days_left <= d]
+        return (Notice.REPORT_DUE, f"due-{min(passed)}d", DUE_TEXT) if passed else None
+    week = (-days_left - 1) // 7
+    return Notice.REPORT_OVERDUE, f"overdue-w{week}", OVERDUE_TEXT
+
+
 def scan_reports(today=None) -> int:
     """Daily: remind units whose report is not in before the due date (per the cycle's
     thresholds), the day after it and weekly after that, and escalate to the security chief
-    and the committee chair after the cycle's number of days. Constant number of queries."""
+    and the committee chair after the cycle's number of days. Decided per open cycle in
+    Python, written per report and person in SQL: at most four queries however many reports.
+    Returns the number of notifications written."""
     today = today or timezone.localdate()
-    reports = report_rows(
-        Report.objects.not_submitted().filter(
-            cycle__status=Cycle.Status.OPEN, cycle__opens_on__lte=today
-        )
+    waiting = Report.objects.not_submitted().filter(
+        cycle__status=Cycle.Status.OPEN, cycle__opens_on__lte=today
     )
-    people = unit_people({r["unit_id"] for r in reports})
-    overdue = [r for r in reports if r["due_on"] < today]
-    chiefs = recipients_by_municipality(
-        Capability.MANAGE_CYCLES, {r["municipality_id"] for r in overdue}
-    )
-    chairs = committee_chairs(
-        [r for r in overdue if (today - r["due_on"]).days >= r["escalate_after_days"]]
-    )
-    thresholds = functools.cache(Cycle.thresholds_of)
-    rows = []
-    for report in reports:
-        days_left = (report["due_on"] - today).days
-        unit_ids = people.get(report["unit_id"], [])
-        if days_left >= 0:
-            passed = [d for d in thresholds(report["reminder_days"]) if days_left <= d]
-            if passed:
-                rows += [
-                    _row(
-                        u,
-                        Notice.REPORT_DUE,
-                        report,
-                        f"due-{min(passed)}d",
-                        gettext_noop("The follow-up report of %(unit)s is due on %(date)s."),
-                    )
-                    for u in unit_ids
-                ]
-            continue
-        days_over = -days_left
-        week = (days_over - 1) // 7
-        rows += [
-            _row(
-                u,
-                Notice.REPORT_OVERDUE,
-                report,
-                f"overdue-w{week}",
-                gettext_noop("The follow-up report of %(unit)s was due on %(date)s."),
+    reminders, escalations = {}, {}
+    cycles = Cycle.objects.filter(status=Cycle.Status.OPEN, opens_on__lte=today).order_by()
+    for pk, due_on, reminder_days, escalate_after_days in cycles.values_list(
+        "pk", "due_on", "reminder_days", "escalate_after_days"
+    ):
+        reminder = reminder_of(due_on, reminder_days, today)
+        if reminder:
+            reminders[pk] = reminder
+        days_over = (today - due_on).days
+        if days_over > 0 and days_over >= escalate_after_days:
+            escalations[pk] = days_over
+    told = 0
+    # The day's reminders and escalations are written together or not at all.
+    with transaction.atomic(savepoint=False):
+        if reminders:
+            reports, recipient = to_reporters(waiting.filter(cycle_id__in=sorted(reminders)))
+            kind, period, text = (
+                per_cycle({pk: reminder[i] for pk, reminder in reminders.items()}) for i in range(3)
             )
-            for u in unit_ids
-        ]
-        if days_over >= report["escalate_after_days"]:
-            escalate_to = set(chiefs.get(report["municipality_id"], []))
-            escalate_to |= set(chairs.get(report["pk"], []))
-            rows += [
-                _row(
-                    u,
-                    Notice.REPORT_ESCALATED,
-                    report,
-                    "escalated",
-                    gettext_noop(
-                        "%(unit)s has not submitted its follow-up report, due on "
-                        "%(date)s (%(days)s days overdue)."
-                    ),
-                    days=days_over,
+            told += notify_about_reports(reports, recipient, kind=kind, period=period, text=text)
+        if escalations:
+            late = waiting.filter(cycle_id__in=sorted(escalations))
+            for reports, recipient in (to_cycle_managers(late), to_committee_members(late)):
+                told += notify_about_reports(
+                    reports,
+                    recipient,
+                    kind=Notice.REPORT_ESCALATED,
+                    period="escalated",
+                    text=ESCALATED_TEXT,
+                    days=per_cycle(escalations),
                 )
-                for u in sorted(escalate_to)
-            ]
-    notify_many(rows)
-    return len(reports)
+    return told
 
 
 def scan_actions(today=None) -> int:
     """Daily: remind the unit before an unfinished action is due, and flag it when overdue.
-    Only the latest copy of a carried-over action counts. Constant number of queries."""
+    Only the latest copy of a carried-over action counts. One query however many actions;
+    returns the number of notifications written."""
     today = today or timezone.localdate()
     days_before = getattr(settings, "FOLLOWUP_ACTION_REMINDER_DAYS", 7)
     actions = (
@@ -198,71 +267,58 @@ def scan_actions(today=None) -> int:
         .exclude(status__in=Action.FINISHED_STATES)
         .exclude(Exists(Action.objects.filter(carried_from=OuterRef("pk"))))
         .filter(due_on__lte=today + timezone.timedelta(days=days_before))
-        .values_list(
-            "pk",
-            "what",
-            "due_on",
-            "report_id",
-            "report__unit_id",
-            "report__unit__name",
-            "report__cycle__version__programme__municipality__slug",
-        )
     )
-    actions = list(actions)
-    people = unit_people({unit_id for _pk, _what, _due, _report, unit_id, *_rest in actions})
-    rows = []
-    for pk, what, due_on, report_id, unit_id, unit_name, slug in actions:
-        overdue = due_on < today
-        url = report_url(slug, report_id)
-        for user_id in people.get(unit_id, []):
-            rows.append(
-                {
-                    "recipient_id": user_id,
-                    "kind": Notice.ACTION_OVERDUE if overdue else Notice.ACTION_DUE,
-                    "subject": f"action:{pk}",
-                    "period": "overdue" if overdue else f"due-{days_before}d",
-                    "text": gettext_noop("The action “%(what)s” (%(unit)s) was due on %(date)s.")
-                    if overdue
-                    else gettext_noop("The action “%(what)s” (%(unit)s) is due on %(date)s."),
-                    "params": {"what": what[:80], "unit": unit_name, "date": due_on.isoformat()},
-                    "url": url,
-                }
-            )
-    notify_many(rows)
-    return len(actions)
+    actions, recipient = to_reporters(actions, to="report__")
+    overdue = Q(due_on__lt=today)
+
+    def due_or_overdue(due, late):
+        return Case(When(overdue, then=Value(late)), default=Value(due))
+
+    return notify_each(
+        actions,
+        recipient=recipient,
+        kind=due_or_overdue(Notice.ACTION_DUE, Notice.ACTION_OVERDUE),
+        subject=Concat(Value("action:"), "pk", output_field=CharField()),
+        period=due_or_overdue(f"due-{days_before}d", "overdue"),
+        text=due_or_overdue(
+            gettext_noop("The action “%(what)s” (%(unit)s) is due on %(date)s."),
+            gettext_noop("The action “%(what)s” (%(unit)s) was due on %(date)s."),
+        ),
+        params={
+            "what": Substr("what", 1, 80),
+            "unit": F("report__unit__name"),
+            "date": F("due_on"),
+        },
+        url=report_url_sql(F(f"report__{MUNICIPALITY_SLUG}"), F("report_id")),
+    )
 
 
-def announce_cycles(cycles) -> int:
-    """Tell each unit's reporters that the cycle is open: the cycles' reports in one query,
-    their people in one, and only the notices not sent before are written."""
-    reports = report_rows(Report.objects.filter(cycle__in=cycles))
-    people = unit_people({r["unit_id"] for r in reports})
-    rows = [
-        _row(
-            u,
-            Notice.CYCLE_OPENED,
-            report,
-            f"cycle:{report['cycle_id']}",
-            gettext_noop(
-                "The follow-up %(year)s is open: the report of %(unit)s is due on %(date)s."
-            ),
-            year=report["year"],
-        )
-        for report in reports
-        for u in people.get(report["unit_id"], [])
-    ]
-    notify_many(rows)
-    return len(rows)
+def announce_cycles(reports) -> int:
+    """Tell the reporters of each of these reports that its cycle is open, in one INSERT …
+    SELECT: only the notices not sent before are written. Returns how many were."""
+    reports, recipient = to_reporters(reports)
+    return notify_about_reports(
+        reports,
+        recipient,
+        kind=Notice.CYCLE_OPENED,
+        period=Concat(Value("cycle:"), "cycle_id", output_field=CharField()),
+        text=gettext_noop(
+            "The follow-up %(year)s is open: the report of %(unit)s is due on %(date)s."
+        ),
+        year=F("cycle__year"),
+    )
 
 
 def cycle_opened(cycle_id) -> int:
-    return announce_cycles(Cycle.objects.filter(pk=cycle_id, status=Cycle.Status.OPEN))
+    return announce_cycles(
+        Report.objects.filter(cycle_id=cycle_id, cycle__status=Cycle.Status.OPEN)
+    )
 
 
 def announce_open_cycles() -> int:
     """Daily: catch up on "cycle opened" notices a lost task would have created, for every
-    open cycle at once (idempotent; a constant number of queries per batch)."""
-    return announce_cycles(Cycle.objects.filter(status=Cycle.Status.OPEN))
+    open cycle at once (idempotent; one query)."""
+    return announce_cycles(Report.objects.filter(cycle__status=Cycle.Status.OPEN))
 
 
 def _report(report_id):
@@ -281,7 +337,6 @@ def _as_row(report) -> dict:
         "pk": report.pk,
         "unit_id": unit.pk,
         "unit_name": unit.name,
-        "unit_path": unit.path,
         "cycle_id": cycle.pk,
         "year": cycle.year,
         "due_on": cycle.due_on,
@@ -422,8 +477,7 @@ def report_returned(report_id) -> int:
 def run_daily() -> int:
     """The daily follow-up job: catch up on "cycle opened" notices a lost task would have
     created, then the report and action reminders (each idempotent)."""
-    open_cycles = Cycle.objects.filter(status=Cycle.Status.OPEN).values_list("pk", flat=True)
-    return sum(cycle_opened(pk) for pk in open_cycles) + scan_reports() + scan_actions()
+    return announce_open_cycles() + scan_reports() + scan_actions()
 
 
 def remind_now(cycle, *, by, today=None) -> tuple[list[str], list[str], list[str]]:
@@ -471,9 +525,7 @@ def remind_now(cycle, *, by, today=None) -> tuple[list[str], list[str], list[str
                     Notice.REPORT_OVERDUE if overdue else Notice.REPORT_DUE,
                     report,
                     period,
-                    gettext_noop("The follow-up report of %(unit)s was due on %(date)s.")
-                    if overdue
-                    else gettext_noop("The follow-up report of %(unit)s is due on %(date)s."),
+                    OVERDUE_TEXT if overdue else DUE_TEXT,
                 )
                 for u in recipients
             ]

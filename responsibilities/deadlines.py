@@ -1,22 +1,28 @@
 """Reminders of the municipality's recurring yearly dates to the people who manage them."""
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from responsibilities.capabilities import Capability
-from responsibilities.models import MunicipalityPermission
+from responsibilities.models import MunicipalityPermission, grant_in_force
 from responsibilities.notifications import Notification, YearlyDeadline, notify_many
+
+
+def holding(capability: str, prefix: str = "") -> Q:
+    """The rule for a municipality-wide grant of the capability that counts today: in force,
+    to an active person. `prefix` reaches the grant through a relation, for a set-based scan
+    that joins it ("…__municipality__municipalitypermission__")."""
+    return grant_in_force(prefix=prefix) & Q(
+        **{f"{prefix}permission__codename": capability, f"{prefix}user__is_active": True}
+    )
 
 
 def recipients_by_municipality(capability: str, municipality_ids) -> dict[int, list[int]]:
     """Person ids holding the capability municipality-wide, per municipality (one query)."""
     rows = (
-        MunicipalityPermission.objects.in_force()
-        .filter(
-            permission__codename=capability,
-            content_object_id__in=municipality_ids,
-            user__is_active=True,
-        )
+        MunicipalityPermission.objects.filter(holding(capability))
+        .filter(content_object_id__in=municipality_ids)
         .values_list("content_object_id", "user_id")
     )
     result: dict[int, list[int]] = {}

@@ -409,12 +409,20 @@ def action_owners_for(unit: OrganisationUnit):
     )
 
 
+def grant_in_force(on=None, prefix: str = "") -> Q:
+    """A grant whose period covers the date (today by default). `prefix` reaches the grant
+    through a relation ("unit__unitpermission__"), for a scan that joins it."""
+    on = on or timezone.localdate()
+    return (
+        Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": on})
+    ) & Q(**{f"{prefix}valid_from__lte": on})
+
+
 class GrantQuerySet(models.QuerySet):
     def in_force(self, on=None):
         """Grants whose period covers the date (today by default): access follows the
         calendar at request time, whether or not anything was saved that day."""
-        on = on or timezone.localdate()
-        return self.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on), valid_from__lte=on)
+        return self.filter(grant_in_force(on))
 
 
 class GrantPeriod(models.Model):

@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db import IntegrityError, connections, models, router, transaction
+from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models.functions import JSONObject
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -137,6 +138,62 @@ def notify_many(rows) -> int:
             Notification.objects.bulk_create(new, ignore_conflicts=True, batch_size=NOTIFY_BATCH)
             created += len(new)
     return created
+
+
+def _expression(value):
+    return value if hasattr(value, "resolve_expression") else Value(value)
+
+
+def notify_each(rows, *, recipient, kind, subject, period, text, params=None, url="") -> int:
+    """Set-based notify_many() for the daily scans: one notification per row of the queryset
+    `rows`, its columns given as expressions over the rows (or plain values): the recipient's
+    id, the kind, subject, period, the untranslated text (a msgid) and its params, the link.
+    One INSERT … SELECT … WHERE NOT EXISTS … ON CONFLICT DO NOTHING, on PostgreSQL and SQLite
+    alike: the database writes the (recipient, kind, subject, period) rows not there yet and
+    skips the others, so a scan costs one query however many rows it finds, and the rows
+    never pass through Python.
+    The notifications are what notify() writes (unread, undelivered, e-mailed by the digest).
+    Returns the number inserted."""
+    columns = {
+        "recipient_id": recipient,
+        "kind": kind,
+        "subject": subject,
+        "period": period,
+        "message": JSONObject(
+            text=_expression(text),
+            params=JSONObject(**{k: _expression(v) for k, v in (params or {}).items()}),
+        ),
+        "url": url,
+        "created_at": Value(timezone.now(), output_field=models.DateTimeField()),
+    }
+    # Aliases that cannot clash with a field of the rows' model; the outer SELECT names them.
+    aliases = {f"new_{name}": _expression(value) for name, value in columns.items()}
+    select = rows.order_by().annotate(**aliases).values(*aliases)
+    sql, values = select.query.sql_with_params()
+    database = router.db_for_write(Notification)
+    quote = connections[database].ops.quote_name
+    column = {
+        name: quote(Notification._meta.get_field(name.removesuffix("_id")).column)
+        for name in columns
+    }
+    new = {name: f"new_notification.{quote(f'new_{name}')}" for name in columns}
+    key = " AND ".join(
+        f"existing.{column[name]} = {new[name]}"
+        for name in ("recipient_id", "kind", "subject", "period")
+    )
+    table = quote(Notification._meta.db_table)
+    # Only the new rows are offered (NOT EXISTS, by the unique index); ON CONFLICT skips the
+    # ones a concurrent scan wrote meanwhile and the duplicates within this one. Identifiers
+    # are quoted, the SELECT is Django's with its parameters: nothing is pasted in as text.
+    statement = (
+        f"INSERT INTO {table} ({', '.join(column.values())}) "  # noqa: S608
+        f"SELECT {', '.join(new.values())} FROM ({sql}) new_notification "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {table} existing WHERE {key}) "
+        "ON CONFLICT DO NOTHING"
+    )
+    with connections[database].cursor() as cursor:
+        cursor.execute(statement, values)
+        return cursor.rowcount
 
 
 def notify(recipient, kind, subject, period, text, params=None, url="") -> bool:

@@ -1,10 +1,12 @@
 """Follow-up reminders: who is told what and when, once per threshold, with a frozen clock."""
 
 import datetime
+from collections import defaultdict
 
 import pytest
 import time_machine
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -87,6 +89,26 @@ def test_the_escalation_threshold_is_set_per_cycle(cycle):
         reminders.scan_reports()
     assert notes(K.REPORT_DUE, "ale-sektorchef") == [("ale-sektorchef", "due-10d")]
     assert ("ale-sakerhetschef", "escalated") in notes(K.REPORT_ESCALATED)
+
+
+def test_a_report_is_escalated_only_once_it_is_overdue(cycle):
+    Cycle.objects.filter(pk=cycle.pk).update(escalate_after_days=0)
+    with at(cycle.due_on):
+        reminders.scan_reports()
+    assert notes(K.REPORT_ESCALATED) == []
+    with at(cycle.due_on + datetime.timedelta(days=1)):
+        reminders.scan_reports()
+    assert ("ale-sakerhetschef", "escalated") in notes(K.REPORT_ESCALATED)
+
+
+def test_people_no_longer_active_are_not_told(cycle):
+    gone = ["ale-sektorchef", "ale-sakerhetschef"]
+    User.objects.filter(username__in=gone).update(is_active=False)
+    with at(cycle.due_on + datetime.timedelta(days=20)):
+        for scan in SCANS:
+            scan()
+    assert Notification.objects.filter(kind=K.REPORT_OVERDUE).exists()
+    assert not Notification.objects.filter(recipient__username__in=gone).exists()
 
 
 def test_the_scan_has_a_constant_number_of_queries(cycle):
@@ -176,15 +198,134 @@ def statements(function, *args):
     return [q["sql"].split()[0].upper() for q in queries]
 
 
+SCANS = (reminders.announce_open_cycles, reminders.scan_reports, reminders.scan_actions)
+
+
 def test_a_second_scan_of_the_same_day_writes_nothing(cycle):
     with at(cycle.due_on + datetime.timedelta(days=20)):
-        for scan in (reminders.announce_open_cycles, reminders.scan_reports):
-            first = statements(scan)
-            assert "INSERT" in first
-            again = statements(scan)
-            # The rows, the people, the notices already sent: no INSERT, however many rows.
-            assert "INSERT" not in again and len(again) <= len(first)
-    assert notes(K.CYCLE_OPENED) and notes(K.REPORT_OVERDUE)
+        for scan in SCANS:
+            before = set(Notification.objects.values_list("pk", flat=True))
+            told = scan()
+            written = set(Notification.objects.values_list("pk", flat=True)) - before
+            assert told == len(written) > 0
+            # The same day again: every notice is there already, nothing is inserted.
+            assert scan() == 0
+            assert set(Notification.objects.values_list("pk", flat=True)) == before | written
+    assert notes(K.CYCLE_OPENED) and notes(K.REPORT_OVERDUE) and notes(K.ACTION_OVERDUE)
+    assert notes(K.REPORT_ESCALATED)
+
+
+def more_units_with_people(cycle, count):
+    """`count` more reporting units in the cycle, each with a sector chief, and each with an
+    overdue action: every scan has more rows to write."""
+    role = Role.objects.get(municipality=cycle.municipality, kind="sector_chief")
+    for index in range(count):
+        unit = UnitFactory(
+            municipality=cycle.municipality,
+            parent=cycle.municipality.units.get(kind="executive_board"),
+        )
+        AssignmentFactory(role=role, unit=unit, person__username=f"extra-chief-{index}")
+        report = Report.objects.create(cycle=cycle, unit=unit)
+        Action.objects.create(report=report, what=f"Åtgärd {index}", due_on=cycle.due_on)
+
+
+def queries_and_told(day):
+    """Each scan's queries and notifications written on the day, from no notifications."""
+    Notification.objects.all().delete()
+    counts, told = [], []
+    with at(day):
+        for scan in SCANS:
+            with CaptureQueriesContext(connection) as queries:
+                told.append(scan())
+            counts.append(len(queries))
+    return counts, told
+
+
+def daily_queries(day):
+    Notification.objects.all().delete()
+    with at(day), CaptureQueriesContext(connection) as queries:
+        reminders.run_daily()
+    return len(queries)
+
+
+def test_each_scan_makes_the_same_queries_for_one_unit_and_many(cycle):
+    """At most four queries for the reports (the cycles, the units' reminders, escalation to
+    the chief and to the committee), one for the actions and one for the cycles opened, however
+    many units, reports, actions and people there are."""
+    day = cycle.due_on + datetime.timedelta(days=20)
+    few, told_few = queries_and_told(day)
+    assert few == [1, 4, 1]
+    more_units_with_people(cycle, 30)
+    many, told_many = queries_and_told(day)
+    assert many == few
+    # The extra units are told: 30 more opened, overdue (plus the chief's escalation) and
+    # action notices.
+    assert [m - f for m, f in zip(told_many, told_few, strict=True)] == [30, 60, 30]
+
+
+def test_each_scan_makes_the_same_queries_for_one_cycle_and_many(cycle):
+    """Cycles at different stages (one escalated, one a week overdue) are decided in Python
+    and written in the same queries."""
+    day = cycle.due_on + datetime.timedelta(days=20)
+    few, told_few = queries_and_told(day)
+    daily_few = daily_queries(day)
+    chief = User.objects.get(username="ale-sakerhetschef")
+    later = Cycle.create_for(
+        cycle.version,
+        2027,
+        by=chief,
+        opens_on=cycle.opens_on,
+        due_on=cycle.due_on + datetime.timedelta(days=10),
+    )
+    later.open(by=chief)
+    many, told_many = queries_and_told(day)
+    assert many == few == [1, 4, 1]
+    # The daily job runs the three scans: cycles opened are no longer announced one by one.
+    assert daily_queries(day) == daily_few == sum(few)
+    assert told_many[0] > told_few[0] and told_many[1] > told_few[1]
+    overdue = Notification.objects.filter(kind=K.REPORT_OVERDUE)
+    subjects = {f"report:{pk}" for pk in later.reports.values_list("pk", flat=True)}
+    assert {n.period for n in overdue if n.subject in subjects} == {"overdue-w1"}
+    assert {n.period for n in overdue if n.subject not in subjects} == {"overdue-w2"}
+    assert not Notification.objects.filter(kind=K.REPORT_ESCALATED, subject__in=subjects)
+
+
+def test_a_notice_written_by_the_database_is_the_one_python_writes(cycle):
+    """notify_about_reports() (SQL) and _row() (Python, for single events) give the same
+    subject, message and link for a report."""
+    report = Report.objects.filter(cycle=cycle).select_related("unit").first()
+    row = reminders.report_rows(Report.objects.filter(pk=report.pk))[0]
+    person = User.objects.get(username="ale-sakerhetschef")
+    text = reminders.OVERDUE_TEXT
+    reminders.notify_about_reports(
+        Report.objects.filter(pk=report.pk),
+        person.pk,
+        kind=K.REPORT_OVERDUE,
+        period="sql",
+        text=text,
+        year=F("cycle__year"),
+    )
+    written = Notification.objects.get(period="sql")
+    expected = reminders._row(person.pk, K.REPORT_OVERDUE, row, "sql", text, year=row["year"])
+    assert written.recipient_id == person.pk and written.kind == K.REPORT_OVERDUE
+    assert written.subject == expected["subject"] and written.url == expected["url"]
+    assert written.message == {"text": text, "params": expected["params"]}
+    assert (
+        written.text == f"Uppföljningsrapporten för {report.unit.name} skulle ha varit inne "
+        f"{cycle.due_on.isoformat()}."
+    )
+
+
+def test_the_scans_tell_the_people_unit_people_names(cycle):
+    """The set-based join (to_reporters) and unit_people() read one rule: the same people
+    for every report."""
+    reports, recipient = reminders.to_reporters(Report.objects.filter(cycle=cycle))
+    joined = defaultdict(set)
+    for unit_id, person_id in reports.values_list("unit_id", recipient):
+        joined[unit_id].add(person_id)
+    unit_ids = set(Report.objects.filter(cycle=cycle).values_list("unit_id", flat=True))
+    people = {u: set(p) for u, p in reminders.unit_people(unit_ids).items()}
+    assert joined == people and len(people) > 3
 
 
 def test_open_cycles_are_announced_in_a_constant_number_of_queries(cycle):
