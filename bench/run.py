@@ -646,7 +646,9 @@ def render(report: dict) -> str:
         "",
         "The steps of `run_daily_scan` in its order, each run twice inside a transaction rolled "
         "back at the end: *first* finds the work, *again* is the same day once more (what "
-        "the next day's run costs when nothing changed). Queries counted without a cap.",
+        "the next day's run costs when nothing changed). Queries counted without a cap. "
+        "*Result* is what the scan returns on its first run: the notifications written "
+        "(announcing, reminders, actions), the people whose assignments ended, the digests.",
         "",
         f"| scan | {small['name']}: time / queries | {large['name']}: time / queries "
         f"| {large['name']} again | result | load |",
