@@ -97,12 +97,14 @@ def test_the_form_part_by_part(new_page, demo, width):
     # Back again: what was saved is there.
     page.get_by_role("button", name=re.compile("^Föregående del")).click()
     page.wait_for_url(at_part(report, 3))
-    expect(page.locator(section(report, 3)).get_by_label(re.compile("Vad har genomförts"))).to_have_value(
-        "Krisledningsövning i mars."
-    )
+    expect(
+        page.locator(section(report, 3)).get_by_label(re.compile("Vad har genomförts"))
+    ).to_have_value("Krisledningsövning i mars.")
 
     # Leaving a part by a link with something typed: the browser asks first.
-    page.locator(section(report, 3)).get_by_label(re.compile("Vilka risker")).fill("Inte sparat ännu.")
+    page.locator(section(report, 3)).get_by_label(re.compile("Vilka risker")).fill(
+        "Inte sparat ännu."
+    )
     asked = []
     page.once("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
     parts.get_by_role("link", name="Bilagor").click()
@@ -191,6 +193,6 @@ def test_part_by_part_without_javascript(new_page, demo):
     assert Answer.objects.get(report=report, text="Övning utan JavaScript.")
     page.get_by_role("button", name=re.compile("^Föregående del")).click()
     page.wait_for_url(at_part(report, 3))
-    expect(page.locator(section(report, 3)).get_by_label(re.compile("Vad har genomförts"))).to_have_value(
-        "Övning utan JavaScript."
-    )
+    expect(
+        page.locator(section(report, 3)).get_by_label(re.compile("Vad har genomförts"))
+    ).to_have_value("Övning utan JavaScript.")
