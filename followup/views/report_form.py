@@ -182,10 +182,11 @@ def report_edit(request, municipality, pk):
             form.is_valid()
         return _render(request, report, parts, check.part, forms)
     part = part_from(key, parts)
-    if part is None and is_place(key) and part_at(key, parts) is not None:
+    placed = part_at(key, parts) if part is None and is_place(key) else None
+    if placed is not None:
         # An address of the form's first version ("?del=3", the third area): to the area's.
         query = request.GET.copy()
-        query["del"] = part_at(key, parts).key
+        query["del"] = placed.key
         return redirect(f"{request.path}?{query.urlencode()}")
     if part is None and key:
         messages.warning(request, PART_GONE_GET)
