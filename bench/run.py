@@ -292,6 +292,8 @@ def targets(slug: str = "skala-001") -> dict:
     own = Report.objects.get(
         cycle=cycle, unit__assignments__person=sector_chief, unit__kind="sector"
     )
+    # The form's first area part (parts are named by their area, not their place).
+    area = cycle.questions.filter(area__isnull=False).order_by("position").values("area")[0]
     # A report waiting for review (the page's queries depend on the report's state).
     submitted = (
         Report.objects.filter(cycle=cycle, status=Report.Status.SUBMITTED)
@@ -299,6 +301,7 @@ def targets(slug: str = "skala-001") -> dict:
         .first()
     )
     m = f"/uppfoljning/{slug}"
+    form_part = f"{m}/rapport/{own.pk}/redigera/?del=omrade-{area['area']}"
     program = f"/{slug}/program/trygghet-och-sakerhet/"
     return {
         "chief": chief,
@@ -313,7 +316,7 @@ def targets(slug: str = "skala-001") -> dict:
             ("notifications (security chief)", chief, "/konto/notiser/"),
             ("follow-up index (security chief)", chief, f"{m}/"),
             ("dashboard (security chief)", chief, f"{m}/omgang/{cycle.pk}/"),
-            ("report form (sector chief)", sector_chief, f"{m}/rapport/{own.pk}/redigera/?del=1"),
+            ("report form (sector chief)", sector_chief, form_part),
             ("report page (sector chief)", sector_chief, f"{m}/rapport/{own.pk}/"),
             ("report page (security chief)", chief, f"{m}/rapport/{submitted.pk}/"),
             ("export CSV (security chief)", chief, f"{m}/omgang/{cycle.pk}/export.csv"),

@@ -14,6 +14,7 @@ urlpatterns = [
     path("omgang/<int:pk>/status/", cycles.cycle_status, name="cycle_status"),
     path("omgang/<int:pk>/kommunstyrelsen/", cycles.cycle_board, name="cycle_board"),
     path("omgang/<int:pk>/fragor/", cycles.cycle_questions, name="cycle_questions"),
+    path("omgang/<int:pk>/fragor/<str:area>/", cycles.cycle_area, name="cycle_area"),
     path("atgarder/", actions.action_register, name="actions"),
     path("atgarder/export.<str:fmt>", actions.action_export, name="actions_export"),
     path("atgarder/<int:pk>/status/", actions.action_status, name="action_status"),

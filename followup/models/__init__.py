@@ -5,6 +5,7 @@ from followup.models.cycles import (
     CycleQuerySet,
     InvalidTransition,
     Question,
+    QuestionsChanged,
     QuestionsFrozen,
 )
 from followup.models.files import ReportFile
@@ -29,6 +30,7 @@ __all__ = [
     "CycleQuerySet",
     "InvalidTransition",
     "Question",
+    "QuestionsChanged",
     "QuestionsFrozen",
     "Report",
     "ReportEvent",

@@ -1,5 +1,8 @@
 """A yearly follow-up cycle of an adopted programme version, and its questions."""
 
+import hashlib
+import json
+
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
@@ -27,6 +30,18 @@ class InvalidTransition(ValidationError):
 class QuestionsFrozen(ValidationError):
     """Raised when a question would change in a way its answers cannot follow (its answer
     type, its area, its removal), or when the cycle is closed."""
+
+
+class QuestionsChanged(ValidationError):
+    """Raised when an area's questions are saved from a form shown before someone else changed
+    them: nothing is saved, never another person's edit overwritten."""
+
+
+def questions_version(questions) -> str:
+    """A short hash of an area's questions as its form shows them (which ones, in which
+    order, what they say): the form carries it, and a save from another one is refused."""
+    rows = [[q.pk, q.text, q.help_text, q.answer_type, q.required] for q in questions]
+    return hashlib.sha256(json.dumps(rows).encode()).hexdigest()[:16]
 
 
 # What an answered question keeps (its answers depend on it), said the same way by the model
@@ -252,16 +267,29 @@ class Cycle(models.Model):
         return [*groups.values(), (None, general)]
 
     @transaction.atomic
-    def save_questions(self, *, by, area, questions=(), removed=()):
+    def save_questions(self, *, by, area, questions=(), removed=(), based_on=None):
         """Save one application area's questions (`area` None: the general ones) in one
         transaction: `questions` are the area's questions to keep, changed or new, in their
         new order; `removed` the area's questions to delete. Refused as a whole (nothing
-        saved) when the cycle is closed or an answered question would lose what its answers
-        depend on; the cycle's positions follow the areas' order afterwards."""
+        saved) when the cycle is closed, when the area's questions are no longer those of
+        `based_on` (their questions_version() when the form was shown: someone saved them
+        since), or when an answered question would lose what its answers depend on; the
+        cycle's positions follow the areas' order afterwards."""
         locked = Cycle.objects.select_for_update().get(pk=self.pk)
         if locked.status == self.Status.CLOSED:
             raise QuestionsFrozen(_("The cycle is closed: its questions can no longer change."))
         area_id = area.pk if area is not None else None
+        if based_on is not None:
+            # Under the cycle's lock, which every save of questions takes first.
+            now = self.questions.filter(area=area_id).order_by("position")
+            if questions_version(now) != based_on:
+                raise QuestionsChanged(
+                    _(
+                        "Someone else saved the questions of this area after you opened the "
+                        "page. Nothing was saved: what you typed is shown below, and the "
+                        "questions as they are now beside it. Compare them and save again."
+                    )
+                )
         for question in [*questions, *removed]:
             if question.cycle_id != self.pk or (question.pk and question.area_id != area_id):
                 raise QuestionsFrozen(_("The question belongs to another area or cycle."))

@@ -5,7 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -82,6 +82,11 @@ class ReportFile(models.Model):
     error = models.TextField(_("error"), blank=True)
     # The newest change among the reports the file was made from: later changes make it stale.
     source_updated_at = models.DateTimeField(_("reports changed"), null=True, blank=True)
+    # Counted up by every step of a report the file depends on (depending_on), in the step's
+    # transaction, whatever year the report is of; the file was made at `rendered_changes`,
+    # so a file made (or being made) before the step is stale.
+    source_changes = models.PositiveIntegerField(_("changes of its reports"), default=0)
+    rendered_changes = models.PositiveIntegerField(_("made at change"), default=0)
     requested_at = models.DateTimeField(_("requested"), default=timezone.now)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -146,10 +151,14 @@ class ReportFile(models.Model):
         )
 
     def is_stale(self, source_updated_at) -> bool:
-        """True when the reports behind a ready file changed after it was made."""
+        """True when the reports behind a ready file changed after it was made: a step of a
+        report it depends on (of any year), or a newer change among its cycle's reports."""
+        if not self.is_ready:
+            return False
+        if self.source_changes != self.rendered_changes:
+            return True
         return bool(
-            self.is_ready
-            and source_updated_at
+            source_updated_at
             and (self.source_updated_at is None or source_updated_at > self.source_updated_at)
         )
 
@@ -184,23 +193,38 @@ class ReportFile(models.Model):
         )
         if claimed:
             self.status, self.started_at = self.Status.RUNNING, now
+            # Read after the claim is committed and before the reports are: a step counted
+            # in it is in what the rendering reads; one counted later makes the file stale.
+            self.rendered_changes = ReportFile.objects.filter(pk=self.pk).values_list(
+                "source_changes", flat=True
+            )[0]
         return bool(claimed)
 
-    def finish(self, *, content_key, file_path, source_updated_at):
-        self.status = self.Status.READY
-        self.content_key = content_key
-        self.file_path = file_path
-        self.source_updated_at = source_updated_at
-        self.finished_at = timezone.now()
-        self.save(
-            update_fields=[
-                "status",
-                "content_key",
-                "file_path",
-                "source_updated_at",
-                "finished_at",
-            ]
-        )
+    def finish(self, *, content_key, file_path, source_updated_at) -> bool:
+        """Mark the file made; False when a report it depends on changed while it was being
+        made (it is then owed again, in the same transaction)."""
+        with transaction.atomic():
+            self.status = self.Status.READY
+            self.content_key = content_key
+            self.file_path = file_path
+            self.source_updated_at = source_updated_at
+            self.finished_at = timezone.now()
+            self.save(
+                update_fields=[
+                    "status",
+                    "content_key",
+                    "file_path",
+                    "source_updated_at",
+                    "rendered_changes",
+                    "finished_at",
+                ]
+            )
+            current = ReportFile.objects.filter(pk=self.pk).values_list("source_changes")[0][0]
+            if current == self.rendered_changes:
+                return True
+            self.source_changes = current
+            _requeue(ReportFile.objects.filter(pk=self.pk))
+        return False
 
     def fail(self, error: str):
         self.status = self.Status.FAILED
@@ -235,21 +259,90 @@ def _ahead(cycle, scopes, by) -> list[ReportFile]:
     ]
 
 
-def queue_report_files(report, *, by) -> list[ReportFile]:
-    """A report's content changed for its readers (approved, reported to its committee): its
-    own PDF, those of the committees above it and the board's, in every language, are owed in
-    the caller's transaction, so readers find them made."""
-    # The materialised path ("/1/4/9/") holds the unit's ancestors: one query for committees.
-    above = [int(pk) for pk in report.unit.path.strip("/").split("/") if pk]
+def _requeue(files, *, by=None) -> list[int]:
+    """Put the files back in the queue, their rendering owed (one being made right now is
+    left to finish: it counts the change and is owed again then, ReportFile.finish); `by`
+    the person whose step it is, if any."""
+    now = timezone.now()
+    fresh = now - datetime.timedelta(seconds=stale_after())
+    ids = list(
+        files.exclude(status=ReportFile.Status.RUNNING, started_at__gte=fresh).values_list(
+            "pk", flat=True
+        )
+    )
+    changes = {"status": ReportFile.Status.QUEUED, "requested_at": now, "error": ""}
+    if by is not None:
+        changes["requested_by"] = by
+    ReportFile.objects.filter(pk__in=ids).update(**changes)
+    for pk in ids:
+        outbox.enqueue(RENDER_TASK, pk, key=f"report_file:{pk}")
+    return ids
+
+
+def _above(unit) -> list[int]:
+    """The unit and its ancestors, from the materialised path ("/1/4/9/"): no query."""
+    return [int(pk) for pk in unit.path.strip("/").split("/") if pk]
+
+
+def depending_on(report) -> Q:
+    """The one rule of which PDFs hold a report's content (a filter of ReportFile):
+
+    - its unit's PDF;
+    - the consolidated PDFs of its cycle, the board's and those of the committees above its
+      unit: they list every report in scope with its status, and the approved ones' content;
+    - while it is approved, the consolidated PDFs of the same programme's later years too
+      (board, committees above it): their trend counts the answers of approved reports of
+      every year up to theirs (followup.stats.attainment_trend).
+
+    Pass the report as it is after its step (a step out of approval would pass both)."""
+    consolidated = Q(kind=ReportFile.Kind.BOARD) | Q(
+        kind=ReportFile.Kind.COMMITTEE, unit__in=_above(report.unit)
+    )
+    cycles = Q(cycle=report.cycle_id)
+    if report.is_approved:
+        cycles |= Q(
+            cycle__version__programme=report.cycle.version.programme_id,
+            cycle__year__gt=report.cycle.year,
+        )
+    own = Q(kind=ReportFile.Kind.UNIT, cycle=report.cycle_id, unit=report.unit_id)
+    return own | (consolidated & cycles)
+
+
+def report_changed(report, *, by, make=False) -> list[ReportFile]:
+    """A step changed what the report's PDFs show (submitted, returned, approved, reported
+    to its committee, an action's status): in the step's transaction, every file that
+    depends on it (depending_on) counts the change, so one made before is stale, even one
+    being made right now. With REPORT_PDFS_AHEAD they are owed again; with `make` (the steps
+    that publish the report: approval, the committee) the files of its own cycle that nobody
+    asked for yet are made too, in every language, so readers find them."""
+    with transaction.atomic():
+        files = ReportFile.objects.filter(depending_on(report))
+        files.update(source_changes=F("source_changes") + 1)
+        if not settings.REPORT_PDFS_AHEAD:
+            return []
+        made = _ahead(report.cycle, _scopes(report), by) if make else []
+        _requeue(files.exclude(pk__in=[row.pk for row in made]), by=by)
+    return made
+
+
+def _scopes(report) -> list:
+    """(kind, unit) of the report's own cycle's files: its unit's, the committees' above it
+    (one query), the board's."""
     committees = OrganisationUnit.objects.filter(
-        pk__in=above, kind=OrganisationUnit.Kind.COMMITTEE
+        pk__in=_above(report.unit), kind=OrganisationUnit.Kind.COMMITTEE
     ).order_by("path")
-    scopes = [
+    return [
         (ReportFile.Kind.UNIT, report.unit),
         *((ReportFile.Kind.COMMITTEE, committee) for committee in committees),
         (ReportFile.Kind.BOARD, None),
     ]
-    return _ahead(report.cycle, scopes, by)
+
+
+def queue_report_files(report, *, by) -> list[ReportFile]:
+    """A report's content changed for its readers (approved, reported to its committee):
+    every file depending on it is stale and owed again, and its own cycle's files are made
+    even if nobody asked for them yet (report_changed)."""
+    return report_changed(report, by=by, make=True)
 
 
 def queue_board_file(cycle, *, by) -> list[ReportFile]:

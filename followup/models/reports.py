@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from followup.models.cycles import Cycle, InvalidTransition, Question
-from followup.models.files import queue_report_files
+from followup.models.files import queue_report_files, report_changed
 from programmes.models import SectionItem
 from programmes.references import (
     ParagraphField,
@@ -410,6 +410,7 @@ class Report(models.Model):
                 submitted_at=timezone.now(),
             )
             reminders.report_submitted(self.pk)
+            report_changed(self, by=by)  # its status in the consolidated PDFs
 
     def review_round(self) -> int:
         """How many times the report has been returned: the round of the latest comments."""
@@ -488,6 +489,7 @@ class Report(models.Model):
             )
             self._resolve_submitted()
             reminders.report_returned(self.pk)
+            report_changed(self, by=by)
 
     def approve(self, *, by, comment=""):
         """Approve the submitted report; the comment stays in its history and its PDF, and the
@@ -1026,6 +1028,7 @@ class Action(models.Model):
                 to_status=status,
                 comment=note,
             )
+            report_changed(report, by=by)  # the action plan in its PDFs
 
 
 def attachment_path(instance, filename):

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from followup.forms import (
     AreaQuestionFormSet,
@@ -20,7 +20,15 @@ from followup.forms import (
     CycleSettingsForm,
     ExecutiveBoardForm,
 )
-from followup.models import Answer, Cycle, QuestionsFrozen, Report, ReviewComment
+from followup.models import (
+    Answer,
+    Cycle,
+    QuestionsChanged,
+    QuestionsFrozen,
+    Report,
+    ReviewComment,
+)
+from followup.models.cycles import questions_version
 from followup.reminders import report_url
 from followup.views.actions import may_keep_register
 from followup.views.common import cycle_for, municipality_for, oversees
@@ -101,11 +109,18 @@ GENERAL = "allmanna"  # the general questions' key in the posts and addresses
 
 @dataclass
 class QuestionGroup:
-    """An application area (None: the general questions) and the form of its questions."""
+    """An application area (None: the general questions) with its questions, how many
+    reports answered each (an answered question keeps its type and stays) and which have
+    review comments (those stay too)."""
 
     key: str
     area: object
-    formset: object
+    questions: list
+    answered: dict  # {question id: number of reports that answered it}, of the whole cycle
+    commented: set  # {question id} with review comments, of the whole cycle
+    number: int = 0  # its place in the list, from 1
+    previous: "QuestionGroup | None" = None
+    next: "QuestionGroup | None" = None
 
     @property
     def title(self) -> str:
@@ -115,10 +130,33 @@ class QuestionGroup:
     def anchor(self) -> str:
         return f"fragor-{self.key}"
 
+    @property
+    def version(self) -> str:
+        return questions_version(self.questions)
 
-def question_groups(cycle, data=None, bound=None) -> list[QuestionGroup]:
-    """Every area's question form (the one keyed `bound` bound to `data`), with how many
-    reports answered each question and which have review comments: four queries."""
+    @property
+    def answered_count(self) -> int:
+        return sum(1 for q in self.questions if q.pk in self.answered)
+
+    @property
+    def locked_count(self) -> int:
+        """Questions that cannot be removed: answered, or commented on in a review."""
+        return sum(1 for q in self.questions if q.pk in self.answered or q.pk in self.commented)
+
+    def formset(self, data=None):
+        return AreaQuestionFormSet(
+            data,
+            questions=self.questions,
+            answered=self.answered,
+            commented=self.commented,
+            prefix=f"omrade-{self.key}",
+        )
+
+
+def question_groups(cycle) -> list[QuestionGroup]:
+    """Every area's questions (the version's areas in the programme's order, also those
+    without questions, then the general ones), with what is answered and commented: four
+    queries, however many areas, questions and answers."""
     answered = dict(
         Answer.objects.filter(question__cycle=cycle)
         .values_list("question")
@@ -128,28 +166,28 @@ def question_groups(cycle, data=None, bound=None) -> list[QuestionGroup]:
     commented = set(
         ReviewComment.objects.filter(question__cycle=cycle).values_list("question_id", flat=True)
     )
-    groups = []
-    for area, questions in cycle.question_groups():
-        key = str(area.pk) if area is not None else GENERAL
-        formset = AreaQuestionFormSet(
-            data if key == bound else None,
-            questions=questions,
-            answered=answered,
-            commented=commented,
-            prefix=f"omrade-{key}",
+    groups = [
+        QuestionGroup(
+            str(area.pk) if area is not None else GENERAL, area, questions, answered, commented
         )
-        groups.append(QuestionGroup(key, area, formset))
+        for area, questions in cycle.question_groups()
+    ]
+    for number, group in enumerate(groups, start=1):
+        group.number = number
+        group.previous = groups[number - 2] if number > 1 else None
+        group.next = groups[number] if number < len(groups) else None
     return groups
 
 
-def _manage_context(request, cycle, settings_form=None, groups=None):
+def _manage_context(request, cycle, settings_form=None):
     units = OrganisationUnit.objects.filter(municipality=cycle.municipality).order_by("path")
     frozen = cycle.questions_are_frozen()
     return {
         "cycle": cycle,
         "municipality": cycle.municipality,
         "settings_form": settings_form or CycleSettingsForm(instance=cycle, units=units),
-        "groups": groups if groups is not None else ([] if frozen else question_groups(cycle)),
+        # The list of areas with their counts; each area's form is a page of its own.
+        "groups": [] if frozen else question_groups(cycle),
         "questions": (
             list(cycle.questions.select_related("area").order_by("position")) if frozen else []
         ),
@@ -179,20 +217,52 @@ def cycle_manage(request, municipality, pk):
     return render(request, "followup/cycle_manage.html", _manage_context(request, cycle))
 
 
+def _area_url(cycle, group) -> str:
+    return reverse(
+        "followup:cycle_area",
+        kwargs={"municipality": cycle.municipality.slug, "pk": cycle.pk, "area": group.key},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def cycle_area(request, municipality, pk, area):
+    """One application area's questions (or the general ones) on a page of their own, edited
+    in one form and saved in one transaction."""
+    cycle = cycle_for(request, municipality, pk, Capability.MANAGE_CYCLES)
+    if cycle.questions_are_frozen():
+        messages.error(request, _("The cycle is closed: its questions can no longer change."))
+        return redirect("followup:cycle_manage", municipality=municipality, pk=cycle.pk)
+    groups = question_groups(cycle)
+    group = next((g for g in groups if g.key == area), None)
+    if group is None:
+        raise Http404
+    if request.method == "POST":
+        return _save_area(request, cycle, groups, group)
+    return _render_area(request, cycle, groups, group, group.formset())
+
+
 @login_required
 @require_POST
 def cycle_questions(request, municipality, pk):
-    """Save the questions of one application area (or the general ones) in one go."""
+    """An area's questions posted by a page shown before each area had a page of its own
+    (the area named in the post): saved as from the area's page."""
     cycle = cycle_for(request, municipality, pk, Capability.MANAGE_CYCLES)
-    here = reverse("followup:cycle_manage", kwargs={"municipality": municipality, "pk": cycle.pk})
     if cycle.questions_are_frozen():
         messages.error(request, _("The cycle is closed: its questions can no longer change."))
-        return redirect(here)
-    groups = question_groups(cycle, request.POST, request.POST.get("area", ""))
-    group = next((g for g in groups if g.formset.is_bound), None)
+        return redirect("followup:cycle_manage", municipality=municipality, pk=cycle.pk)
+    groups = question_groups(cycle)
+    group = next((g for g in groups if g.key == request.POST.get("area", "")), None)
     if group is None:
         raise Http404
-    formset = group.formset
+    return _save_area(request, cycle, groups, group)
+
+
+def _save_area(request, cycle, groups, group):
+    """Save the area's posted form in one go; refused as a whole with the input kept: 400
+    for what the form says is wrong, 409 when the questions changed since it was shown."""
+    formset = group.formset(request.POST)
+    status = 400
     if formset.is_valid():
         questions = []
         for form in formset.ordered_forms:
@@ -202,20 +272,47 @@ def cycle_questions(request, municipality, pk):
         removed = [form.instance for form in formset.deleted_forms if form.instance.pk]
         try:
             cycle.save_questions(
-                by=request.user, area=group.area, questions=questions, removed=removed
+                by=request.user,
+                area=group.area,
+                questions=questions,
+                removed=removed,
+                based_on=request.POST.get("version") or None,  # absent from older pages
             )
-        except QuestionsFrozen as error:
-            # Answered meanwhile (after this form was read): nothing was saved.
+        except (QuestionsChanged, QuestionsFrozen) as error:
+            # Changed, or answered, after this form was shown: nothing was saved.
             formset._non_form_errors.extend(error.messages)
+            status = 409
         else:
             messages.success(
                 request,
                 _("The questions of “%(area)s” have been saved.") % {"area": group.title},
             )
-            return redirect(f"{here}#{group.anchor}")
-    context = _manage_context(request, cycle, groups=groups)
-    context["bound_group"] = group
-    return render(request, "followup/cycle_manage.html", context, status=400)
+            return redirect(_area_url(cycle, group))
+    if status == 409:
+        # The questions as they are now, to compare with what was typed.
+        fresh = next(g for g in question_groups(cycle) if g.key == group.key)
+        return _render_area(request, cycle, groups, fresh, formset, status, now=fresh.questions)
+    return _render_area(request, cycle, groups, group, formset, status)
+
+
+def _render_area(request, cycle, groups, group, formset, status=200, now=None):
+    return render(
+        request,
+        "followup/cycle_area.html",
+        {
+            "cycle": cycle,
+            "municipality": cycle.municipality,
+            "groups": groups,
+            "group": group,
+            "formset": formset,
+            "now": now,  # after a refusal because the questions changed
+            "manage_url": reverse(
+                "followup:cycle_manage",
+                kwargs={"municipality": cycle.municipality.slug, "pk": cycle.pk},
+            ),
+        },
+        status=status,
+    )
 
 
 @login_required

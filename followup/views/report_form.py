@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from followup.forms import ActionFormSet, AttachmentForm, ReplyForm, ReportAnswersForm
 from followup.insets import insets_for
@@ -22,9 +23,12 @@ from followup.views.common import login_required_keeping_input, pending_input, r
 from followup.views.report_parts import (
     ACTIONS,
     answer_gaps,
+    check_post,
     fill_part,
     form_errors,
     form_parts,
+    is_place,
+    part_at,
     part_from,
     part_kind,
     submission_gaps,
@@ -101,9 +105,10 @@ def _forms(request, report, part, data=None, files=None) -> PartForms:
     return PartForms(attachment=AttachmentForm(data, files, prefix="attachment"))
 
 
-def _render(request, report, parts, part, forms, status=200, *, saved=False, gaps=()):
+def _render(request, report, parts, part, forms, status=200, *, saved=False, gaps=(), strays=()):
     """The overview and the part (or the overview alone). `saved`: the part was saved but its
-    file refused; `gaps`: what kept the report from being submitted."""
+    file refused; `gaps`: what kept the report from being submitted; `strays`: input of a
+    refused post that fits no field shown (see _conflict)."""
     if part is not None and part.kind == "questions":
         fill_part(part, report, forms.answers, forms.replies)
     context = {
@@ -124,6 +129,7 @@ def _render(request, report, parts, part, forms, status=200, *, saved=False, gap
         else [],
         "errors": form_errors(forms.answers, forms.actions, forms.attachment, forms.replies),
         "gaps": gaps,
+        "strays": strays,
         "answers_saved": saved,
         # Input shown again but not saved (refused, or kept over a login).
         "unsaved": not saved and any(form.is_bound for form in forms.all()),
@@ -158,29 +164,82 @@ def report_edit(request, municipality, pk):
     if not report.is_editable:
         messages.info(request, _("This report cannot be changed in its current state."))
         return redirect("followup:report", municipality=municipality, pk=report.pk)
-    parts = form_parts(report, open_comments(report))
-    part = part_from(key, parts)
+    comments = open_comments(report)
+    parts = form_parts(report, comments)
 
     if posted:
-        return _save(request, report, parts, part)
-    if restored is not None and part is not None:
+        return _save(request, report, parts, check_post(request.POST, parts, comments))
+    if restored is not None and key:
+        # Kept over a login: shown again, unsaved, in the part it belongs to.
+        check = check_post(restored, parts, comments)
+        if not check.fits:
+            return _conflict(request, report, parts, check, restored, status=200)
         messages.warning(
             request, _("Your input from before the login is shown below. It is not saved yet.")
         )
-        forms = _forms(request, report, part, restored)
+        forms = _forms(request, report, check.part, restored)
         for form in forms.all():
             form.is_valid()
-        return _render(request, report, parts, part, forms)
+        return _render(request, report, parts, check.part, forms)
+    part = part_from(key, parts)
+    placed = part_at(key, parts) if part is None and is_place(key) else None
+    if placed is not None:
+        # An address of the form's first version ("?del=3", the third area): to the area's.
+        query = request.GET.copy()
+        query["del"] = placed.key
+        return redirect(f"{request.path}?{query.urlencode()}")
+    if part is None and key:
+        messages.warning(request, PART_GONE_GET)
     gaps = submission_gaps(report, parts) if refused else ()
     return _render(request, report, parts, part, _forms(request, report, part), gaps=gaps)
 
 
-def _save(request, report, parts, part):
+# Shown when an address or a post names a part the report no longer has, or a post's fields
+# are not those of the part it names: never a "saved" for what was not saved.
+PART_GONE_GET = _lazy(
+    "The part of the report you asked for is no longer in it: the security chief may have "
+    "changed the questions. Here are the report's parts as they are now."
+)
+PART_GONE = _lazy(
+    "Nothing was saved: the part of the report this form was for is no longer in it (the "
+    "security chief may have removed its questions). What you typed is shown below: enter it "
+    "where it belongs and save again."
+)
+PART_CHANGED = _lazy(
+    "Nothing was saved: the questions of this part changed while you had the form open. What "
+    "you typed is kept below: check it and save again."
+)
+PART_MOVED = _lazy(
+    "Nothing was saved: the parts of the report changed while you had the form open. Your "
+    "input belongs to the part “%(part)s” and is shown there below: check it and save again."
+)
+
+
+def _conflict(request, report, parts, check, data, status=409):
+    """A post (or input kept over a login) that does not fit the parts as they are now:
+    nothing is saved. The input is shown again in the part that holds its questions (or the
+    one it named), what fits no field listed apart, with a message saying why."""
+    shown = check.home or check.part
+    if shown is None:
+        message = PART_GONE
+    elif check.part is not None and shown is check.part:
+        message = PART_CHANGED
+    else:
+        message = PART_MOVED % {"part": shown.title}
+    messages.error(request, message)
+    forms = _forms(request, report, shown, data) if shown is not None else PartForms()
+    for form in forms.all():
+        if form is not forms.attachment:
+            form.is_valid()  # its errors beside its fields, as after any refused post
+    return _render(request, report, parts, shown, forms, status=status, strays=check.strays)
+
+
+def _save(request, report, parts, check):
     """Save the posted part (only its fields), then go where the intent says."""
     municipality, pk = report.cycle.municipality.slug, report.pk
     overview = reverse("followup:report_edit", kwargs={"municipality": municipality, "pk": pk})
     intent = request.POST.get("intent", Intent.SAVE)
-    if part is None:
+    if not request.POST.get("del"):
         if intent == Intent.SUBMIT:
             return _submit(request, report, None)
         messages.warning(
@@ -188,6 +247,9 @@ def _save(request, report, parts, part):
             _("Nothing was saved: the form did not say which part of the report it holds."),
         )
         return redirect(overview)
+    if not check.fits:
+        return _conflict(request, report, parts, check, request.POST)
+    part = check.part
 
     forms = _forms(request, report, part, request.POST, request.FILES)
     file_ok = forms.attachment is None or forms.attachment.is_valid()

@@ -1,17 +1,33 @@
 """The report form's parts (one per application area, the general questions, the action plan,
 the attachments), the overview's counts and the error summaries, built from what
-Report.objects.for_form() loaded: no queries."""
+Report.objects.for_form() loaded: no queries.
 
+A part is named by what it holds, never by its place: an area's part by the area
+(`omrade-<id>`), the others by fixed words. The security chief may add or empty an area while
+a unit has the form open; a post names the part it was for and carries the fields of its
+questions, and both are checked (`check_post`) before anything is saved."""
+
+import re
 from dataclasses import dataclass, field
 
 from django import forms
 from django.utils.translation import gettext as _
 
-from followup.models import Question
+from followup.forms import YES_NO_CHOICES
+from followup.models import Attainment, Question
 
 GENERAL = "allmant"
 ACTIONS = "handlingsplan"
 ATTACHMENTS = "bilagor"
+AREA = "omrade-"  # + the application area's id
+# The fields of a question part that name a question or a review comment by id.
+ANSWER_FIELD = re.compile(r"^answers-q(\d+)$")
+REPLY_FIELD = re.compile(r"^replies-r(\d+)$")
+
+
+def area_key(area_id) -> str:
+    """The `del` value of an application area's part: stable however the parts change."""
+    return f"{AREA}{area_id}"
 
 
 @dataclass
@@ -28,11 +44,11 @@ class FormItem:
 class Part:
     """One part of the form, with what the saved report has in it."""
 
-    key: str  # the `del` value in addresses and posts
+    key: str  # the `del` value in addresses and posts: what the part holds, never its place
     anchor: str  # the section's id
     title: str
     kind: str  # "questions", "actions" or "attachments"
-    number: int = 0  # its place, from 1
+    number: int = 0  # its place, from 1: shown ("Part 2 of 8"), never used to find it
     questions: list = field(default_factory=list)
     items: list = field(default_factory=list)  # FormItem, for the part shown
     total: int = 0
@@ -74,13 +90,12 @@ def form_parts(report, open_comments=()) -> list[Part]:
     groups: dict = {}
     for question in report.cycle.questions.all():
         groups.setdefault(question.area, []).append(question)
-    parts, number = [], 0
+    parts = []
     for area, questions in groups.items():
         if area is None:
             key, title = GENERAL, _("General questions")
         else:
-            number += 1
-            key, title = str(number), area.text
+            key, title = area_key(area.pk), area.text
         ids = {question.pk for question in questions}
         parts.append(
             Part(
@@ -128,6 +143,68 @@ def form_parts(report, open_comments=()) -> list[Part]:
 def part_from(value, parts) -> Part | None:
     """The part named by a `del` value (of a query or a post); anything else is no part."""
     return next((part for part in parts if part.key == value), None)
+
+
+def is_place(value) -> bool:
+    """A `del` value of the form's first version, which named an area's part by its place
+    among the areas with questions ("?del=3" in a bookmark or an old page)."""
+    return bool(value) and value.isascii() and value.isdigit()
+
+
+def part_at(value, parts) -> Part | None:
+    """The area part at the place an old `del` value names (1 the first area), if any."""
+    areas = [part for part in parts if part.key.startswith(AREA)]
+    place = int(value)
+    return areas[place - 1] if 1 <= place <= len(areas) else None
+
+
+@dataclass
+class PostCheck:
+    """What a post of the form holds, against the parts as they are now."""
+
+    part: Part | None  # the part the post names, if it is still in the report
+    fits: bool  # every question and comment field of the post belongs to that part
+    home: Part | None  # the one part that holds every question the post answers, if any
+    strays: list  # [(question text or "", comment text or "", value)] typed for no current field
+
+
+def check_post(data, parts, comments) -> PostCheck:
+    """Check a post against the parts as they are now: the part it names (an old post naming
+    a place counts only if its fields prove which area it was for) and whether its answer and
+    reply fields are that part's. `comments` are the open review comments (replies)."""
+    value = data.get("del")
+    part = part_from(value, parts)
+    old = part is None and is_place(value)
+    if old:
+        part = part_at(value, parts)
+    part_of = {q.pk: p for p in parts for q in p.questions}
+    question_of = {q.pk: q for p in parts for q in p.questions}
+    comment_of = {comment.pk: comment for comment in comments}
+    # (question id or None, comment or None, value) of every answer and reply in the post
+    posted = []
+    for name in data:
+        if match := ANSWER_FIELD.match(name):
+            posted.append((int(match[1]), None, data.get(name, "")))
+        elif match := REPLY_FIELD.match(name):
+            comment = comment_of.get(int(match[1]))
+            posted.append((comment.question_id if comment else None, comment, data.get(name, "")))
+    homes = {part_of.get(question) for question, _comment, _value in posted}
+    home = homes.pop() if len(homes) == 1 else None
+    fits = part is not None and all(part_of.get(q) is part for q, _c, _v in posted)
+    if old:  # a place proves nothing by itself: the fields must show the area
+        fits = fits and bool(posted)
+    shown = home or part
+    choices = {**dict(Attainment.choices), **dict(YES_NO_CHOICES)}
+    strays = [
+        (
+            question_of[q].text if q in question_of else "",
+            comment.body if comment else "",
+            choices.get(text, text) if comment is None else text,
+        )
+        for q, comment, text in posted
+        if text.strip() and (shown is None or part_of.get(q) is not shown)
+    ]
+    return PostCheck(part=part, fits=fits, home=home, strays=strays)
 
 
 def fill_part(part, report, answers, replies) -> None:

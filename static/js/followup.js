@@ -1,13 +1,13 @@
 // Follow-up report form: "Add a row" adds an action-plan row in place instead of saving.
 // Without JavaScript the button saves the draft and the page comes back with an empty row.
-// Leaving a part with unsaved input (by a link, not a button) asks first.
+// Leaving a part (or an area's questions) with unsaved input by a link, not a button, asks first.
 document.addEventListener("DOMContentLoaded", function () {
   // The error summary takes the focus (its autofocus attribute does where scripts are off).
   var summary = document.getElementById("form-errors");
   if (summary) {
     summary.focus();
   }
-  var form = document.querySelector("form.report-form");
+  var form = document.querySelector("form.report-form, form.questions-form");
   if (form) {
     // A refused post comes back with the input unsaved.
     var changed = form.hasAttribute("data-unsaved");

@@ -31,20 +31,21 @@ def report(unit, year=2026) -> dict:
     return {"municipality": "ale", "pk": pk}
 
 
-def area_questions_data() -> dict:
-    """The first application area's form of the 2026 questions, its first question
-    reworded."""
+def area_questions_data(general=False) -> dict:
+    """The first application area's form of the 2026 questions (or the general ones'), its
+    first question reworded."""
     questions = list(
         Cycle.objects.get(pk=cycle()["pk"])
-        .questions.filter(area__isnull=False)
+        .questions.filter(area__isnull=general)
         .select_related("area")
         .order_by("position")
     )
     area = questions[0].area_id
     questions = [q for q in questions if q.area_id == area]
-    prefix = f"omrade-{area}"
+    key = "allmanna" if general else str(area)
+    prefix = f"omrade-{key}"
     data = {
-        "area": str(area),
+        "area": key,
         f"{prefix}-TOTAL_FORMS": str(len(questions)),
         f"{prefix}-INITIAL_FORMS": str(len(questions)),
     }
@@ -157,7 +158,23 @@ CASES = [
         data=lambda: {"board-date": "2026-05-01", "board-paragraph": "60"},
     ),
     # The first area's questions of the open 2026 cycle, reworded in one form (answered
-    # ones keep their answer type, so it is not posted for them).
+    # ones keep their answer type, so it is not posted for them): on the area's own page,
+    # and as a page shown before each area had one posted them.
+    Case(
+        "followup:cycle_area",
+        kwargs=lambda: {**cycle(), "area": area_questions_data()["area"]},
+        get=CHIEF_ONLY,
+        post=CHIEF_ONLY_POST,
+        data=area_questions_data,
+    ),
+    Case(
+        "followup:cycle_area",
+        kwargs=lambda: {**cycle(), "area": "allmanna"},
+        get=CHIEF_ONLY,
+        post=CHIEF_ONLY_POST,
+        data=lambda: area_questions_data(general=True),
+        label="general",
+    ),
     Case(
         "followup:cycle_questions",
         kwargs=cycle,

@@ -155,7 +155,7 @@ QUERIES = {
     "notifications (security chief)": 5,
     "follow-up index (security chief)": 5,
     "dashboard (security chief)": 13,
-    "report form (sector chief)": 10,  # one part of it (?del=1), as bench/run.py measures
+    "report form (sector chief)": 10,  # its first area part, as bench/run.py measures
     "report page (sector chief)": 14,
     "report page (security chief)": 14,
     "export CSV (security chief)": 8,

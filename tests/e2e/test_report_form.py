@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from followup.models import Answer, Attachment, Report
 from tests.e2e.conftest import assert_accessible, log_in, screenshot
+from tests.followup.test_report_form import area_part
 
 pytestmark = pytest.mark.django_db(transaction=True)
 EXECUTABLE = b"MZ\x90\x00" + b"\0" * 60
@@ -24,6 +25,17 @@ def edit_path():
         unit__name="Sektor utbildning", cycle__year=2026, unit__municipality__slug="ale"
     )
     return report, f"/uppfoljning/ale/rapport/{report.pk}/redigera/"
+
+
+def at_part(report, place: int, fragment: str = "") -> re.Pattern:
+    """The address of the area part at `place` (its key, never its place), ending in
+    `fragment` (its own heading by default)."""
+    key = area_part(report, place)
+    return re.compile(rf"\?del={key}#{fragment or f'del-{key}'}$")
+
+
+def section(report, place: int) -> str:
+    return f"#del-{area_part(report, place)}"
 
 
 def fits(page, width):
@@ -51,7 +63,7 @@ def test_the_form_part_by_part(new_page, demo, width):
 
     # Into the first part: one area's questions, a page a fraction of the whole form's.
     page.get_by_role("link", name=re.compile("Börja med första delen")).click()
-    page.wait_for_url(re.compile(r"\?del=1#del-1$"))
+    page.wait_for_url(at_part(report, 1))
     expect(page.get_by_text("Del 1 av 8")).to_be_visible()
     expect(page.locator("section.report-part")).to_have_count(1)
     expect(page.get_by_role("button", name=re.compile("^Föregående del"))).to_have_count(0)
@@ -63,18 +75,18 @@ def test_the_form_part_by_part(new_page, demo, width):
 
     # Forward to Krisberedskap, answer, and on: the button saves before it moves.
     next_part(page)
-    page.wait_for_url(re.compile(r"\?del=2#del-2$"))
+    page.wait_for_url(at_part(report, 2))
     next_part(page)
-    page.wait_for_url(re.compile(r"\?del=3#del-3$"))
-    part = page.locator("#del-3")
+    page.wait_for_url(at_part(report, 3))
+    part = page.locator(section(report, 3))
     part.get_by_role("group", name=re.compile("Måluppfyllelse")).get_by_label(
         "Delvis uppfyllt", exact=True
     ).check()
     part.get_by_label(re.compile("Vad har genomförts")).fill("Krisledningsövning i mars.")
     next_part(page)
-    page.wait_for_url(re.compile(r"\?del=4#del-4$"))
+    page.wait_for_url(at_part(report, 4))
     expect(page.get_by_text("Utkastet har sparats.")).to_be_attached()
-    expect(page.locator("#del-4-heading")).to_be_in_viewport()
+    expect(page.locator(section(report, 4) + "-heading")).to_be_in_viewport()
     expect(crisis).to_contain_text("2 av 5 besvarade")
     expect(crisis).not_to_contain_text("saknas")
     expect(parts.get_by_role("link", name="Civilt försvar och säkerhetsskydd")).to_have_attribute(
@@ -84,23 +96,25 @@ def test_the_form_part_by_part(new_page, demo, width):
 
     # Back again: what was saved is there.
     page.get_by_role("button", name=re.compile("^Föregående del")).click()
-    page.wait_for_url(re.compile(r"\?del=3#del-3$"))
-    expect(page.locator("#del-3").get_by_label(re.compile("Vad har genomförts"))).to_have_value(
-        "Krisledningsövning i mars."
-    )
+    page.wait_for_url(at_part(report, 3))
+    expect(
+        page.locator(section(report, 3)).get_by_label(re.compile("Vad har genomförts"))
+    ).to_have_value("Krisledningsövning i mars.")
 
     # Leaving a part by a link with something typed: the browser asks first.
-    page.locator("#del-3").get_by_label(re.compile("Vilka risker")).fill("Inte sparat ännu.")
+    page.locator(section(report, 3)).get_by_label(re.compile("Vilka risker")).fill(
+        "Inte sparat ännu."
+    )
     asked = []
     page.once("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
     parts.get_by_role("link", name="Bilagor").click()
     page.wait_for_timeout(300)
     assert asked == ["beforeunload"]
-    assert "del=3" in page.url
+    assert f"del={area_part(report, 3)}" in page.url
 
     # The last part: a file that is no PDF is refused beside its field, nothing submitted.
     page.get_by_role("button", name="Spara och stanna här").click()
-    page.wait_for_url(re.compile(r"\?del=3#del-3$"))
+    page.wait_for_url(at_part(report, 3))
     parts.get_by_role("link", name="Bilagor").click()
     page.wait_for_url(re.compile(r"\?del=bilagor#attachments$"))
     expect(page.get_by_role("button", name=re.compile("^Nästa del"))).to_have_count(0)
@@ -137,7 +151,7 @@ def test_the_form_part_by_part(new_page, demo, width):
     assert_accessible(page)
     screenshot(page, f"report-form-refused-{width}")
     links.first.click()
-    page.wait_for_url(re.compile(r"\?del=4#id_answers-q\d+_0$"))
+    page.wait_for_url(at_part(report, 4, r"id_answers-q\d+_0"))
     expect(page.locator("#" + page.url.split("#")[1])).to_be_in_viewport()
 
 
@@ -170,15 +184,15 @@ def test_part_by_part_without_javascript(new_page, demo):
     report, path = edit_path()
     page = new_page(javascript=False)
     log_in(page, "ale-sektorchef")
-    page.goto(path + "?del=3")
-    part = page.locator("#del-3")
+    page.goto(path + "?del=3")  # an address of the form's first version: to the third area
+    part = page.locator(section(report, 3))
     part.get_by_label(re.compile("Vad har genomförts")).fill("Övning utan JavaScript.")
     next_part(page)
-    page.wait_for_url(re.compile(r"\?del=4#del-4$"))
+    page.wait_for_url(at_part(report, 4))
     expect(page.get_by_text("Utkastet har sparats.")).to_be_attached()
     assert Answer.objects.get(report=report, text="Övning utan JavaScript.")
     page.get_by_role("button", name=re.compile("^Föregående del")).click()
-    page.wait_for_url(re.compile(r"\?del=3#del-3$"))
-    expect(page.locator("#del-3").get_by_label(re.compile("Vad har genomförts"))).to_have_value(
-        "Övning utan JavaScript."
-    )
+    page.wait_for_url(at_part(report, 3))
+    expect(
+        page.locator(section(report, 3)).get_by_label(re.compile("Vad har genomförts"))
+    ).to_have_value("Övning utan JavaScript.")

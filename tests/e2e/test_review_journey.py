@@ -42,8 +42,9 @@ def test_questions_change_and_the_review_goes_question_by_question(new_page, dem
     chief = new_page()
     log_in(chief, "ale-sakerhetschef")
     chief.goto(f"/uppfoljning/ale/omgang/{cycle.pk}/hantera/")
+    chief.get_by_role("link", name=third.text, exact=True).click()
+    expect(chief.get_by_role("heading", level=1)).to_have_text(third.text)
     section = chief.locator(f"#fragor-{third.pk}")
-    expect(section.get_by_role("heading", name=third.text)).to_be_visible()
     row = section.get_by_role("group", name="Fråga 2", exact=True)
     expect(row).to_contain_text("Besvarad av 1 rapport: den behåller formuleringen")
     row.get_by_role("textbox", name="Formulering", exact=True).fill(NEW)
@@ -91,7 +92,7 @@ def test_questions_change_and_the_review_goes_question_by_question(new_page, dem
     sector_b.get_by_role("link", name="Komplettera och skicka in igen").click()
     # The returned notice on the form links to the comment, in its part.
     sector_b.get_by_role("note").get_by_role("link", name=OLD).click()
-    expect(sector_b).to_have_url(re.compile(rf"\?del=1#comment-{comment.pk}$"))
+    expect(sector_b).to_have_url(re.compile(rf"\?del=omrade-{areas[0].pk}#comment-{comment.pk}$"))
     beside = sector_b.locator(f"#question-{first_done.pk}")
     expect(beside.locator(".review-comment")).to_contain_text(
         "Beskriv också övningen för skolorna."

@@ -241,8 +241,16 @@ PAGES = [
     # through followup.insets: the counts; the scale with the register's size).
     ("chief", "followup:cycle", lambda w: {"pk": w["cycle"].pk}, 13),
     ("chief", "followup:index", lambda w: {}, 5),  # the cycles
-    # The question forms: areas, questions, answers per question, questions with comments.
+    # The list of areas with their counts: areas, questions, answers per question, questions
+    # with comments.
     ("chief", "followup:cycle_manage", lambda w: {"pk": w["cycle"].pk}, 11),
+    # One area's form on its page: the cycle and the same four, however many questions.
+    (
+        "chief",
+        "followup:cycle_area",
+        lambda w: {"pk": w["cycle"].pk, "area": str(w["cycle"].application_areas()[0].pk)},
+        9,
+    ),
     # The export also writes its audit event.
     ("chief", "followup:export", lambda w: {"pk": w["cycle"].pk, "fmt": "csv"}, 8),
     # The form's overview: the report (with the counts of its actions, files and returns),

@@ -3,12 +3,14 @@ keeps its answer type, area and existence (its answers keep the wording they ans
 closed cycle's questions no longer change. One form per application area."""
 
 import datetime
+import re
 
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from followup.models import Action, Cycle, Question, QuestionsFrozen
+from followup.models.cycles import questions_version
 from programmes.models import ProgrammeVersion
 from responsibilities.audit import AuditEvent
 from tests.followup.conftest import demo_report, user
@@ -157,7 +159,15 @@ def manage_url(cycle):
 
 
 def questions_url(cycle):
+    """Where pages shown before each area had its own page posted an area's form."""
     return reverse("followup:cycle_questions", kwargs={"municipality": "ale", "pk": cycle.pk})
+
+
+def area_url(cycle, area):
+    key = str(area.pk) if area is not None else GENERAL
+    return reverse(
+        "followup:cycle_area", kwargs={"municipality": "ale", "pk": cycle.pk, "area": key}
+    )
 
 
 def area_post(cycle, area, rows=None, extra=None, **changes):
@@ -168,6 +178,8 @@ def area_post(cycle, area, rows=None, extra=None, **changes):
     questions = rows if rows is not None else area_questions(cycle, area)
     answered = set(cycle.questions.filter(answers__isnull=False).values_list("pk", flat=True))
     data = {"area": key}
+    if rows is None:  # the version of the questions the page showed
+        data["version"] = questions_version(questions)
     for index, question in enumerate(questions):
         data[f"{prefix}-{index}-id"] = str(question.pk)
         data[f"{prefix}-{index}-text"] = question.text
@@ -195,9 +207,11 @@ def area_post(cycle, area, rows=None, extra=None, **changes):
 
 def test_the_security_chief_edits_an_areas_questions_in_one_form(client, new_cycle):
     client.force_login(user("ale-sakerhetschef"))
-    page = client.get(manage_url(new_cycle)).content.decode()
     area = new_cycle.application_areas()[0]
-    assert f'id="fragor-{area.pk}"' in page and 'id="fragor-allmanna"' in page
+    page = client.get(area_url(new_cycle, area)).content.decode()
+    assert f"<h1>{area.text}</h1>" in page and "Område 1 av 6" in page
+    assert f'name="omrade-{area.pk}-TOTAL_FORMS"' in page
+    assert "omrade-allmanna" not in page  # one area's form on its page
     before = area_questions(new_cycle, area)
     data = area_post(
         new_cycle,
@@ -205,9 +219,9 @@ def test_the_security_chief_edits_an_areas_questions_in_one_form(client, new_cyc
         extra=[{"text": "Hur många övningar har genomförts?", "answer_type": "number"}],
         **{"0-text": "Måluppfyllelse under året", "1-ORDER": "9", "2-DELETE": "on"},
     )
-    response = client.post(questions_url(new_cycle), data)
+    response = client.post(area_url(new_cycle, area), data)
     assert response.status_code == 302
-    assert response["Location"].endswith(f"#fragor-{area.pk}")
+    assert response["Location"] == area_url(new_cycle, area)  # the same area again
     after = area_questions(new_cycle, area)
     assert [q.text for q in after] == [
         "Måluppfyllelse under året",
@@ -217,7 +231,7 @@ def test_the_security_chief_edits_an_areas_questions_in_one_form(client, new_cyc
         "Hur många övningar har genomförts?",
     ]
     assert after[-1].answer_type == "number" and after[-1].area == area
-    page = client.get(manage_url(new_cycle)).content.decode()
+    page = client.get(response["Location"]).content.decode()
     assert f"Frågorna för ”{area.text}” har sparats." in page
 
 
@@ -226,7 +240,7 @@ def test_an_invalid_area_form_saves_nothing_and_says_why_beside_the_field(client
     area = new_cycle.application_areas()[0]
     before = list(new_cycle.questions.order_by("position").values_list("pk", "text", "position"))
     response = client.post(
-        questions_url(new_cycle),
+        area_url(new_cycle, area),
         area_post(new_cycle, area, **{"0-text": "Ändrad", "1-text": ""}),
     )
     assert response.status_code == 400
@@ -245,7 +259,7 @@ def test_the_page_refuses_what_an_answered_question_must_keep(client, demo):
     question = cycle.questions.filter(answers__isnull=False).order_by("position").first()
     area = question.area
     index = [q.pk for q in area_questions(cycle, area)].index(question.pk)
-    page = client.get(manage_url(cycle)).content.decode()
+    page = client.get(area_url(cycle, area)).content.decode()
     assert "Besvarad av 2 rapporter: de behåller formuleringen de svarade på." in page
     before = list(cycle.questions.order_by("position").values_list("pk", "text", "answer_type"))
     refusals = [
@@ -254,7 +268,7 @@ def test_the_page_refuses_what_an_answered_question_must_keep(client, demo):
     ]
     for change, message in refusals:
         response = client.post(
-            questions_url(cycle), area_post(cycle, area, **{f"{index}-text": "Nytt"}, **change)
+            area_url(cycle, area), area_post(cycle, area, **{f"{index}-text": "Nytt"}, **change)
         )
         assert response.status_code == 400
         assert message in response.content.decode()
@@ -275,6 +289,95 @@ def test_a_closed_cycles_page_shows_the_questions_read_only(client, demo):
     assert "Uppföljningen är stängd" in response.content.decode()
     question.refresh_from_db()
     assert question.text != "Ändrad"
+
+
+def test_the_manage_page_lists_the_areas_with_their_counts_not_their_forms(client, demo):
+    cycle = Cycle.objects.get(version__programme__municipality__slug="ale", year=2026)
+    client.force_login(user("ale-sakerhetschef"))
+    page = client.get(manage_url(cycle)).content.decode()
+    assert "TOTAL_FORMS" not in page and "<textarea" not in page
+    areas = page[
+        page.index('id="question-areas"') : page.index("</ul>", page.index('id="question-areas"'))
+    ]
+    entries = [
+        (href, name, " ".join(re.sub(r"<[^>]+>", "", counts).split()))
+        for href, name, counts in re.findall(
+            r'<a href="([^"]+)">([^<]+)</a>\s*<span class="meta">(.*?)</span>', areas, re.S
+        )
+    ]
+    crisis = cycle.application_areas().get(text="Krisberedskap")
+    assert len(entries) == 6
+    assert entries[2] == (
+        area_url(cycle, crisis),
+        "Krisberedskap",
+        "5 frågor, 5 besvarade av rapporter, 5 kan inte tas bort",
+    )
+    assert entries[-1][:2] == (area_url(cycle, None), "Övergripande frågor")
+    # Every entry leads to its area's form.
+    for href, name, _counts in entries:
+        assert f"<h1>{name}</h1>" in client.get(href).content.decode()
+
+
+def test_a_save_from_a_page_shown_before_someone_elses_is_refused_and_kept(client, demo):
+    cycle = Cycle.objects.get(version__programme__municipality__slug="ale", year=2026)
+    area = cycle.application_areas().get(text="Krisberedskap")
+    client.force_login(user("ale-sakerhetschef"))
+    shown = area_post(cycle, area, **{"1-text": "Min formulering"})  # the page as shown
+    # Meanwhile someone else rewords another question of the area (another tab, a colleague).
+    theirs = area_questions(cycle, area)
+    theirs[2].text = "Kollegans formulering"
+    cycle.save_questions(by=user("ale-sakerhetschef"), area=area, questions=theirs)
+    before = list(cycle.questions.order_by("position").values_list("pk", "text"))
+    events = AuditEvent.objects.count()
+    response = client.post(area_url(cycle, area), shown)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Någon annan har sparat frågorna för det här området efter att du öppnade sidan." in page
+    assert "Min formulering</textarea>" in page  # what was typed is kept
+    now = page[page.index("Frågorna för området som de är nu") :]
+    assert "Kollegans formulering" in now[: now.index("</details>")]
+    assert list(cycle.questions.order_by("position").values_list("pk", "text")) == before
+    assert AuditEvent.objects.count() == events  # nothing logged: nothing changed
+    # Saving again from the refused page (it carries the version it showed) is deliberate.
+    version = re.search(r'name="version" value="([0-9a-f]+)"', page)[1]
+    again = area_post(cycle, area, **{"1-text": "Min formulering"})
+    assert again["version"] == version
+    assert client.post(area_url(cycle, area), again).status_code == 302
+    assert area_questions(cycle, area)[1].text == "Min formulering"
+
+
+def test_the_area_page_of_an_unknown_area_or_a_closed_cycle(client, demo):
+    cycle = Cycle.objects.get(version__programme__municipality__slug="ale", year=2026)
+    kalix = Cycle.objects.get(version__programme__municipality__slug="kalix")
+    client.force_login(user("ale-sakerhetschef"))
+    for key in ("999999", "x", "omrade-1"):
+        url = reverse(
+            "followup:cycle_area", kwargs={"municipality": "ale", "pk": cycle.pk, "area": key}
+        )
+        assert client.get(url).status_code == 404
+    # Another municipality's cycle under Ale's address: not found either.
+    url = reverse(
+        "followup:cycle_area", kwargs={"municipality": "ale", "pk": kalix.pk, "area": GENERAL}
+    )
+    assert client.get(url).status_code == 404
+    closed = Cycle.objects.get(version__programme__municipality__slug="ale", year=2025)
+    response = client.get(area_url(closed, None), follow=True)
+    assert response.redirect_chain[-1][0] == manage_url(closed)
+    assert (
+        "Uppföljningen är stängd: dess frågor kan inte längre ändras." in response.content.decode()
+    )
+
+
+def test_a_post_from_a_page_of_the_previous_version_is_saved_as_from_the_area_page(
+    client, new_cycle
+):
+    client.force_login(user("ale-sakerhetschef"))
+    area = new_cycle.application_areas()[0]
+    data = area_post(new_cycle, area, **{"0-text": "Från en gammal sida"})
+    del data["version"]  # those pages did not carry one
+    response = client.post(questions_url(new_cycle), data)
+    assert response.status_code == 302 and response["Location"] == area_url(new_cycle, area)
+    assert area_questions(new_cycle, area)[0].text == "Från en gammal sida"
 
 
 def test_unfinished_actions_carry_over_to_next_year(draft_report):

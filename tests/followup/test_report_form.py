@@ -17,12 +17,19 @@ def edit_url(report):
 
 
 def part_key(question) -> str:
-    """The `del` value of the question's part: its area's place among the cycle's areas (in
-    question order), or the general questions'."""
-    if question.area_id is None:
-        return GENERAL
-    areas = question.cycle.questions.order_by("position").values_list("area_id", flat=True)
-    return str(list(dict.fromkeys(a for a in areas if a is not None)).index(question.area_id) + 1)
+    """The `del` value of the question's part: its area's, or the general questions'."""
+    return GENERAL if question.area_id is None else f"omrade-{question.area_id}"
+
+
+def area_part(report, place: int) -> str:
+    """The `del` value of the report's `place`th area part (1 the first, in question order)."""
+    areas = report.cycle.questions.order_by("position").values_list("area_id", flat=True)
+    return f"omrade-{list(dict.fromkeys(a for a in areas if a is not None))[place - 1]}"
+
+
+def key_of(report, part):
+    """A part given as its place among the areas (an int), as its key, or as None."""
+    return area_part(report, part) if isinstance(part, int) else part
 
 
 def part_questions(report, key) -> list[Question]:
@@ -31,10 +38,11 @@ def part_questions(report, key) -> list[Question]:
 
 def form_data(report, part=None, **extra):
     """What the browser posts for one part of the report as it is saved, plus changes. `part`
-    is a part's `del` value, or a question (for its part); None posts no part, as the
-    overview's submit button does."""
+    is a part's `del` value, an area's place (an int), or a question (for its part); None
+    posts no part, as the overview's submit button does."""
     if isinstance(part, Question):
         part = part_key(part)
+    part = key_of(report, part)
     data = {"revision": str(report.revision), "intent": "save"}
     if part is not None:
         data["del"] = part
