@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -109,10 +108,10 @@ def shortened(text: str, length: int = 60) -> str:
 
 
 def register_rows(rows, slug, today, query) -> list[dict]:
-    """The page's values() rows with each cell's text: the labels, names and dates worked out
-    once per distinct value, the links from one reversed address each."""
+    """The page's values() rows with each cell's text: labels and names worked out once per
+    distinct value, the links from one reversed address each."""
     statuses = {value: str(label) for value, label in Action.Status.choices}
-    roles, owners, dates = {}, {}, {}
+    roles, owners = {}, {}
     back = f"?{query}" if query else ""
     for row in rows:
         if (role := row["responsible_role_id"]) is not None and role not in roles:
@@ -125,12 +124,11 @@ def register_rows(rows, slug, today, query) -> list[dict]:
                     username=row["owner_username"],
                 )
             )
-        if (due := row["due_on"]) not in dates:
-            dates[due] = date_format(due, "Y-m-d") if due else "–"
+        due = row["due_on"]
         row["role"] = roles.get(role) or "–"
         row["owner"] = owners.get(owner, "")
         row["area"] = row["area_text"] or "–"
-        row["due"] = dates[due]
+        row["due"] = due.isoformat() if due else "–"  # the date filter's "Y-m-d"
         row["overdue"] = Action.overdue_on(due, row["status"], today)
         row["status_label"] = statuses[row["status"]]
         row["short_what"] = shortened(row["what"])
