@@ -6,8 +6,8 @@ import unicodedata
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import F
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Window
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import truncatechars
@@ -137,13 +137,31 @@ def register_rows(rows, slug, today, query) -> list[dict]:
     return rows
 
 
+def page_of(rows, number) -> Page:
+    """Paginator.get_page() in one query: the page's rows carry the count of the whole list
+    (COUNT(*) OVER ()). Only a number past the end (an old link) costs the paginator's own
+    count and page besides."""
+    paginator = Paginator(rows, PER_PAGE)
+    try:
+        wanted = int(number)
+    except (TypeError, ValueError):
+        wanted = 1  # as get_page(): not a number, the first page
+    if wanted >= 1:
+        start = (wanted - 1) * PER_PAGE
+        found = list(rows.annotate(total=Window(Count("pk")))[start : start + PER_PAGE])
+        if found or wanted == 1:
+            paginator.count = found[0]["total"] if found else 0
+            return Page(found, wanted, paginator)
+    return paginator.get_page(number)
+
+
 @login_required
 @require_safe
 def action_register(request, municipality):
     municipality, actions = register_for(request, municipality)
     form, listed = _filtered(request, municipality, actions, columns=False)
     rows = listed.with_carried_on().values(*ROW_FIELDS, **ROW_COLUMNS)
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("sida"))
+    page = page_of(rows, request.GET.get("sida"))
     query = filter_query(request.GET)
     page.object_list = register_rows(
         list(page.object_list), municipality.slug, timezone.localdate(), query
