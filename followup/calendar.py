@@ -1,7 +1,7 @@
 """Follow-up deadlines in the calendar feed (the unit's report due dates and its actions) and
 in the municipality's year (the årshjul)."""
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from followup.models import Action, Cycle, Report
@@ -42,6 +42,25 @@ def report_deadlines(person):
         )
 
 
+# Held for the whole municipality, each lets visible_to() read every report of it that has
+# been reported to its committee (a committee date is only on a REPORTED report, by
+# the constraint report_committee_date_only_when_reported).
+READS_REPORTED = (
+    Capability.SUBMIT_FOLLOWUP,
+    Capability.REVIEW_FOLLOWUP,
+    Capability.READ_REPORTS,
+)
+
+
+def readable_to(viewer, access, municipality):
+    """Whether the viewer may open a report reported to its committee, as an expression:
+    visible_to() asked only of those who do not read every such report of the municipality
+    (building its subqueries costs more than the rest of the årshjul's query)."""
+    if any(access.in_municipality(cap, municipality) for cap in READS_REPORTED):
+        return ExpressionWrapper(Q(unit__municipality=municipality), output_field=BooleanField())
+    return Exists(Report.objects.visible_to(viewer).filter(pk=OuterRef("pk")))
+
+
 # The dates of a cycle in the year, by the key of their uid.
 CYCLE_DATES = (("opens", "opens_on"), ("due", "due_on"), ("board", "board_date"))
 
@@ -77,7 +96,7 @@ def cycle_deadlines_in(municipality, year, viewer):
         Report.objects.filter(
             cycle__version__programme__municipality=municipality, committee_date__year=year
         )
-        .annotate(readable=Exists(Report.objects.visible_to(viewer).filter(pk=OuterRef("pk"))))
+        .annotate(readable=readable_to(viewer, access, municipality))
         .values(
             "pk",
             "committee_date",

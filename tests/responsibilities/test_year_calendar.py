@@ -241,3 +241,38 @@ def test_the_risk_handler_of_the_municipality_sees_every_units_reviews_a_sector_
     )
     client.force_login(user("ale-sektorchef"))
     assert titles(client.get(ALE), 9) == [f"Översyn av risk: {own.title}"]
+
+
+@pytest.mark.parametrize(
+    "username",
+    [
+        "ale-sakerhetschef",
+        "ale-sektorchef",
+        "ale-sektorchef-2",
+        "ale-fortroendevald",
+        "ale-medarbetare",
+        "ale-kommunchef",
+        "ale-administrator",
+        "kalix-sakerhetschef",
+    ],
+)
+def test_a_committee_report_is_marked_readable_exactly_when_visible_to_lets_the_person_read_it(
+    demo, username
+):
+    from followup.calendar import readable_to
+    from responsibilities.access import access_of
+    from responsibilities.models import Municipality
+
+    ale = Municipality.objects.get(slug="ale")
+    reports = Report.objects.filter(
+        cycle__version__programme__municipality=ale, committee_date__isnull=False
+    )
+    assert reports.count() >= 2
+    viewer = user(username)
+    marked = dict(
+        reports.annotate(readable=readable_to(viewer, access_of(viewer), ale)).values_list(
+            "pk", "readable"
+        )
+    )
+    visible = set(Report.objects.visible_to(viewer).values_list("pk", flat=True))
+    assert marked == {pk: pk in visible for pk in marked}
