@@ -1,8 +1,7 @@
 """Follow-up deadlines in the calendar feed (the unit's report due dates and its actions) and
 in the municipality's year (the årshjul)."""
 
-from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from followup.models import Action, Cycle, Report
@@ -43,52 +42,76 @@ def report_deadlines(person):
         )
 
 
-def _year_titles(cycle) -> list[tuple[str, object]]:
-    return [
-        ("opens", cycle.opens_on, _("Follow-up %(year)s opens")),
-        ("due", cycle.due_on, _("Follow-up %(year)s: reports due")),
-        ("board", cycle.board_date, _("Follow-up %(year)s reported to the executive board")),
-    ]
+# Held for the whole municipality, each lets the person read every report of it that has
+# been reported to its committee (Report.READERS; a committee date is only on a REPORTED
+# report, by the constraint report_committee_date_only_when_reported).
+READS_REPORTED = tuple(
+    capability
+    for capability, _by_unit, states in Report.READERS
+    if states is None or Report.Status.REPORTED in states
+)
+
+
+def readable_to(viewer, access, municipality):
+    """Whether the viewer may open a report reported to its committee, as an expression:
+    visible_to() asked only of those who do not read every such report of the municipality
+    (building its subqueries costs more than the rest of the årshjul's query)."""
+    if any(access.in_municipality(cap, municipality) for cap in READS_REPORTED):
+        return ExpressionWrapper(Q(unit__municipality=municipality), output_field=BooleanField())
+    return Exists(Report.objects.visible_to(viewer).filter(pk=OuterRef("pk")))
+
+
+# The dates of a cycle in the year, by the key of their uid.
+CYCLE_DATES = (("opens", "opens_on"), ("due", "due_on"), ("board", "board_date"))
 
 
 @register_year
 def cycle_deadlines_in(municipality, year, viewer):
     """The cycles' dates (opens, due, reported to the executive board) and each unit's report
-    to its committee. Two queries."""
+    to its committee. Two queries of values() rows; each title translated once."""
     access = access_of(viewer)
     oversees = any(access.in_municipality(cap, municipality) for cap in OVERSEEING)
-    cycles = (
-        Cycle.objects.with_programme()
-        .for_municipality(municipality)
-        .filter(Q(opens_on__year=year) | Q(due_on__year=year) | Q(board_date__year=year))
+    cycles = Cycle.objects.for_municipality(municipality).filter(
+        Q(opens_on__year=year) | Q(due_on__year=year) | Q(board_date__year=year)
     )
     if not access.in_municipality(Capability.MANAGE_CYCLES, municipality):
         cycles = cycles.exclude(status=Cycle.Status.DRAFT)  # plans only their managers see
-    for cycle in cycles:
-        url = reverse("followup:cycle", kwargs={"municipality": municipality.slug, "pk": cycle.pk})
-        for key, date, title in _year_titles(cycle):
-            if date is not None:
+    titles = {
+        "opens": _("Follow-up %(year)s opens"),
+        "due": _("Follow-up %(year)s: reports due"),
+        "board": _("Follow-up %(year)s reported to the executive board"),
+    }
+    for cycle in cycles.values("pk", "year", *(field for _key, field in CYCLE_DATES)):
+        url = report_url(municipality.slug, cycle["pk"], "followup:cycle") if oversees else ""
+        for key, field in CYCLE_DATES:
+            if cycle[field] is not None:
                 yield Deadline(
-                    uid=f"cycle-{cycle.pk}-{key}",
-                    date=date,
-                    title=title % {"year": cycle.year},
-                    url=url if oversees else "",
+                    uid=f"cycle-{cycle['pk']}-{key}",
+                    date=cycle[field],
+                    title=titles[key] % {"year": cycle["year"]},
+                    url=url,
                 )
     # Each marked whether the viewer may open it (by visible_to), in the same query.
     reported = (
         Report.objects.filter(
             cycle__version__programme__municipality=municipality, committee_date__year=year
         )
-        .annotate(readable=Exists(Report.objects.visible_to(viewer).filter(pk=OuterRef("pk"))))
-        .select_related("unit", "cycle")
+        .annotate(readable=readable_to(viewer, access, municipality))
+        .values(
+            "pk",
+            "committee_date",
+            "readable",
+            cycle_year=F("cycle__year"),
+            unit_name=F("unit__name"),
+        )
     )
+    title = _("Follow-up %(year)s of %(unit)s reported to the committee")
     for report in reported:
         yield Deadline(
-            uid=f"committee-{report.pk}",
-            date=report.committee_date,
-            title=_("Follow-up %(year)s of %(unit)s reported to the committee")
-            % {"year": report.cycle.year, "unit": report.unit.name},
-            url=report_url(municipality.slug, report.pk, "followup:report")
-            if report.readable
+            uid=f"committee-{report['pk']}",
+            date=report["committee_date"],
+            title=title % {"year": report["cycle_year"], "unit": report["unit_name"]},
+            url=report_url(municipality.slug, report["pk"], "followup:report")
+            if report["readable"]
             else "",
         )

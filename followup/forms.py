@@ -5,6 +5,8 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Window
+from django.db.models.functions import DenseRank
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -520,32 +522,63 @@ class ActionFilterForm(forms.Form):
     def __init__(self, *args, actions, municipality, **kwargs):
         super().__init__(*args, **kwargs)
         everything = [("", _("All"))]
-        units = (
-            OrganisationUnit.objects.filter(pk__in=actions.values("report__unit"))
-            .order_by("path")
-            .only("name")
-        )
-        areas = (
-            SectionItem.objects.filter(pk__in=actions.values("area"))
-            .order_by("text", "pk")
-            .only("text")
-        )
-        owners = (
-            User.objects.filter(pk__in=actions.values("owner"))
-            .order_by("first_name", "last_name", "username")
-            .only("first_name", "last_name", "username")
-        )
+        units, areas, owners = self._choices_of(actions)
         years = (
             Cycle.objects.for_municipality(municipality)
             .order_by("-year")
             .values_list("year", flat=True)
             .distinct()
         )
-        self.fields["unit"].choices = everything + [(u.pk, u.name) for u in units]
-        self.fields["area"].choices = everything + [(a.pk, a.text) for a in areas]
+        self.fields["unit"].choices = everything + units
+        self.fields["area"].choices = everything + areas
         self.fields["status"].choices = everything + list(Action.Status.choices)
-        self.fields["owner"].choices = everything + [(p.pk, str(p)) for p in owners]
+        self.fields["owner"].choices = everything + owners
         self.fields["year"].choices = everything + [(y, str(y)) for y in years]
+
+    @staticmethod
+    def _choices_of(actions) -> tuple[list, list, list]:
+        """The units, areas and owners of the actions, in one query: their distinct
+        combinations, each list in the database's order (its collation) by a rank per list
+        (units by path, areas by text, owners by name)."""
+        rows = (
+            actions.order_by()
+            .values_list(
+                "report__unit",
+                "report__unit__name",
+                "area",
+                "area__text",
+                "owner",
+                "owner__first_name",
+                "owner__last_name",
+                "owner__username",
+            )
+            .annotate(
+                unit_rank=Window(DenseRank(), order_by=F("report__unit__path").asc()),
+                area_rank=Window(DenseRank(), order_by=[F("area__text").asc(), F("area").asc()]),
+                owner_rank=Window(
+                    DenseRank(),
+                    order_by=[
+                        F("owner__first_name").asc(),
+                        F("owner__last_name").asc(),
+                        F("owner__username").asc(),
+                    ],
+                ),
+            )
+            .distinct()
+        )
+        units, areas, owners = {}, {}, {}
+        for unit, name, area, text, owner, first, last, username, *ranks in rows:
+            units[unit] = (ranks[0], name)
+            if area is not None:
+                areas[area] = (ranks[1], text)
+            if owner is not None and owner not in owners:
+                person = User(first_name=first, last_name=last, username=username)
+                owners[owner] = (ranks[2], str(person))
+
+        def ordered(found):
+            return [(pk, label) for pk, (_rank, label) in sorted(found.items(), key=lambda i: i[1])]
+
+        return ordered(units), ordered(areas), ordered(owners)
 
     def filter(self, actions, today):
         """The actions narrowed by the valid filters (an invalid one is shown, not applied)."""
@@ -568,6 +601,17 @@ class ActionFilterForm(forms.Form):
 
     def _valid_part(self):
         return {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+
+    def filter_lists(self) -> list[tuple]:
+        """Each filter (a bound field) with its options as (value, label, selected), chosen as
+        the Select widget chooses: the register's template writes the selects itself (the
+        widget's templates render a template per option)."""
+        lists = []
+        for field in self:
+            chosen = set(field.field.widget.format_value(field.value()))
+            options = [(str(value), label) for value, label in field.field.choices]
+            lists.append((field, [(value, label, value in chosen) for value, label in options]))
+        return lists
 
 
 class ActionStatusForm(forms.Form):

@@ -26,6 +26,16 @@ def _revision_deadline(version) -> Deadline | None:
     )
 
 
+# What a revision deadline reads of a version (its title, dates and public address).
+DEADLINE_FIELDS = (
+    "title",
+    "revision_due",
+    "review_due",
+    "programme__slug",
+    "programme__municipality__slug",
+)
+
+
 def _adopted():
     return ProgrammeVersion.objects.filter(status=ProgrammeVersion.Status.ADOPTED)
 
@@ -47,7 +57,12 @@ def revision_deadlines(person):
 @register_year
 def revision_deadlines_in(municipality, year, viewer):
     # A municipality has a few adopted documents: year_of() keeps those due in the year.
-    versions = _adopted().filter(programme__municipality=municipality)
-    for version in versions.select_related("programme__municipality"):
+    versions = (
+        _adopted()
+        .filter(programme__municipality=municipality)
+        .select_related("programme__municipality")
+        .only(*DEADLINE_FIELDS)
+    )
+    for version in versions:
         if (deadline := _revision_deadline(version)) is not None:
             yield deadline

@@ -869,7 +869,13 @@ class ActionQuerySet(models.QuerySet):
             "owner",
             "area",
             "status_changed_by",
-        ).annotate(is_carried_on=Exists(Action.objects.filter(carried_from=OuterRef("pk"))))
+        ).with_carried_on()
+
+    def with_carried_on(self):
+        """Whether a later report carries the action on (is_carried_on)."""
+        return self.annotate(
+            is_carried_on=Exists(Action.objects.filter(carried_from=OuterRef("pk")))
+        )
 
 
 class Action(models.Model):
@@ -973,9 +979,12 @@ class Action(models.Model):
         return self.status in self.FINISHED_STATES
 
     def is_overdue(self, today=None) -> bool:
-        return bool(
-            self.due_on and not self.is_finished and self.due_on < (today or timezone.localdate())
-        )
+        return self.overdue_on(self.due_on, self.status, today or timezone.localdate())
+
+    @classmethod
+    def overdue_on(cls, due_on, status, today) -> bool:
+        """Past its due date unfinished: the rule, for an instance or a values() row."""
+        return bool(due_on and status not in cls.FINISHED_STATES and due_on < today)
 
     def update_status(self, *, by, status, note=""):
         """Change the status between cycles, without the yearly form: under the report's and

@@ -1,13 +1,16 @@
 """The action register: every action the person follows, across units and years, its export,
 and status updates between cycles."""
 
+import unicodedata
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import F
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Window
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +24,7 @@ from followup.views.common import municipality_for
 from responsibilities.access import access_for
 from responsibilities.audit import AuditEvent, record
 from responsibilities.capabilities import Capability
+from responsibilities.models import Role, User
 
 PER_PAGE = 50
 FILTERS = ("unit", "area", "status", "owner", "due", "year")
@@ -60,34 +64,115 @@ def filter_query(data) -> str:
     return query.urlencode()
 
 
-def _filtered(request, municipality, actions):
+def _filtered(request, municipality, actions, *, columns=True):
     form = ActionFilterForm(request.GET or None, actions=actions, municipality=municipality)
     today = timezone.localdate()
     listed = form.filter(actions, today) if form.is_bound else actions
-    return form, listed.with_register_columns().order_by(
+    if columns:
+        listed = listed.with_register_columns()
+    return form, listed.order_by(
         F("due_on").asc(nulls_last=True), "report__unit__path", "-report__cycle__year", "pk"
     )
+
+
+# What a register row shows besides its own fields, as values() columns: a page of rows
+# without a model instance per row and relation.
+ROW_COLUMNS = {
+    "unit": F("report__unit__name"),
+    "year": F("report__cycle__year"),
+    "area_text": F("area__text"),
+    "role_name": F("responsible_role__name"),
+    "role_name_en": F("responsible_role__name_en"),
+    "owner_first_name": F("owner__first_name"),
+    "owner_last_name": F("owner__last_name"),
+    "owner_username": F("owner__username"),
+}
+ROW_FIELDS = (
+    "pk",
+    "what",
+    "report_id",
+    "responsible_role_id",
+    "owner_id",
+    "due_on",
+    "status",
+    "status_note",
+    "is_carried_on",
+)
+
+
+def shortened(text: str, length: int = 60) -> str:
+    """truncatechars: its Truncator returns a text within the length as it is (normalised),
+    so only a longer one pays for its work."""
+    normalised = unicodedata.normalize("NFC", text)
+    return normalised if len(normalised) <= length else truncatechars(text, length)
+
+
+def register_rows(rows, slug, today, query) -> list[dict]:
+    """The page's values() rows with each cell's text: labels and names worked out once per
+    distinct value, the links from one reversed address each."""
+    statuses = {value: str(label) for value, label in Action.Status.choices}
+    roles, owners = {}, {}
+    back = f"?{query}" if query else ""
+    for row in rows:
+        if (role := row["responsible_role_id"]) is not None and role not in roles:
+            roles[role] = Role(name=row["role_name"], name_en=row["role_name_en"]).display_name
+        if (owner := row["owner_id"]) is not None and owner not in owners:
+            owners[owner] = str(
+                User(
+                    first_name=row["owner_first_name"],
+                    last_name=row["owner_last_name"],
+                    username=row["owner_username"],
+                )
+            )
+        due = row["due_on"]
+        row["role"] = roles.get(role) or "–"
+        row["owner"] = owners.get(owner, "")
+        row["area"] = row["area_text"] or "–"
+        row["due"] = due.isoformat() if due else "–"  # the date filter's "Y-m-d"
+        row["overdue"] = Action.overdue_on(due, row["status"], today)
+        row["status_label"] = statuses[row["status"]]
+        row["short_what"] = shortened(row["what"])
+        row["report_url"] = report_url(slug, row["report_id"], "followup:report")
+        row["status_url"] = report_url(slug, row["pk"], "followup:action_status") + back
+    return rows
+
+
+def page_of(rows, number) -> Page:
+    """Paginator.get_page() in one query: the page's rows carry the count of the whole list
+    (COUNT(*) OVER ()). Only a number past the end (an old link) costs the paginator's own
+    count and page besides."""
+    paginator = Paginator(rows, PER_PAGE)
+    try:
+        wanted = int(number)
+    except (TypeError, ValueError):
+        wanted = 1  # as get_page(): not a number, the first page
+    if wanted >= 1:
+        start = (wanted - 1) * PER_PAGE
+        found = list(rows.annotate(total=Window(Count("pk")))[start : start + PER_PAGE])
+        if found or wanted == 1:
+            paginator.count = found[0]["total"] if found else 0
+            return Page(found, wanted, paginator)
+    return paginator.get_page(number)
 
 
 @login_required
 @require_safe
 def action_register(request, municipality):
     municipality, actions = register_for(request, municipality)
-    form, listed = _filtered(request, municipality, actions)
-    page = Paginator(listed, PER_PAGE).get_page(request.GET.get("sida"))
-    today = timezone.localdate()
+    form, listed = _filtered(request, municipality, actions, columns=False)
+    rows = listed.with_carried_on().values(*ROW_FIELDS, **ROW_COLUMNS)
+    page = page_of(rows, request.GET.get("sida"))
     query = filter_query(request.GET)
-    slug = municipality.slug
-    for action in page.object_list:  # one reverse() per kind of link, not one per row
-        action.overdue_today = action.is_overdue(today)
-        action.report_url = report_url(slug, action.report_id, "followup:report")
-        action.status_url = report_url(slug, action.pk, "followup:action_status")
+    page.object_list = register_rows(
+        list(page.object_list), municipality.slug, timezone.localdate(), query
+    )
     return render(
         request,
         "followup/action_register.html",
         {
             "municipality": municipality,
             "form": form,
+            "filters": form.filter_lists(),
             "page": page,
             "query": query,
         },

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -47,21 +47,43 @@ def index(request, municipality):
     own_units = units_with(request.user, Capability.SUBMIT_FOLLOWUP).filter(
         municipality=municipality
     )
+    statuses = {value: str(label) for value, label in Report.Status.choices}
     own_reports = list(
         Report.objects.visible_to(request.user)
         .filter(unit__in=own_units)
-        .select_related("cycle", "unit")
         .order_by("-cycle__year", "unit__path")
+        .values(
+            "pk",
+            "status",
+            year=F("cycle__year"),
+            due_on=F("cycle__due_on"),
+            unit_name=F("unit__name"),
+        )
     )
-    for report in own_reports:  # one reverse() for all the rows
-        report.url = report_url(municipality.slug, report.pk, "followup:report")
+    slug = municipality.slug
+    for report in own_reports:  # values() rows; one reverse() for all the rows
+        report["url"] = report_url(slug, report["pk"], "followup:report")
+        report["status_label"] = statuses[report["status"]]
+        report["due"] = report["due_on"].isoformat()  # the date filter's Y-m-d
     if not overseer and not own_reports:
         raise Http404
     cycles = (
-        list(Cycle.objects.for_municipality(municipality).select_related("version"))
+        list(
+            Cycle.objects.for_municipality(municipality).values(
+                "pk", "year", "status", "due_on", title=F("version__title")
+            )
+        )
         if overseer
         else []
     )
+    manage = _("Manage %(year)s")
+    cycle_statuses = {value: str(label) for value, label in Cycle.Status.choices}
+    for cycle in cycles:
+        cycle["url"] = report_url(slug, cycle["pk"], "followup:cycle")
+        cycle["manage_url"] = report_url(slug, cycle["pk"], "followup:cycle_manage")
+        cycle["manage"] = manage % {"year": cycle["year"]}
+        cycle["status_label"] = cycle_statuses[cycle["status"]]
+        cycle["due"] = cycle["due_on"].isoformat()
     return render(
         request,
         "followup/index.html",

@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.views.decorators.http import require_safe
 
 from responsibilities import calendar
@@ -29,18 +31,36 @@ def chosen_year(request, today) -> int:
 
 
 def months_of(year: int, deadlines, today) -> list[dict]:
-    """Twelve months, each with its deadlines and, in today's month, where today falls."""
+    """Twelve months, each with its deadlines and, in today's month, where today falls. Each
+    entry carries its date as the page writes it (Y-m-d and "j F"), each date formatted once."""
+    days = {}
+
+    def entry(deadline, date, is_today):
+        if date not in days:
+            days[date] = (date.isoformat(), date_format(date, "j F"))  # isoformat is Y-m-d
+        iso, day = days[date]
+        return {"deadline": deadline, "is_today": is_today, "iso": iso, "day": day}
+
+    by_month = [[] for _number in range(12)]
+    for deadline in deadlines:
+        date = deadline.date
+        by_month[date.month - 1].append(entry(deadline, date, date == today))
     months = []
-    for number in range(1, 13):
+    for number, entries in enumerate(by_month, start=1):
         first = datetime.date(year, number, 1)
-        entries = [{"deadline": d, "is_today": d.date == today} for d in deadlines]
-        entries = [entry for entry in entries if entry["deadline"].date.month == number]
         is_current = (year, number) == (today.year, today.month)
-        if is_current and not any(entry["is_today"] for entry in entries):
+        if is_current and not any(e["is_today"] for e in entries):
             # No deadline today: a line says where today falls among the month's dates.
-            position = sum(1 for entry in entries if entry["deadline"].date < today)
-            entries.insert(position, {"deadline": None, "is_today": True})
-        months.append({"first": first, "entries": entries, "is_current": is_current})
+            position = sum(1 for e in entries if e["deadline"].date < today)
+            entries.insert(position, entry(None, today, True))
+        months.append(
+            {
+                "first": first,
+                "name": capfirst(date_format(first, "F")),
+                "entries": entries,
+                "is_current": is_current,
+            }
+        )
     return months
 
 

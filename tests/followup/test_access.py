@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from followup.models import Report
+from followup.models import Cycle, Report
 from tests.followup.conftest import user
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +75,26 @@ def test_one_report_is_readable_exactly_when_the_lists_show_it(demo):
             )
         readers += bool(listed)
     assert readers >= 4
+
+
+def test_the_index_rows_link_each_report_and_cycle_with_its_year_status_and_due_date(client, demo):
+    client.force_login(user("ale-sektorchef"))
+    page = client.get(reverse("followup:index", kwargs={"municipality": "ale"})).content.decode()
+    reports = Report.objects.filter(unit__name="Sektor utbildning").select_related("cycle")
+    assert len(reports) == 2
+    for report in reports:
+        url = reverse("followup:report", kwargs={"municipality": "ale", "pk": report.pk})
+        assert f'<a href="{url}">{report.cycle.year}</a>' in page
+        assert f'status-{report.status}">{report.get_status_display()}</span>' in page
+        assert f"<td>{report.cycle.due_on:%Y-%m-%d}</td>" in page
+
+    client.force_login(user("ale-sakerhetschef"))
+    page = client.get(reverse("followup:index", kwargs={"municipality": "ale"})).content.decode()
+    cycles = Cycle.objects.filter(version__programme__municipality__slug="ale")
+    assert len(cycles) >= 2
+    for cycle in cycles:
+        kwargs = {"municipality": "ale", "pk": cycle.pk}
+        assert f'<a href="{reverse("followup:cycle", kwargs=kwargs)}">{cycle.year}</a>' in page
+        manage = reverse("followup:cycle_manage", kwargs=kwargs)
+        assert f'<a href="{manage}">Hantera {cycle.year}</a>' in page
+        assert f"<td>{cycle.get_status_display()}</td>" in page

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -150,7 +151,7 @@ def test_it_carries_the_owner_and_area_over_to_next_year(demo):
 
 
 def listed(response) -> set[str]:
-    return {action.what for action in response.context["page"].object_list}
+    return {row["what"] for row in response.context["page"].object_list}
 
 
 def test_it_shows_the_security_chief_every_units_actions_but_no_draft(client, approved_plan):
@@ -161,7 +162,7 @@ def test_it_shows_the_security_chief_every_units_actions_but_no_draft(client, ap
     assert "Se över inpasseringen till stadshuset" in rows
     assert "Genomföra utrymningsövning på samtliga skolor" in rows  # Sektor utbildning 2025
     # Sektor utbildning's 2026 draft is the unit's own until it is submitted.
-    ids = {action.pk for action in response.context["page"].object_list}
+    ids = {row["pk"] for row in response.context["page"].object_list}
     draft = set(demo_report("Sektor utbildning").actions.values_list("pk", flat=True))
     assert draft and not ids & draft
 
@@ -174,7 +175,7 @@ def test_it_shows_a_sector_chief_their_own_units_actions_only(client, approved_p
     # Their own draft's actions too (carried over from 2025).
     response = register(client, year=2026)
     draft = set(demo_report("Sektor utbildning").actions.values_list("pk", flat=True))
-    assert draft and draft == {action.pk for action in response.context["page"].object_list}
+    assert draft and draft == {row["pk"] for row in response.context["page"].object_list}
 
     client.force_login(user("ale-sektorchef-2"))
     rows = listed(register(client))
@@ -235,6 +236,105 @@ def test_it_paginates(client, demo):
     assert "sida=2" in first.content.decode()
     second = register(client, sida=2)
     assert len(second.context["page"].object_list) == first.context["page"].paginator.count - 50
+
+
+@pytest.mark.parametrize("number", [None, "1", "2", "3", "99", "0", "-1", "abc", "1.5", " 2"])
+def test_a_page_of_the_register_is_the_one_the_paginator_gives(demo, number):
+    from django.core.paginator import Paginator
+
+    from followup.views.actions import PER_PAGE, page_of
+
+    report = demo_report("Sektor samhällsbyggnad", 2025)
+    with reopened(report.pk):
+        Action.objects.bulk_create(
+            Action(report=report, what=f"Åtgärd {n:03}", position=n) for n in range(110)
+        )
+    rows = Action.objects.order_by("pk").values("pk")
+    expected = Paginator(rows, PER_PAGE).get_page(number)
+    page = page_of(rows, number)
+    assert page.number == expected.number
+    assert [row["pk"] for row in page] == [row["pk"] for row in expected]
+    assert page.paginator.count == expected.paginator.count == Action.objects.count()
+    assert page.paginator.num_pages == expected.paginator.num_pages == 3
+
+
+@pytest.mark.parametrize("number", [None, "1", "2"])
+def test_an_empty_register_has_one_empty_page(demo, number):
+    from followup.views.actions import page_of
+
+    page = page_of(Action.objects.filter(what="Ingen").values("pk"), number)
+    assert (page.number, list(page), page.paginator.count, page.paginator.num_pages) == (
+        1,
+        [],
+        0,
+        1,
+    )
+
+
+@pytest.fixture
+def varied_plan(approved_plan):
+    """Actions with different owners and areas in Sektor utbildning's 2025 report, and one in
+    its 2026 draft (which the security chief does not see)."""
+    overdue, soon = approved_plan
+    areas = list(overdue.report.cycle.application_areas())
+    with reopened(overdue.report_id):
+        Action.objects.filter(pk=soon.pk).update(area=areas[0])
+    add_action(
+        demo_report("Sektor utbildning", 2025),
+        "Öva krisledningen",
+        area=areas[-1],
+        owner=user("ale-sektorchef"),
+        due_on=TODAY,
+    )
+    add_action(demo_report("Sektor utbildning"), "Utkastets åtgärd", owner=user("ale-kommunchef"))
+    return overdue, soon
+
+
+def test_the_filter_lists_are_the_registers_units_areas_and_owners_in_order(client, varied_plan):
+    from programmes.models import SectionItem
+    from responsibilities.models import OrganisationUnit, User
+
+    chief = user("ale-sakerhetschef")
+    client.force_login(chief)
+    form = register(client).context["form"]
+    actions = Action.objects.in_register_of(chief).filter(report__unit__municipality__slug="ale")
+    units = OrganisationUnit.objects.filter(pk__in=actions.values("report__unit")).order_by("path")
+    areas = SectionItem.objects.filter(pk__in=actions.values("area")).order_by("text", "pk")
+    owners = User.objects.filter(pk__in=actions.values("owner")).order_by(
+        "first_name", "last_name", "username"
+    )
+    assert form.fields["unit"].choices[1:] == [(unit.pk, unit.name) for unit in units]
+    assert form.fields["area"].choices[1:] == [(area.pk, area.text) for area in areas]
+    assert form.fields["owner"].choices[1:] == [(person.pk, str(person)) for person in owners]
+    assert len(units) == 2 and len(areas) == 2
+    assert [str(person) for person in owners] == ["Siri Sektorchef", "Sven Sektorchef"]
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"unit": "samhall", "status": "started", "due": "overdue", "owner": "ale-sektorchef-2"},
+        {"unit": "x", "year": "1900", "sida": "2"},
+    ],
+)
+def test_the_filters_are_written_as_djangos_widgets_would(client, varied_plan, filters):
+    from django.template.loader import render_to_string
+
+    overdue, _soon = varied_plan
+    if filters.get("unit") == "samhall":
+        filters = {**filters, "unit": overdue.report.unit_id, "owner": user(filters["owner"]).pk}
+    client.force_login(user("ale-sakerhetschef"))
+    response = register(client, **filters)
+    form = response.context["form"]
+
+    def squeezed(html):
+        return re.sub(r">\s+<", "><", " ".join(html.split()))
+
+    expected = "".join(render_to_string("_field.html", {"field": field}) for field in form)
+    assert squeezed(expected) in squeezed(response.content.decode())
+    assert ("selected>" + "Siri Sektorchef") in squeezed(expected) or "owner" not in filters
+    assert ('aria-invalid="true"' in expected) == ("x" in filters.values())
 
 
 # --- Export ----------------------------------------------------------------------------------
@@ -399,9 +499,9 @@ def test_the_register_takes_a_constant_number_of_queries(
     data = municipality_with_actions(units, per_report)
     client.force_login(data["chief"])
     url = reverse("followup:actions", kwargs={"municipality": data["municipality"].slug})
-    # session, user, access, the bell; the filters' units, areas, owners and years, the count
-    # and the page of actions
-    with django_assert_num_queries(10):
+    # session, user, access, the bell; the filters' units, areas and owners (one query) and
+    # years, the page of actions with their count
+    with django_assert_num_queries(7):
         response = client.get(url, {"due": "soon"})
     assert response.status_code == 200
     assert response.context["page"].object_list
@@ -416,7 +516,7 @@ def test_the_export_takes_a_constant_number_of_queries(
     url = reverse(
         "followup:actions_export", kwargs={"municipality": data["municipality"].slug, "fmt": "csv"}
     )
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         response = client.get(url)
     assert response.content.decode("utf-8-sig").count("Åtgärd") >= units // 2 * per_report
 
@@ -457,3 +557,15 @@ def test_it_keeps_a_role_chosen_before_the_list_was_limited_until_it_is_changed(
     response = client.post(edit_url(draft_report), data)
     assert response.status_code == 400
     assert "Den här rollen kan inte äga en åtgärd" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Kort", "x" * 60, "x" * 61, "e\u0301" * 59, "e\u0301" * 61, "A\u030a" * 60 + "b", "Ö" * 90],
+)
+def test_the_short_text_of_a_row_is_truncatechars(text):
+    from django.template.defaultfilters import truncatechars
+
+    from followup.views.actions import shortened
+
+    assert shortened(text) == truncatechars(text, 60)

@@ -87,7 +87,8 @@ def test_the_revision_date_of_an_adopted_document_is_shown_in_its_year(chief):
 def test_today_is_marked_where_it_falls(chief):
     response = chief.get(ALE)
     june = month(response, 6)
-    assert [e for e in june if e["is_today"]] == [{"deadline": None, "is_today": True}]
+    today = {"deadline": None, "is_today": True, "iso": "2026-06-10", "day": "10 juni"}
+    assert [e for e in june if e["is_today"]] == [today]
     assert response.context["months"][5]["is_current"]
     assert 'aria-current="date"' in response.content.decode()
     other = chief.get(ALE, {"ar": "2025"})
@@ -220,3 +221,58 @@ def test_risk_reviews_are_shown_to_those_who_may_open_the_risk(client, demo):
     ]
     client.force_login(user("ale-medarbetare"))
     assert titles(client.get(ALE), 8) == []
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_risk_handler_of_the_municipality_sees_every_units_reviews_a_sector_chief_theirs(
+    client, demo
+):
+    entries = RiskEntry.objects.filter(municipality__slug="ale", confidential=False)
+    own = entries.filter(unit__name="Sektor utbildning").first()
+    other = entries.filter(unit__name="Sektor samhällsbyggnad").first()
+    retired = entries.filter(unit__name="Ale bostadsbolag AB").first()
+    RiskEntry.objects.filter(pk__in=[own.pk, other.pk, retired.pk]).update(
+        review_on=datetime.date(2026, 9, 1)
+    )
+    RiskEntry.objects.filter(pk=retired.pk).update(retired_at=TODAY)
+    client.force_login(user("ale-sakerhetschef"))
+    assert sorted(titles(client.get(ALE), 9)) == sorted(
+        f"Översyn av risk: {entry.title}" for entry in (own, other)
+    )
+    client.force_login(user("ale-sektorchef"))
+    assert titles(client.get(ALE), 9) == [f"Översyn av risk: {own.title}"]
+
+
+@pytest.mark.parametrize(
+    "username",
+    [
+        "ale-sakerhetschef",
+        "ale-sektorchef",
+        "ale-sektorchef-2",
+        "ale-fortroendevald",
+        "ale-medarbetare",
+        "ale-kommunchef",
+        "ale-administrator",
+        "kalix-sakerhetschef",
+    ],
+)
+def test_a_committee_report_is_marked_readable_exactly_when_visible_to_lets_the_person_read_it(
+    demo, username
+):
+    from followup.calendar import readable_to
+    from responsibilities.access import access_of
+    from responsibilities.models import Municipality
+
+    ale = Municipality.objects.get(slug="ale")
+    reports = Report.objects.filter(
+        cycle__version__programme__municipality=ale, committee_date__isnull=False
+    )
+    assert reports.count() >= 2
+    viewer = user(username)
+    marked = dict(
+        reports.annotate(readable=readable_to(viewer, access_of(viewer), ale)).values_list(
+            "pk", "readable"
+        )
+    )
+    visible = set(Report.objects.visible_to(viewer).values_list("pk", flat=True))
+    assert marked == {pk: pk in visible for pk in marked}
