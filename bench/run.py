@@ -324,6 +324,10 @@ def targets(slug: str = "skala-001") -> dict:
             ("follow-up index (sector chief)", sector_chief, f"{m}/"),
             ("start page (council member)", reader, "/start/"),
             ("reports page (council member)", reader, f"{m}/rapporter/"),
+            ("action register (security chief)", chief, f"{m}/atgarder/"),
+            ("action register (sector chief)", sector_chief, f"{m}/atgarder/"),
+            ("årshjul (security chief)", chief, f"/arshjul/{slug}/"),
+            ("årshjul (sector chief)", sector_chief, f"/arshjul/{slug}/"),
         ],
     }
 

@@ -163,6 +163,10 @@ QUERIES = {
     "follow-up index (sector chief)": 5,
     "start page (council member)": 7,
     "reports page (council member)": 8,
+    "action register (security chief)": 7,
+    "action register (sector chief)": 7,
+    "årshjul (security chief)": 9,
+    "årshjul (sector chief)": 9,
 }
 
 
