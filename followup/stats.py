@@ -7,7 +7,6 @@ number of approved reports differs from year to year."""
 
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, IntegerField, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -59,17 +58,15 @@ class Share:
 
     @property
     def percent(self) -> int | None:
-        """Whole percent, rounded half up; None when there is nothing to divide."""
-        if not self.total:
-            return None
-        exact = Decimal(self.count * 100) / Decimal(self.total)
-        return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        return percent_of(self.count, self.total)
 
-    @property
-    def of_total(self) -> str:
-        """The count of the total in words ("3 of 12"), as the templates said it with a
-        blocktranslate per cell (its cost, not its words, is saved)."""
-        return _("%(count)s of %(total)s") % {"count": self.count, "total": self.total}
+
+def percent_of(count: int, total: int) -> int | None:
+    """Whole percent, rounded half up; None when there is nothing to divide."""
+    if not total:
+        return None
+    # count × 100 / total + ½, rounded down: in whole numbers, exact.
+    return (count * 200 + total) // (total * 2)
 
 
 @dataclass

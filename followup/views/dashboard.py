@@ -1,6 +1,8 @@
 """A cycle's dashboard and its exports."""
 
 from collections import Counter
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,12 +17,73 @@ from django.views.decorators.http import require_POST, require_safe
 from followup import reminders, stats
 from followup.forms import ExecutiveBoardForm
 from followup.insets import insets_for
-from followup.models import Action, Answer, Report
+from followup.models import Action, Answer, Attainment, Report
 from followup.spreadsheets import csv_response, xlsx_response
 from followup.views.common import cycle_for
+from programmes.references import format_paragraph
 from responsibilities.access import access_for
 from responsibilities.audit import AuditEvent, record
 from responsibilities.capabilities import Capability
+
+
+class Unit(NamedTuple):
+    pk: int
+    name: str
+
+
+@dataclass(slots=True)
+class ReportRow:
+    """A report as the dashboard lists it: the values it shows, not a model instance (a
+    municipality has some forty reporting units, and the page reads every one)."""
+
+    pk: int
+    status: str
+    status_label: str
+    unit: Unit
+    url: str | None  # None when the person may not open the report
+    submitted: str  # the day submitted, or "–"
+    committee: str  # the committee's date and §, or "–"
+
+
+def report_rows(reports, slug: str) -> list[ReportRow]:
+    labels = {value: str(label) for value, label in Report.Status.choices}
+    rows = []
+    for (
+        pk,
+        status,
+        unit_id,
+        unit_name,
+        submitted_at,
+        committee_on,
+        paragraph,
+        readable,
+    ) in reports.values_list(
+        "pk",
+        "status",
+        "unit_id",
+        "unit__name",
+        "submitted_at",
+        "committee_date",
+        "committee_paragraph",
+        "readable",
+    ).order_by("unit__path"):
+        committee = "–"
+        if committee_on:
+            committee = committee_on.isoformat()
+            if paragraph:
+                committee += f", {format_paragraph(paragraph)}"
+        rows.append(
+            ReportRow(
+                pk,
+                status,
+                labels.get(status, status),
+                Unit(unit_id, unit_name),
+                reminders.report_url(slug, pk, "followup:report") if readable else None,
+                timezone.localtime(submitted_at).date().isoformat() if submitted_at else "–",
+                committee,
+            )
+        )
+    return rows
 
 
 @login_required
@@ -40,10 +103,8 @@ def dashboard(request, municipality, pk):
         )
     else:
         listed = visible.filter(cycle=cycle).annotate(readable=Value(True))
-    reports = list(listed.select_related("unit").order_by("unit__path"))
-    readable_ids = {report.pk for report in reports if report.readable}
-    for report in reports:  # one reverse() for every link to a report (per row, per cell)
-        report.url = reminders.report_url(municipality, report.pk, "followup:report")
+    reports = report_rows(listed, municipality)
+    readable_ids = {report.pk for report in reports if report.url}
     today = timezone.localdate()
     # The board report is recorded once; until then the form lists the units still missing.
     can_record_board = (
@@ -64,7 +125,7 @@ def dashboard(request, municipality, pk):
         {
             "cycle": cycle,
             "municipality": cycle.municipality,
-            "rows": [(report, report.readable) for report in reports],
+            "rows": reports,
             "status_counts": [
                 (status, label, counts[status], previous_counts[status])
                 for status, label in Report.Status.choices
@@ -74,6 +135,7 @@ def dashboard(request, municipality, pk):
             # Units × areas over what the reader may open; the trend over their approved ones.
             "unit_matrix": stats.unit_area_matrix(columns, reports, readable_ids),
             "trend": stats.attainment_trend(cycle, visible, columns),
+            "levels": [str(label) for _level, label in Attainment.choices],
             "sees_progress": sees_progress,
             "insets": insets_for("cycle", cycle=cycle),
             "can_record_board": can_record_board,

@@ -130,7 +130,7 @@ def test_council_members_see_approved_reports_only(client, demo):
     matrix = section(page, "matrix-heading")
     assert "Sektor utbildning" in matrix
     rows = response.context["unit_matrix"].rows
-    assert {row.report.get_status_display() for row in rows} == {
+    assert {row.report.status_label for row in rows} == {
         "Godkänd",
         "Rapporterad till nämnd",
     }
