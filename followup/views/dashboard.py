@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef, Prefetch, Value
+from django.db.models import Exists, OuterRef, Value
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST, require_safe
 from followup import reminders, stats
 from followup.forms import ExecutiveBoardForm
 from followup.insets import insets_for
-from followup.models import Action, Answer, Attainment, Report
+from followup.models import Action, Answer, Attainment, Question, Report
+from followup.models.reports import display
 from followup.spreadsheets import csv_response, xlsx_response
 from followup.views.common import cycle_for
 from programmes.references import format_paragraph
@@ -152,24 +153,23 @@ def dashboard(request, municipality, pk):
     )
 
 
-def export_rows(cycle, user):
-    """Header and rows of a cycle's answers that the person may read: one row per answer."""
+def exported_reports(cycle, user) -> dict[int, tuple[str, str]]:
+    """The cycle's reports the person may read, drafts aside, in the units' order: each one's
+    unit and status (its label, translated once, not per row)."""
+    statuses = {value: str(label) for value, label in Report.Status.choices}
     reports = (
         Report.objects.visible_to(user)
         .filter(cycle=cycle)
         .exclude(status=Report.Status.DRAFT)
-        .select_related("unit")
-        .prefetch_related(
-            Prefetch(
-                "answers",
-                queryset=Answer.objects.select_related("question__area").order_by(
-                    "question__position"
-                ),
-            ),
-            Prefetch("actions", queryset=Action.objects.select_related("responsible_role")),
-        )
+        .values_list("pk", "unit__name", "status")
         .order_by("unit__path")
     )
+    return {pk: (unit, statuses.get(status, status)) for pk, unit, status in reports}
+
+
+def answer_rows(reports: dict) -> tuple[list, list]:
+    """Header and rows of the reports' answers: one row per answer, the report's in the order
+    of its questions. Values rows (a municipality's cycle has hundreds of answers)."""
     header = [
         _("Unit"),
         _("Status"),
@@ -178,45 +178,67 @@ def export_rows(cycle, user):
         _("Answer"),
         _("The question now, if reworded since"),
     ]
-    # Labels translated once, not per row (get_status_display() hashes the choices each time).
     general = _("General")
-    statuses = {value: str(label) for value, label in Report.Status.choices}
-    action_statuses = {value: str(label) for value, label in Action.Status.choices}
-    answers, actions = [], []
-    for report in reports:
-        status = statuses.get(report.status, report.status)
-        for answer in report.answers.all():
-            area = answer.question.area.text if answer.question.area else general
-            answers.append(
-                [
-                    report.unit.name,
-                    status,
-                    area,
-                    answer.question_text,
-                    answer.display_value,
-                    answer.question.text if answer.question_changed else "",
-                ]
-            )
-        for action in report.actions.all():
-            actions.append(
-                [
-                    report.unit.name,
-                    action.what,
-                    action.responsible_role.display_name if action.responsible_role else "",
-                    action.starts_on,
-                    action.due_on,
-                    action_statuses.get(action.status, action.status),
-                ]
-            )
-    action_header = [
-        _("Unit"),
-        _("Action"),
-        _("Responsible role"),
-        _("Start"),
-        _("Due"),
-        _("Status"),
+    columns = list(dict.fromkeys(Answer.FIELD_FOR_TYPE.values()))  # the value of each type
+    value_of = {kind: columns.index(field) for kind, field in Answer.FIELD_FOR_TYPE.items()}
+    few = {Question.AnswerType.SCALE, Question.AnswerType.YES_NO}
+    shown = {}  # a scale's or a yes/no's few values in words, each translated once
+    per_report = {pk: [] for pk in reports}
+    answers = (
+        Answer.objects.filter(report__in=list(reports))
+        .values_list(
+            "report_id",
+            "question__answer_type",
+            "question_text",
+            "question__text",
+            "question__area__text",
+            *columns,
+        )
+        .order_by("question__position")
+    )
+    for report_id, kind, asked, now, area, *values in answers:
+        value = values[value_of[kind]]
+        if kind in few:
+            if (kind, value) not in shown:
+                shown[kind, value] = display(kind, value)
+            text = shown[kind, value]
+        else:
+            text = display(kind, value)
+        per_report[report_id].append(
+            [
+                *reports[report_id],
+                general if area is None else area,
+                asked,
+                text,
+                now if asked != now else "",
+            ]
+        )
+    rows = [row for pk in reports for row in per_report[pk]]
+    return header, rows
+
+
+def action_rows(reports: dict) -> tuple[list, list]:
+    """Header and rows of the reports' action plans, each report's in its order."""
+    header = [_("Unit"), _("Action"), _("Responsible role"), _("Start"), _("Due"), _("Status")]
+    statuses = {value: str(label) for value, label in Action.Status.choices}
+    per_report = {pk: [] for pk in reports}
+    for action in Action.objects.filter(report__in=list(reports)).select_related(
+        "responsible_role"
+    ):
+        per_report[action.report_id].append(action)
+    rows = [
+        [
+            unit,
+            action.what,
+            action.responsible_role.display_name if action.responsible_role else "",
+            action.starts_on,
+            action.due_on,
+            statuses.get(action.status, action.status),
+        ]
+        for pk, (unit, _status) in reports.items()
+        for action in per_report[pk]
     ]
-    return header, answers, action_header, actions
+    return header, rows
 
 
 @login_required
@@ -225,7 +247,8 @@ def export(request, municipality, pk, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
     cycle = cycle_for(request, municipality, pk)
-    header, rows, action_header, actions = export_rows(cycle, request.user)
+    reports = exported_reports(cycle, request.user)
+    header, rows = answer_rows(reports)
     name = f"uppfoljning-{cycle.municipality.slug}-{cycle.year}"
     record(
         AuditEvent.Action.EXPORTED,
@@ -238,6 +261,7 @@ def export(request, municipality, pk, fmt):
     if fmt == "csv":
         return csv_response(name, header, rows)
     answers = [[str(value) if value is not None else "" for value in row] for row in rows]
+    action_header, actions = action_rows(reports)  # the action plan is a sheet of the workbook
     return xlsx_response(
         name, [(_("Answers"), header, answers), (_("Action plan"), action_header, actions)]
     )

@@ -243,8 +243,10 @@ PAGES = [
     ("chief", "followup:index", lambda w: {}, 5),  # the cycles
     # The question forms: areas, questions, answers per question, questions with comments.
     ("chief", "followup:cycle_manage", lambda w: {"pk": w["cycle"].pk}, 11),
-    # The export also writes its audit event.
-    ("chief", "followup:export", lambda w: {"pk": w["cycle"].pk, "fmt": "csv"}, 8),
+    # The export: cycle, reports, their answers, and its audit event; the Excel file also has
+    # the action plan.
+    ("chief", "followup:export", lambda w: {"pk": w["cycle"].pk, "fmt": "csv"}, 7),
+    ("chief", "followup:export", lambda w: {"pk": w["cycle"].pk, "fmt": "xlsx"}, 8),
     # The form's overview: the report (with the counts of its actions, files and returns),
     # questions, answers, review comments, and the risk picture's two (report counts; the
     # register's entries with the scale). Its parts: tests/followup/test_report_form_parts.py.
