@@ -115,7 +115,7 @@ def dashboard(request, municipality, pk):
     )
     missing = [r.unit for r in reports if r.status not in Report.APPROVED_STATES]
     counts = Counter(report.status for report in reports)
-    previous, previous_counts = (
+    previous_year, previous_counts = (
         stats.previous_status_counts(cycle) if sees_progress else (None, Counter())
     )
     columns = stats.area_columns(cycle)
@@ -131,7 +131,7 @@ def dashboard(request, municipality, pk):
                 (status, label, counts[status], previous_counts[status])
                 for status, label in Report.Status.choices
             ],
-            "previous": previous,
+            "previous_year": previous_year,
             "overdue": waiting if cycle.is_overdue(today) else [],
             # Units × areas over what the reader may open; the trend over their approved ones.
             "unit_matrix": stats.unit_area_matrix(columns, reports, readable_ids),
