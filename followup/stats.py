@@ -5,7 +5,7 @@ Goal attainment is counted from the scale answers; drafts never count. Years are
 shares of the answers (with the counts beside them), never in absolute counts, because the
 number of approved reports differs from year to year."""
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Value
@@ -218,7 +218,7 @@ def unit_area_matrix(columns: list[Column], reports, readable_ids) -> UnitMatrix
         for report in reports
         if report.status != Report.Status.DRAFT and report.pk in readable_ids
     ]
-    found: dict = {}
+    found: dict[tuple, Counter] = defaultdict(Counter)
     if counted:
         rows = (
             Answer.objects.filter(report__in=counted, question__answer_type=SCALE)
@@ -228,17 +228,14 @@ def unit_area_matrix(columns: list[Column], reports, readable_ids) -> UnitMatrix
             .order_by()
         )
         for report_id, area_id, level, n in rows:
-            counts = found.get((report_id, area_id))
-            if counts is None:
-                counts = found[report_id, area_id] = Counter()
-            counts[level] += n
+            found[report_id, area_id][level] += n
     counted_ids = set(counted)
     return UnitMatrix(
         columns=columns,
         rows=[
             UnitRow(
                 report,
-                [Cell(c, found.get((report.pk, c.area_id), Counter())) for c in columns]
+                [Cell(c, found.get((report.pk, c.area_id)) or Counter()) for c in columns]
                 if report.pk in counted_ids
                 else None,
             )
@@ -305,15 +302,14 @@ def attainment_trend(cycle: Cycle, reports, columns: list[Column]) -> list[Trend
         .annotate(n=Count("pk"))
         .order_by()
     )
-    overall: dict[int, Counter] = {}
-    by_key: dict[tuple, dict[int, Counter]] = {}
+    overall: dict[int, Counter] = defaultdict(Counter)
+    by_key: dict[tuple, dict[int, Counter]] = defaultdict(lambda: defaultdict(Counter))
     for cycle_id, area_id, text, level, n in answers:
         year = year_of.get(cycle_id)
         if year is None:
             continue
-        overall.setdefault(year, Counter())[level] += n
-        key = ("area", text) if area_id else ("general",)
-        by_key.setdefault(key, {}).setdefault(year, Counter())[level] += n
+        overall[year][level] += n
+        by_key[("area", text) if area_id else ("general",)][year][level] += n
 
     years = sorted(chosen)
 
@@ -325,7 +321,7 @@ def attainment_trend(cycle: Cycle, reports, columns: list[Column]) -> list[Trend
                     year,
                     year == cycle.year,
                     chosen[year][1],
-                    Tally(counts.get(year, Counter())),
+                    Tally(counts.get(year) or Counter()),
                 )
                 for year in years
             ],
