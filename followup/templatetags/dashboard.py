@@ -52,8 +52,9 @@ class ShareCells:
 
 @register.filter
 def status_rows(reports) -> SafeString:
-    """The units with their report's status, the day it was submitted and its committee
-    meeting; the unit's name links to the report when the person may open it."""
+    """The units (views.dashboard.ReportRow) with their report's status, the day it was
+    submitted and its committee meeting; the unit's name links to the report when the person
+    may open it."""
     out = []
     for report in reports:
         unit = esc(report.unit.name)
@@ -84,7 +85,9 @@ def unit_checkboxes(field, units) -> SafeString:
 @register.filter
 def matrix_rows(matrix: UnitMatrix) -> SafeString:
     """The rows of units × areas: a unit with its report's status, and per area its
-    assessment linked to that part of the report (or why the report does not count)."""
+    assessment linked to that part of the report (or why the report does not count). The
+    rows' reports are the dashboard's (views.dashboard.ReportRow: its status label, its
+    link)."""
     draft = esc(_("Not submitted yet: a draft does not count."))
     closed = esc(_("Not counted: you may not open this report."))
     span = len(matrix.columns)
