@@ -5,12 +5,10 @@ Goal attainment is counted from the scale answers; drafts never count. Years are
 shares of the answers (with the counts beside them), never in absolute counts, because the
 number of approved reports differs from year to year."""
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, IntegerField, Min, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, Value
 from django.utils.translation import gettext as _
 
 from followup.models import Answer, Attainment, Cycle, Question, Report
@@ -23,23 +21,18 @@ def status_counts(reports) -> Counter:
     return Counter(dict(reports.values_list("status").annotate(n=Count("pk")).order_by()))
 
 
-def previous_status_counts(cycle: Cycle) -> tuple[Cycle | None, Counter]:
-    """The cycle of the year before (as `Cycle.previous()` finds it) and its reports per
-    status. One query."""
-    statuses = Report.Status.values
-    previous = (
-        cycle.previous_cycles()
-        .annotate(
-            **{
-                f"n_{status}": Count("reports", filter=Q(reports__status=status))
-                for status in statuses
-            }
-        )
-        .first()
+def previous_status_counts(cycle: Cycle) -> tuple[int | None, Counter]:
+    """The year before, when the programme had a cycle then, and the reports per status of
+    that cycle (the newest version's, as `Cycle.previous()` finds it). One query."""
+    rows = list(
+        cycle.previous_cycles().values_list("pk", "reports__status").annotate(n=Count("reports"))
     )
-    if previous is None:
+    if not rows:
         return None, Counter()
-    return previous, Counter({status: getattr(previous, f"n_{status}") for status in statuses})
+    newest = rows[0][0]  # ordered by the version, newest first
+    return cycle.year - 1, Counter(
+        {status: n for pk, status, n in rows if pk == newest and status is not None}
+    )
 
 
 # --- Shares ----------------------------------------------------------------------------------
@@ -59,17 +52,15 @@ class Share:
 
     @property
     def percent(self) -> int | None:
-        """Whole percent, rounded half up; None when there is nothing to divide."""
-        if not self.total:
-            return None
-        exact = Decimal(self.count * 100) / Decimal(self.total)
-        return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        return percent_of(self.count, self.total)
 
-    @property
-    def of_total(self) -> str:
-        """The count of the total in words ("3 of 12"), as the templates said it with a
-        blocktranslate per cell (its cost, not its words, is saved)."""
-        return _("%(count)s of %(total)s") % {"count": self.count, "total": self.total}
+
+def percent_of(count: int, total: int) -> int | None:
+    """Whole percent, rounded half up; None when there is nothing to divide."""
+    if not total:
+        return None
+    # count × 100 / total + ½, rounded down: in whole numbers, exact.
+    return (count * 200 + total) // (total * 2)
 
 
 @dataclass
@@ -113,31 +104,29 @@ class Column:
 def area_columns(cycle: Cycle) -> list[Column]:
     """The version's application areas in the programme's order, and a general column last
     when the cycle has scale questions without an area (named after the question when there
-    is one). One query: the areas with their number of scale questions, and a row for the
-    general ones."""
-    scale = cycle.questions.filter(answer_type=SCALE).order_by()
-    per_area = scale.filter(area=OuterRef("pk")).values("area").annotate(n=Count("pk")).values("n")
+    is one). One query: the areas, and the cycle's scale questions (each one's area, and its
+    text for a general one), counted here."""
     areas = (
         cycle.application_areas()
-        .annotate(n=Coalesce(Subquery(per_area), 0))
-        .values_list("pk", "text", "n", "section__position", "position")
+        .values_list("pk", "text", "section__position", "position", Value(False))
         .order_by()
     )
-    general = (
-        scale.filter(area=None)
-        .values("cycle")
-        .annotate(
-            area=Value(None, output_field=IntegerField()),
-            first=Min("text"),
-            n=Count("pk"),
-            last=Value(0),
-        )
-        .values_list("area", "first", "n", "last", "last")
+    questions = (
+        Question.objects.filter(cycle=cycle.pk, answer_type=SCALE)
+        .values_list("area_id", "text", Value(0), Value(0), Value(True))
+        .order_by()
     )
-    rows = sorted(areas.union(general, all=True), key=lambda row: (row[0] is None, row[3], row[4]))
-    columns = [Column(pk, text, n) for pk, text, n, *_order in rows if pk is not None]
-    for _pk, text, n, *_order in (row for row in rows if row[0] is None):
-        columns.append(Column(None, text if n == 1 else "", n))
+    rows = list(areas.union(questions, all=True))
+    per_area = Counter(area for area, _text, _s, _p, is_question in rows if is_question)
+    columns = [
+        Column(pk, text, per_area[pk])
+        for pk, text, *_position, _q in sorted(
+            (row for row in rows if not row[4]), key=lambda row: (row[2], row[3])
+        )
+    ]
+    general = [text for area, text, _s, _p, is_question in rows if is_question and area is None]
+    if general:
+        columns.append(Column(None, general[0] if len(general) == 1 else "", len(general)))
     return columns
 
 
@@ -229,7 +218,7 @@ def unit_area_matrix(columns: list[Column], reports, readable_ids) -> UnitMatrix
         for report in reports
         if report.status != Report.Status.DRAFT and report.pk in readable_ids
     ]
-    found: dict = {}
+    found: dict[tuple, Counter] = defaultdict(Counter)
     if counted:
         rows = (
             Answer.objects.filter(report__in=counted, question__answer_type=SCALE)
@@ -239,14 +228,14 @@ def unit_area_matrix(columns: list[Column], reports, readable_ids) -> UnitMatrix
             .order_by()
         )
         for report_id, area_id, level, n in rows:
-            found.setdefault((report_id, area_id), Counter())[level] += n
+            found[report_id, area_id][level] += n
     counted_ids = set(counted)
     return UnitMatrix(
         columns=columns,
         rows=[
             UnitRow(
                 report,
-                [Cell(c, found.get((report.pk, c.area_id), Counter())) for c in columns]
+                [Cell(c, found.get((report.pk, c.area_id)) or Counter()) for c in columns]
                 if report.pk in counted_ids
                 else None,
             )
@@ -313,15 +302,14 @@ def attainment_trend(cycle: Cycle, reports, columns: list[Column]) -> list[Trend
         .annotate(n=Count("pk"))
         .order_by()
     )
-    overall: dict[int, Counter] = {}
-    by_key: dict[tuple, dict[int, Counter]] = {}
+    overall: dict[int, Counter] = defaultdict(Counter)
+    by_key: dict[tuple, dict[int, Counter]] = defaultdict(lambda: defaultdict(Counter))
     for cycle_id, area_id, text, level, n in answers:
         year = year_of.get(cycle_id)
         if year is None:
             continue
-        overall.setdefault(year, Counter())[level] += n
-        key = ("area", text) if area_id else ("general",)
-        by_key.setdefault(key, {}).setdefault(year, Counter())[level] += n
+        overall[year][level] += n
+        by_key[("area", text) if area_id else ("general",)][year][level] += n
 
     years = sorted(chosen)
 
@@ -333,7 +321,7 @@ def attainment_trend(cycle: Cycle, reports, columns: list[Column]) -> list[Trend
                     year,
                     year == cycle.year,
                     chosen[year][1],
-                    Tally(counts.get(year, Counter())),
+                    Tally(counts.get(year) or Counter()),
                 )
                 for year in years
             ],

@@ -1,10 +1,12 @@
 """A cycle's dashboard and its exports."""
 
 from collections import Counter
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef, Prefetch, Value
+from django.db.models import Exists, OuterRef, Value
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,12 +17,74 @@ from django.views.decorators.http import require_POST, require_safe
 from followup import reminders, stats
 from followup.forms import ExecutiveBoardForm
 from followup.insets import insets_for
-from followup.models import Action, Answer, Report
+from followup.models import Action, Answer, Attainment, Question, Report
+from followup.models.reports import display
 from followup.spreadsheets import csv_response, xlsx_response
 from followup.views.common import cycle_for
+from programmes.references import format_paragraph
 from responsibilities.access import access_for
 from responsibilities.audit import AuditEvent, record
 from responsibilities.capabilities import Capability
+
+
+class Unit(NamedTuple):
+    pk: int
+    name: str
+
+
+@dataclass(slots=True)
+class ReportRow:
+    """A report as the dashboard lists it: the values it shows, not a model instance (a
+    municipality has some forty reporting units, and the page reads every one)."""
+
+    pk: int
+    status: str
+    status_label: str
+    unit: Unit
+    url: str | None  # None when the person may not open the report
+    submitted: str  # the day submitted, or "–"
+    committee: str  # the committee's date and §, or "–"
+
+
+def report_rows(reports, slug: str) -> list[ReportRow]:
+    labels = {value: str(label) for value, label in Report.Status.choices}
+    rows = []
+    for (
+        pk,
+        status,
+        unit_id,
+        unit_name,
+        submitted_at,
+        committee_on,
+        paragraph,
+        readable,
+    ) in reports.values_list(
+        "pk",
+        "status",
+        "unit_id",
+        "unit__name",
+        "submitted_at",
+        "committee_date",
+        "committee_paragraph",
+        "readable",
+    ).order_by("unit__path"):
+        committee = "–"
+        if committee_on:
+            committee = committee_on.isoformat()
+            if paragraph:
+                committee += f", {format_paragraph(paragraph)}"
+        rows.append(
+            ReportRow(
+                pk,
+                status,
+                labels.get(status, status),
+                Unit(unit_id, unit_name),
+                reminders.report_url(slug, pk, "followup:report") if readable else None,
+                timezone.localtime(submitted_at).date().isoformat() if submitted_at else "–",
+                committee,
+            )
+        )
+    return rows
 
 
 @login_required
@@ -40,10 +104,8 @@ def dashboard(request, municipality, pk):
         )
     else:
         listed = visible.filter(cycle=cycle).annotate(readable=Value(True))
-    reports = list(listed.select_related("unit").order_by("unit__path"))
-    readable_ids = {report.pk for report in reports if report.readable}
-    for report in reports:  # one reverse() for every link to a report (per row, per cell)
-        report.url = reminders.report_url(municipality, report.pk, "followup:report")
+    reports = report_rows(listed, municipality)
+    readable_ids = {report.pk for report in reports if report.url}
     today = timezone.localdate()
     # The board report is recorded once; until then the form lists the units still missing.
     can_record_board = (
@@ -53,7 +115,7 @@ def dashboard(request, municipality, pk):
     )
     missing = [r.unit for r in reports if r.status not in Report.APPROVED_STATES]
     counts = Counter(report.status for report in reports)
-    previous, previous_counts = (
+    previous_year, previous_counts = (
         stats.previous_status_counts(cycle) if sees_progress else (None, Counter())
     )
     columns = stats.area_columns(cycle)
@@ -64,16 +126,17 @@ def dashboard(request, municipality, pk):
         {
             "cycle": cycle,
             "municipality": cycle.municipality,
-            "rows": [(report, report.readable) for report in reports],
+            "rows": reports,
             "status_counts": [
                 (status, label, counts[status], previous_counts[status])
                 for status, label in Report.Status.choices
             ],
-            "previous": previous,
+            "previous_year": previous_year,
             "overdue": waiting if cycle.is_overdue(today) else [],
             # Units × areas over what the reader may open; the trend over their approved ones.
             "unit_matrix": stats.unit_area_matrix(columns, reports, readable_ids),
             "trend": stats.attainment_trend(cycle, visible, columns),
+            "levels": [str(label) for _level, label in Attainment.choices],
             "sees_progress": sees_progress,
             "insets": insets_for("cycle", cycle=cycle),
             "can_record_board": can_record_board,
@@ -90,24 +153,23 @@ def dashboard(request, municipality, pk):
     )
 
 
-def export_rows(cycle, user):
-    """Header and rows of a cycle's answers that the person may read: one row per answer."""
+def exported_reports(cycle, user) -> dict[int, tuple[str, str]]:
+    """The cycle's reports the person may read, drafts aside, in the units' order: each one's
+    unit and status (its label, translated once, not per row)."""
+    statuses = {value: str(label) for value, label in Report.Status.choices}
     reports = (
         Report.objects.visible_to(user)
         .filter(cycle=cycle)
         .exclude(status=Report.Status.DRAFT)
-        .select_related("unit")
-        .prefetch_related(
-            Prefetch(
-                "answers",
-                queryset=Answer.objects.select_related("question__area").order_by(
-                    "question__position"
-                ),
-            ),
-            Prefetch("actions", queryset=Action.objects.select_related("responsible_role")),
-        )
+        .values_list("pk", "unit__name", "status")
         .order_by("unit__path")
     )
+    return {pk: (unit, statuses.get(status, status)) for pk, unit, status in reports}
+
+
+def answer_rows(reports: dict) -> tuple[list, list]:
+    """Header and rows of the reports' answers: one row per answer, the report's in the order
+    of its questions. Values rows (a municipality's cycle has hundreds of answers)."""
     header = [
         _("Unit"),
         _("Status"),
@@ -116,45 +178,67 @@ def export_rows(cycle, user):
         _("Answer"),
         _("The question now, if reworded since"),
     ]
-    # Labels translated once, not per row (get_status_display() hashes the choices each time).
     general = _("General")
-    statuses = {value: str(label) for value, label in Report.Status.choices}
-    action_statuses = {value: str(label) for value, label in Action.Status.choices}
-    answers, actions = [], []
-    for report in reports:
-        status = statuses.get(report.status, report.status)
-        for answer in report.answers.all():
-            area = answer.question.area.text if answer.question.area else general
-            answers.append(
-                [
-                    report.unit.name,
-                    status,
-                    area,
-                    answer.question_text,
-                    answer.display_value,
-                    answer.question.text if answer.question_changed else "",
-                ]
-            )
-        for action in report.actions.all():
-            actions.append(
-                [
-                    report.unit.name,
-                    action.what,
-                    action.responsible_role.display_name if action.responsible_role else "",
-                    action.starts_on,
-                    action.due_on,
-                    action_statuses.get(action.status, action.status),
-                ]
-            )
-    action_header = [
-        _("Unit"),
-        _("Action"),
-        _("Responsible role"),
-        _("Start"),
-        _("Due"),
-        _("Status"),
+    columns = list(dict.fromkeys(Answer.FIELD_FOR_TYPE.values()))  # the value of each type
+    value_of = {kind: columns.index(field) for kind, field in Answer.FIELD_FOR_TYPE.items()}
+    few = {Question.AnswerType.SCALE, Question.AnswerType.YES_NO}
+    shown = {}  # a scale's or a yes/no's few values in words, each translated once
+    per_report = {pk: [] for pk in reports}
+    answers = (
+        Answer.objects.filter(report__in=list(reports))
+        .values_list(
+            "report_id",
+            "question__answer_type",
+            "question_text",
+            "question__text",
+            "question__area__text",
+            *columns,
+        )
+        .order_by("question__position")
+    )
+    for report_id, kind, asked, now, area, *values in answers:
+        value = values[value_of[kind]]
+        if kind in few:
+            if (kind, value) not in shown:
+                shown[kind, value] = display(kind, value)
+            text = shown[kind, value]
+        else:
+            text = display(kind, value)
+        per_report[report_id].append(
+            [
+                *reports[report_id],
+                general if area is None else area,
+                asked,
+                text,
+                now if asked != now else "",
+            ]
+        )
+    rows = [row for pk in reports for row in per_report[pk]]
+    return header, rows
+
+
+def action_rows(reports: dict) -> tuple[list, list]:
+    """Header and rows of the reports' action plans, each report's in its order."""
+    header = [_("Unit"), _("Action"), _("Responsible role"), _("Start"), _("Due"), _("Status")]
+    statuses = {value: str(label) for value, label in Action.Status.choices}
+    per_report = {pk: [] for pk in reports}
+    for action in Action.objects.filter(report__in=list(reports)).select_related(
+        "responsible_role"
+    ):
+        per_report[action.report_id].append(action)
+    rows = [
+        [
+            unit,
+            action.what,
+            action.responsible_role.display_name if action.responsible_role else "",
+            action.starts_on,
+            action.due_on,
+            statuses.get(action.status, action.status),
+        ]
+        for pk, (unit, _status) in reports.items()
+        for action in per_report[pk]
     ]
-    return header, answers, action_header, actions
+    return header, rows
 
 
 @login_required
@@ -163,7 +247,8 @@ def export(request, municipality, pk, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
     cycle = cycle_for(request, municipality, pk)
-    header, rows, action_header, actions = export_rows(cycle, request.user)
+    reports = exported_reports(cycle, request.user)
+    header, rows = answer_rows(reports)
     name = f"uppfoljning-{cycle.municipality.slug}-{cycle.year}"
     record(
         AuditEvent.Action.EXPORTED,
@@ -176,6 +261,7 @@ def export(request, municipality, pk, fmt):
     if fmt == "csv":
         return csv_response(name, header, rows)
     answers = [[str(value) if value is not None else "" for value in row] for row in rows]
+    action_header, actions = action_rows(reports)  # the action plan is a sheet of the workbook
     return xlsx_response(
         name, [(_("Answers"), header, answers), (_("Action plan"), action_header, actions)]
     )

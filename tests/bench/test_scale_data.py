@@ -158,7 +158,7 @@ QUERIES = {
     "report form (sector chief)": 10,  # its first area part, as bench/run.py measures
     "report page (sector chief)": 14,
     "report page (security chief)": 14,
-    "export CSV (security chief)": 8,
+    "export CSV (security chief)": 7,
     "start page (sector chief)": 9,
     "follow-up index (sector chief)": 5,
     "start page (council member)": 7,

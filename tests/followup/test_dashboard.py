@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from ale_safety.middleware import SessionLifetimeMiddleware
 from followup.models import Cycle, Report
+from responsibilities.models import OrganisationUnit
 from tests.followup.conftest import demo_report, user
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +67,27 @@ def test_the_security_chief_sees_every_unit_with_its_status_and_attainment(clien
     link = f'{url_of_report(education)}#area-{kris.area_id}"'
     assert link in page
     assert 'Ej uppfyllt<span class="visually-hidden"> – Sektor utbildning, ' in page
+
+
+def test_a_units_name_is_escaped_in_every_table(client, demo):
+    # The status table, the matrix and the board form's checkboxes are written in Python
+    # (followup/templatetags/dashboard.py): each must escape what a template would.
+    unit = demo_report("Sektor utbildning", 2025).unit
+    OrganisationUnit.objects.filter(pk=unit.pk).update(name='Sektor <i class="x">"u"</i> & co')
+    escaped = "Sektor &lt;i class=&quot;x&quot;&gt;&quot;u&quot;&lt;/i&gt; &amp; co"
+    client.force_login(user("ale-sakerhetschef"))
+    response = client.get(url("cycle", cycle(2025)))
+    page = response.content.decode()
+    assert '<i class="x">' not in page
+    # Its row of statuses, its row of the matrix, and each assessment's link text.
+    assert page.count(escaped) == 2 + len(response.context["unit_matrix"].columns)
+    # This year the unit has no approved report: it is one of the board form's checkboxes.
+    assert unit in cycle(2026).units_without_approved_report()
+    current = client.get(url("cycle", cycle(2026))).content.decode()
+    assert '<i class="x">' not in current
+    checkboxes = current.split('<fieldset class="field checkboxes"')[1].split("</fieldset>")[0]
+    assert f'value="{unit.pk}"' in checkboxes
+    assert f">{escaped}</label>" in checkboxes
 
 
 def url_of_report(report):
@@ -130,7 +152,7 @@ def test_council_members_see_approved_reports_only(client, demo):
     matrix = section(page, "matrix-heading")
     assert "Sektor utbildning" in matrix
     rows = response.context["unit_matrix"].rows
-    assert {row.report.get_status_display() for row in rows} == {
+    assert {row.report.status_label for row in rows} == {
         "Godkänd",
         "Rapporterad till nämnd",
     }
@@ -251,8 +273,10 @@ PAGES = [
         lambda w: {"pk": w["cycle"].pk, "area": str(w["cycle"].application_areas()[0].pk)},
         9,
     ),
-    # The export also writes its audit event.
-    ("chief", "followup:export", lambda w: {"pk": w["cycle"].pk, "fmt": "csv"}, 8),
+    # The export: cycle, reports, their answers, and its audit event; the Excel file also has
+    # the action plan.
+    ("chief", "followup:export", lambda w: {"pk": w["cycle"].pk, "fmt": "csv"}, 7),
+    ("chief", "followup:export", lambda w: {"pk": w["cycle"].pk, "fmt": "xlsx"}, 8),
     # The form's overview: the report (with the counts of its actions, files and returns),
     # questions, answers, review comments, and the risk picture's two (report counts; the
     # register's entries with the scale). Its parts: tests/followup/test_report_form_parts.py.

@@ -137,6 +137,20 @@ def test_columns_are_the_areas_in_order_and_the_overall_question_last(world):
     assert columns[-1].anchor == "area-general"
 
 
+def test_the_general_column_is_named_after_its_one_question_and_absent_without_one(world):
+    # Next year's cycle (nothing answered yet) with a second general scale question.
+    cycle = cycle_of(world["cycle"].version, 2027, world["units"][:1], world["chief"])
+    Question.objects.create(
+        cycle=cycle, text="Är krisledningen övad?", answer_type="scale", position=99
+    )
+    columns = stats.area_columns(cycle)
+    assert (columns[-1].area_id, columns[-1].text, columns[-1].questions) == (None, "", 2)
+    with translation.override("en"):
+        assert columns[-1].label == "General questions"
+    Question.objects.filter(cycle=cycle, area=None, answer_type="scale").update(answer_type="text")
+    assert [c.label for c in stats.area_columns(cycle)] == ["Krisberedskap", "Informationssäkerhet"]
+
+
 def test_an_area_without_a_scale_question_is_a_column_that_was_not_asked(world):
     # The next year's cycle, its Informationssäkerhet question made a text question before
     # anyone answered it (an answered question keeps its type).
@@ -254,3 +268,19 @@ def test_a_percentage_is_written_as_the_language_writes_it(language, text):
     template = Template("{% load programmes %}{{ value|percent }}|{{ none|percent }}")
     with translation.override(language):
         assert template.render(Context({"value": 60, "none": None})) == f"{text}|–"
+
+
+def test_last_years_statuses_are_those_of_its_newest_versions_cycle(
+    world, django_assert_num_queries
+):
+    # 2025 had two cycles: version 1's (one approved report) and version 2's (two approved).
+    with django_assert_num_queries(1):
+        year, counts = stats.previous_status_counts(world["cycle"])
+    assert (year, counts) == (2025, Counter({Report.Status.APPROVED: 2}))
+    # 2025's year before has one cycle; the first year, 2024, has none before it.
+    assert stats.previous_status_counts(Cycle.objects.get(pk=world["c2025"].pk)) == (
+        2024,
+        Counter({Report.Status.APPROVED: 3, Report.Status.REPORTED: 2}),
+    )
+    first = Cycle.objects.filter(year=2024).get()
+    assert stats.previous_status_counts(first) == (None, Counter())

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from followup.models import Cycle, Report
 from followup.reminders import Notice as FollowupNotice
-from followup.spreadsheets import safe_cell
+from followup.spreadsheets import safe_cell, safe_row
 from programmes.models import Programme, ProgrammeVersion, Section
 from programmes.revision import Notice as RevisionNotice
 from programmes.revision import scan_revisions
@@ -206,6 +206,13 @@ def test_a_formula_is_neutralised(payload):
 
 def test_plain_values_are_kept():
     assert [safe_cell(v) for v in ("Klart.", "", None, 12, "12")] == ["Klart.", "", "", 12, "12"]
+
+
+def test_a_row_is_made_safe_as_each_of_its_cells():
+    # safe_row() skips the call for text that cannot start a formula: the same cells.
+    row = [*OWASP_PAYLOADS, "  =1+1", "\x00=1+1", "\x00Klart", " Klart", "Klart.", "", None, 12]
+    assert safe_row(row) == [safe_cell(value) for value in row]
+    assert safe_row(["  =1+1", "\x00=1+1"]) == ["'  =1+1", "'=1+1"]
 
 
 def test_exports_write_an_injected_answer_as_text(chief_client):

@@ -1,0 +1,170 @@
+"""The dashboard's large tables, written here rather than by template tags per cell: some
+forty units × the areas, and every year × the attainment levels, are several hundred cells,
+and a tag, filter and lookup per cell cost more than the whole page may (issue 16). The
+markup is the one the templates wrote; each text is translated and escaped once per table,
+and every cell's value escaped as a template would."""
+
+import functools
+import html
+
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from followup.models import Attainment, Report
+from followup.stats import LEVELS, Tally, TrendTable, UnitMatrix, percent_of
+from programmes.templatetags.programmes import percent
+
+register = template.Library()
+SWEDISH = ' lang="sv"'  # the programme's own text in an English page
+
+
+def esc(text) -> str:
+    """conditional_escape() for the plain strings here, without its lazy-string wrapper per
+    call (the result is marked safe once, as the whole table)."""
+    return text.__html__() if hasattr(text, "__html__") else html.escape(str(text))
+
+
+@functools.lru_cache(maxsize=512)
+def percent_text(language: str, value: int | None) -> str:
+    """A whole percentage as the language writes it (the `percent` filter), escaped: at most
+    101 values per language, each formatted once per process."""
+    return esc(percent(value))
+
+
+class ShareCells:
+    """Each level's share of a tally as the dashboard writes it: "60 % <span…>(3 of 5)</span>"."""
+
+    def __init__(self):
+        self.of = esc(_("%(count)s of %(total)s"))  # filled in with numbers only
+        self.language = get_language()
+
+    def __call__(self, tally: Tally) -> list[str]:
+        counts, total, cells = tally.counts, tally.total, []
+        for level in LEVELS:
+            count = counts[level]
+            value = percent_text(self.language, percent_of(count, total))
+            of = self.of % {"count": count, "total": total}
+            cells.append(f'{value} <span class="meta">({of})</span>')
+        return cells
+
+
+@register.filter
+def status_rows(reports) -> SafeString:
+    """The units (views.dashboard.ReportRow) with their report's status, the day it was
+    submitted and its committee meeting; the unit's name links to the report when the person
+    may open it."""
+    out = []
+    for report in reports:
+        unit = esc(report.unit.name)
+        if report.url:
+            unit = f'<a href="{esc(report.url)}">{unit}</a>'
+        out.append(
+            f'<tr><th scope="row">{unit}</th><td><span class="status status-{esc(report.status)}">'
+            f"{esc(report.status_label)}</span></td><td>{esc(report.submitted)}</td>"
+            f"<td>{esc(report.committee)}</td></tr>"
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
+
+
+@register.filter
+def unit_checkboxes(field, units) -> SafeString:
+    """A checkbox per unit for a multiple-choice field of an unbound form, as its widget
+    would write them (without a template per option)."""
+    name, auto_id = esc(field.html_name), esc(field.auto_id)
+    return mark_safe(  # noqa: S308 - every value is escaped
+        "".join(
+            f'<div class="choice"><input type="checkbox" name="{name}" value="{unit.pk}" '
+            f'id="{auto_id}_{index}"> <label for="{auto_id}_{index}">{esc(unit.name)}</label></div>'
+            for index, unit in enumerate(units)
+        )
+    )
+
+
+@register.filter
+def matrix_rows(matrix: UnitMatrix) -> SafeString:
+    """The rows of units × areas: a unit with its report's status, and per area its
+    assessment linked to that part of the report (or why the report does not count). The
+    rows' reports are the dashboard's (views.dashboard.ReportRow: its status label, its
+    link)."""
+    draft = esc(_("Not submitted yet: a draft does not count."))
+    closed = esc(_("Not counted: you may not open this report."))
+    span = len(matrix.columns)
+    columns = [
+        (
+            f"#{esc(column.anchor)}",
+            f"<span{SWEDISH if column.text else ''}>{esc(column.label)}</span>",
+        )
+        for column in matrix.columns
+    ]
+    texts = {}  # the words of a cell depend on its column's questions and its counts only
+    out = []
+    for row in matrix.rows:
+        report = row.report
+        unit = esc(report.unit.name)
+        out.append(
+            f'<tr><th scope="row">{unit}<br><span class="status status-{esc(report.status)}">'
+            f"{esc(report.status_label)}</span></th>"
+        )
+        if row.cells is None:
+            reason = draft if report.status == Report.Status.DRAFT else closed
+            out.append(f'<td colspan="{span}" class="meta">{reason}</td></tr>')
+            continue
+        url = esc(report.url)
+        for cell, (anchor, label) in zip(row.cells, columns, strict=True):
+            questions = cell.column.questions
+            key = (questions, tuple(cell.counts.items()))
+            if key not in texts:
+                details = "".join(
+                    f'<br><span class="meta">{esc(line)}</span>' for line in cell.details
+                )
+                texts[key] = (esc(cell.summary), details)
+            summary, details = texts[key]
+            if questions:
+                out.append(
+                    f'<td><a href="{url}{anchor}">{summary}<span class="visually-hidden"> – '
+                    f"{unit}, {label}</span></a>{details}</td>"
+                )
+            else:
+                out.append(f"<td>{summary}{details}</td>")
+        out.append("</tr>")
+    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
+
+
+@register.filter
+def matrix_totals(matrix: UnitMatrix) -> SafeString:
+    """Per area, every counted report's answers together: each level's share."""
+    shares = ShareCells()
+    labels = [esc(Attainment(level).label) for level in LEVELS]
+    none = esc(_("No answers"))
+    out = []
+    for tally in matrix.totals:
+        if not tally.total:
+            out.append(f"<td>{none}</td>")
+            continue
+        items = "".join(
+            f"<li>{label} {cell}</li>" for label, cell in zip(labels, shares(tally), strict=True)
+        )
+        out.append(f'<td><ul class="plain-list">{items}</ul></td>')
+    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
+
+
+@register.filter
+def trend_rows(table: TrendTable) -> SafeString:
+    """A trend table's years: the approved reports and each level's share of their answers."""
+    shares = ShareCells()
+    this = esc(_("this follow-up"))
+    none = esc(_("No answers in approved reports"))
+    span = len(LEVELS)
+    out = []
+    for row in table.rows:
+        current = ' class="current"' if row.current else ""
+        tag = f' <span class="tag">{this}</span>' if row.current else ""
+        out.append(f'<tr{current}><th scope="row">{row.year}{tag}</th><td>{row.reports}</td>')
+        if row.tally.total:
+            out.extend(f"<td>{cell}</td>" for cell in shares(row.tally))
+        else:
+            out.append(f'<td colspan="{span}">{none}</td>')
+        out.append("</tr>")
+    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
