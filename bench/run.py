@@ -35,6 +35,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
+LAST_RUN = ROOT / "var" / "bench" / "last-run.json"  # the measurements RESULTS.md was written from
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/ale_safety_bench"
 
 
@@ -708,6 +709,11 @@ def main():
     parser.add_argument("--port", type=int, default=8161, help="gunicorn's port (127.0.0.1)")
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--skip-pdf", action="store_true")
+    parser.add_argument(
+        "--render-only",
+        action="store_true",
+        help="write RESULTS.md again from the last run's measurements (after editing NOTES.md)",
+    )
     args = parser.parse_args()
     if args.child:
         setup_django()
@@ -718,6 +724,10 @@ def main():
             "scans": task_scans,
         }[args.child]
         print(json.dumps(task(), default=str))
+        return
+    if args.render_only:
+        write_results(render(json.loads(LAST_RUN.read_text())))
+        log("written to", RESULTS)
         return
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL).rstrip("/")
     if args.quick:
@@ -742,6 +752,8 @@ def main():
         log(json.dumps(report[key]["scans"], indent=1))
     if not args.skip_load:
         report["load"] = run_load(url, args)
+    LAST_RUN.parent.mkdir(parents=True, exist_ok=True)
+    LAST_RUN.write_text(json.dumps(report, default=str))
     write_results(render(report))
     for name, measured, met in target_rows(report):
         log(f"{'met    ' if met else 'NOT MET'}  {name}: {measured}")
