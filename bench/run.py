@@ -353,11 +353,25 @@ def counted(function, *args):
     return counter.n, result
 
 
+def ready_programme_pdfs(slug: str = "skala-001") -> None:
+    """Render the municipality's programme PDFs as a worker would (the bench runs none), so
+    "programme PDF (cached)" measures serving a made PDF, not "being prepared" (202)."""
+    from programmes.models import ProgrammeVersion
+    from programmes.tasks import render_programme_pdf
+
+    adopted = ProgrammeVersion.objects.filter(
+        programme__municipality__slug=slug, status=ProgrammeVersion.Status.ADOPTED
+    )
+    for pk in adopted.values_list("pk", flat=True):
+        render_programme_pdf(pk)
+
+
 def task_queries(slug: str = "skala-001") -> dict:
     from django.test import Client
 
     from ale_safety.middleware import SessionLifetimeMiddleware
 
+    ready_programme_pdfs(slug)
     data = targets(slug)
     clients = {}
     result = {}
@@ -415,6 +429,7 @@ def task_sessions() -> dict:
     """Sessions for the personas, signed with the server's secret (no login form, no axes)."""
     from django.test import Client
 
+    ready_programme_pdfs()
     data = targets()
     cookies = {}
     plan = []
