@@ -55,6 +55,8 @@ def measure(mode: str, runs: int) -> dict:
         return pdf.versions_for_pdf().get(pk=large_draft(fresh()).pk)
 
     def clear():
+        if not default_storage.exists(pdf.FOLDER):  # nothing rendered yet in this media root
+            return
         _directories, names = default_storage.listdir(pdf.FOLDER)
         for name in names:
             default_storage.delete(f"{pdf.FOLDER}/{name}")

@@ -586,8 +586,8 @@ def render(report: dict) -> str:
         "",
         f"- Machine: {machine()}, shared with six other engineers' work: figures move by tens "
         "of percent; the load average (1 min) is recorded beside each figure",
-        f"- Date: {datetime.datetime.now().isoformat(timespec='minutes')}",
-        f"- Commit: {commit()}; Python {platform.python_version()}; PostgreSQL",
+        f"- Date: {report['measured']['date']}",
+        f"- Commit: {report['measured']['commit']}; Python {platform.python_version()}; PostgreSQL",
         f"- Command: `{report['command']}`",
         "",
         "| data set | municipalities × years | units | people | reports | answers | generated in |",
@@ -749,7 +749,14 @@ def main():
         args.municipalities, args.duration, args.rounds = max(2, args.municipalities // 10), 3, 1
         url += "_quick"
     tenth = max(1, args.municipalities // 10)
-    report = {"command": " ".join(["bench/run.py", *sys.argv[1:]])}
+    report = {
+        "command": " ".join(["bench/run.py", *sys.argv[1:]]),
+        # When and on what the measurements were made (--render-only writes them again).
+        "measured": {
+            "date": datetime.datetime.now().isoformat(timespec="minutes"),
+            "commit": commit(),
+        },
+    }
     for key, db, municipalities in (
         ("small", url + "_tenth", tenth),
         ("large", url, args.municipalities),
