@@ -48,6 +48,7 @@ def test_the_security_chief_updates_an_overdue_action_on_a_phone(new_page, overd
     assert_accessible(page)
 
     row.get_by_role("link", name="Ändra status").click()
+    expect(page.get_by_label(re.compile("^Ny status"))).to_be_visible()
     assert_accessible(page)
     page.get_by_label(re.compile("^Ny status")).select_option(label="Genomförd")
     page.get_by_label("Anteckning", exact=True).fill("Nya kortläsare monterade i november.")

@@ -176,5 +176,6 @@ def test_the_formatting_toolbar_inserts_markup(page, demo):
     expect(body).to_have_value("Ett **viktigt** ord")
     assert_accessible(page)
     page.get_by_role("button", name="Spara").click()
+    page.wait_for_url(f"**#section-{background.pk}")  # saved: back in the editor at the section
     background.refresh_from_db()
     assert background.body == "<p>Ett <strong>viktigt</strong> ord</p>"
