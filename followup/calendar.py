@@ -5,11 +5,11 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRe
 from django.utils.translation import gettext as _
 
 from followup.models import Action, Cycle, Report
-from followup.reminders import report_url
 from followup.views.common import OVERSEEING
 from responsibilities.access import access_of, units_with
 from responsibilities.calendar import Deadline, register, register_year
 from responsibilities.capabilities import Capability
+from responsibilities.links import page_url
 
 
 @register
@@ -23,7 +23,9 @@ def report_deadlines(person):
             uid=f"report-{report.pk}",
             date=report.cycle.due_on,
             title=_("Follow-up report due: %(unit)s") % {"unit": report.unit.name},
-            url=report_url(report.cycle.version.programme.municipality.slug, report.pk),
+            url=page_url(
+                report.cycle.version.programme.municipality.slug, report.pk, "followup:report_edit"
+            ),
         )
     actions = (
         Action.objects.filter(report__unit__in=units, due_on__isnull=False)
@@ -36,8 +38,10 @@ def report_deadlines(person):
             uid=f"action-{action.pk}",
             date=action.due_on,
             title=_("Action due: %(what)s") % {"what": action.what[:80]},
-            url=report_url(
-                action.report.cycle.version.programme.municipality.slug, action.report_id
+            url=page_url(
+                action.report.cycle.version.programme.municipality.slug,
+                action.report_id,
+                "followup:report_edit",
             ),
         )
 
@@ -82,7 +86,7 @@ def cycle_deadlines_in(municipality, year, viewer):
         "board": _("Follow-up %(year)s reported to the executive board"),
     }
     for cycle in cycles.values("pk", "year", *(field for _key, field in CYCLE_DATES)):
-        url = report_url(municipality.slug, cycle["pk"], "followup:cycle") if oversees else ""
+        url = page_url(municipality.slug, cycle["pk"], "followup:cycle") if oversees else ""
         for key, field in CYCLE_DATES:
             if cycle[field] is not None:
                 yield Deadline(
@@ -111,7 +115,7 @@ def cycle_deadlines_in(municipality, year, viewer):
             uid=f"committee-{report['pk']}",
             date=report["committee_date"],
             title=title % {"year": report["cycle_year"], "unit": report["unit_name"]},
-            url=report_url(municipality.slug, report["pk"], "followup:report")
+            url=page_url(municipality.slug, report["pk"], "followup:report")
             if report["readable"]
             else "",
         )

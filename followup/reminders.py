@@ -1,7 +1,6 @@
 """Who is told what about the yearly follow-up, and when. Every function is safe to run twice:
 notifications are unique per (recipient, kind, subject, period)."""
 
-import functools
 import string
 from collections import defaultdict
 
@@ -18,6 +17,7 @@ from followup.models import Action, Cycle, Report
 from responsibilities.capabilities import Capability, RoleKind
 from responsibilities.deadlines import holding, recipients_by_municipality
 from responsibilities.email_preferences import AtOnce
+from responsibilities.links import page_url, url_template
 from responsibilities.models import UnitPermission, User, grant_in_force, in_force
 from responsibilities.notifications import (
     Notification,
@@ -101,26 +101,15 @@ def to_committee_members(reports):
     ), F(f"{assignment}person_id")
 
 
-_SLUG, _PK = "municipalityslug", 987654321
-
-
-@functools.cache
-def _url_template(name: str) -> str:
-    """The URL pattern of a follow-up page addressed by municipality and pk (a report's, an
-    action's), reversed once: the scans link thousands of reports, pages link a row each, and
-    reverse() per row was a good part of their time."""
-    url = reverse(name, kwargs={"municipality": _SLUG, "pk": _PK})
-    return url.replace(_SLUG, "{slug}", 1).replace(str(_PK), "{pk}", 1)
-
-
 def report_url(slug: str, pk: int, name: str = "followup:report_edit") -> str:
-    return _url_template(name).format(slug=slug, pk=pk)
+    """A report's form (or another follow-up page by `name`) for the reminders' links."""
+    return page_url(slug, pk, name)
 
 
 def report_url_sql(slug, pk, name: str = "followup:report_edit"):
     """report_url() as an SQL expression of the slug's and pk's expressions."""
     parts = []
-    for literal, field, _spec, _conversion in string.Formatter().parse(_url_template(name)):
+    for literal, field, _spec, _conversion in string.Formatter().parse(url_template(name)):
         if literal:
             parts.append(Value(literal))
         if field:

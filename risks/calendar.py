@@ -2,10 +2,10 @@
 
 from django.utils.translation import gettext as _
 
-from followup.reminders import report_url
 from responsibilities.access import access_of
 from responsibilities.calendar import Deadline, register_year
 from responsibilities.capabilities import Capability
+from responsibilities.links import page_url
 from risks.models import RiskEntry
 
 
@@ -31,5 +31,5 @@ def review_deadlines_in(municipality, year, viewer):
             uid=f"risk-{entry.pk}",
             date=entry.review_on,
             title=title % {"title": entry.title},
-            url=report_url(municipality.slug, entry.pk, "risks:entry"),  # reversed once
+            url=page_url(municipality.slug, entry.pk, "risks:entry"),
         )

@@ -18,12 +18,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from followup.forms import ActionFilterForm, ActionStatusForm
 from followup.models import Action, InvalidTransition
-from followup.reminders import report_url
 from followup.spreadsheets import csv_response, xlsx_response
 from followup.views.common import municipality_for
 from responsibilities.access import access_for
 from responsibilities.audit import AuditEvent, record
 from responsibilities.capabilities import Capability
+from responsibilities.links import page_url
 from responsibilities.models import Role, User
 
 PER_PAGE = 50
@@ -132,8 +132,8 @@ def register_rows(rows, slug, today, query) -> list[dict]:
         row["overdue"] = Action.overdue_on(due, row["status"], today)
         row["status_label"] = statuses[row["status"]]
         row["short_what"] = shortened(row["what"])
-        row["report_url"] = report_url(slug, row["report_id"], "followup:report")
-        row["status_url"] = report_url(slug, row["pk"], "followup:action_status") + back
+        row["report_url"] = page_url(slug, row["report_id"], "followup:report")
+        row["status_url"] = page_url(slug, row["pk"], "followup:action_status") + back
     return rows
 
 

@@ -29,11 +29,11 @@ from followup.models import (
     ReviewComment,
 )
 from followup.models.cycles import questions_version
-from followup.reminders import report_url
 from followup.views.actions import may_keep_register
 from followup.views.common import cycle_for, municipality_for, oversees
 from responsibilities.access import access_for, units_with
 from responsibilities.capabilities import Capability
+from responsibilities.links import page_url
 from responsibilities.models import OrganisationUnit
 
 
@@ -62,7 +62,7 @@ def index(request, municipality):
     )
     slug = municipality.slug
     for report in own_reports:  # values() rows; one reverse() for all the rows
-        report["url"] = report_url(slug, report["pk"], "followup:report")
+        report["url"] = page_url(slug, report["pk"], "followup:report")
         report["status_label"] = statuses[report["status"]]
         report["due"] = report["due_on"].isoformat()  # the date filter's Y-m-d
     if not overseer and not own_reports:
@@ -79,8 +79,8 @@ def index(request, municipality):
     manage = _("Manage %(year)s")
     cycle_statuses = {value: str(label) for value, label in Cycle.Status.choices}
     for cycle in cycles:
-        cycle["url"] = report_url(slug, cycle["pk"], "followup:cycle")
-        cycle["manage_url"] = report_url(slug, cycle["pk"], "followup:cycle_manage")
+        cycle["url"] = page_url(slug, cycle["pk"], "followup:cycle")
+        cycle["manage_url"] = page_url(slug, cycle["pk"], "followup:cycle_manage")
         cycle["manage"] = manage % {"year": cycle["year"]}
         cycle["status_label"] = cycle_statuses[cycle["status"]]
         cycle["due"] = cycle["due_on"].isoformat()

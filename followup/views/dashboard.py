@@ -25,6 +25,7 @@ from programmes.references import format_paragraph
 from responsibilities.access import access_for
 from responsibilities.audit import AuditEvent, record
 from responsibilities.capabilities import Capability
+from responsibilities.links import page_url
 
 
 class Unit(NamedTuple):
@@ -79,7 +80,7 @@ def report_rows(reports, slug: str) -> list[ReportRow]:
                 status,
                 labels.get(status, status),
                 Unit(unit_id, unit_name),
-                reminders.report_url(slug, pk, "followup:report") if readable else None,
+                page_url(slug, pk, "followup:report") if readable else None,
                 timezone.localtime(submitted_at).date().isoformat() if submitted_at else "–",
                 committee,
             )
