@@ -18,7 +18,7 @@ from functools import cached_property
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import transaction
 from django.db.models import IntegerField, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
@@ -32,6 +32,7 @@ from responsibilities.models import (
     UnitPermission,
     User,
 )
+from responsibilities.statements import Statement
 
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -286,45 +287,13 @@ def grants_query(user_id: int, on: datetime.date) -> QuerySet:
     return municipal.union(units, all=True)
 
 
-class _GrantsStatement:
-    """`grants_query()` compiled once per process and database: building and compiling it in
-    the ORM costs ten times what PostgreSQL needs to run it, on every signed-in request.
-
-    It is compiled with a marker person and date; each read puts the real ones in their
-    places. If the compiled parameters do not hold the markers as expected (a future Django
-    compiling differently), every read goes through the ORM instead."""
-
-    USER = -7_300_417_001
-    DAY = datetime.date(1901, 2, 3)
-
-    def __init__(self, alias: str):
-        self.alias = alias
-        connection = connections[alias]
-        self.day = connection.ops.adapt_datefield_value(self.DAY)
-        sql, params = grants_query(self.USER, self.DAY).query.get_compiler(alias).as_sql()
-        self.sql, self.params = sql, tuple(params)
-        users = sum(1 for p in params if p == self.USER)
-        days = sum(1 for p in params if p == self.day)
-        self.compiled = users == 2 and days == 4
-
-    def rows(self, user_id: int, on: datetime.date) -> list[tuple]:
-        if not self.compiled:
-            return list(grants_query(user_id, on))
-        day = connections[self.alias].ops.adapt_datefield_value(on)
-        params = [user_id if p == self.USER else day if p == self.day else p for p in self.params]
-        with connections[self.alias].cursor() as cursor:
-            cursor.execute(self.sql, params)
-            return [tuple(row) for row in cursor.fetchall()]
-
-
-_statements: dict[str, _GrantsStatement] = {}
-
-
-def _grants_statement(alias: str = DEFAULT_DB_ALIAS) -> _GrantsStatement:
-    key = f"{alias}:{connections[alias].vendor}"
-    if key not in _statements:
-        _statements[key] = _GrantsStatement(alias)
-    return _statements[key]
+# `grants_query()` compiled once per process: building and compiling it in the ORM cost ten
+# times what PostgreSQL needs to run it, on every signed-in request.
+GRANTS = Statement(
+    grants_query,
+    (-7_300_417_001, datetime.date(1901, 2, 3)),
+    (-7_300_417_003, datetime.date(1902, 3, 5)),
+)
 
 
 class Access:
@@ -339,7 +308,7 @@ class Access:
         the municipality-wide ones (unit None) and the unit ones, in one query."""
         if not self.user.is_authenticated:
             return []
-        return _grants_statement().rows(self.user.pk, timezone.localdate())
+        return GRANTS.fetch(self.user.pk, timezone.localdate())
 
     @cached_property
     def _municipal_rows(self) -> list[tuple[int, str, str, str]]:

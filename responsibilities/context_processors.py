@@ -1,5 +1,5 @@
 from responsibilities.access import access_for
-from responsibilities.notifications import Notification
+from responsibilities.notifications import unread_count
 
 
 def access(request):
@@ -11,9 +11,7 @@ def access(request):
         if not request.user.is_authenticated:
             return 0
         if not hasattr(request, "_unread_notifications"):
-            request._unread_notifications = Notification.objects.filter(
-                recipient=request.user, read_at=None, resolved_at=None
-            ).count()
+            request._unread_notifications = unread_count(request.user)
         return request._unread_notifications
 
     # The navigation marks the current section: the first path segment (and the municipality).

@@ -155,7 +155,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def login(self, request, user):
         # allauth would pick the first backend with get_user, which is django-axes' one.
-        user.backend = "django.contrib.auth.backends.ModelBackend"
+        user.backend = "responsibilities.backends.ModelBackend"
         super().login(request, user)
         provider = getattr(request, "_sso_provider", None)
         if provider is not None:

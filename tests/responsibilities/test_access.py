@@ -511,17 +511,16 @@ def test_the_municipality_in_the_address_comes_from_the_grants(demo, rf, django_
 def test_the_compiled_grants_statement_reads_what_the_orm_query_reads(demo, dated_sector_chief):
     """Access runs `grants_query()` compiled once per process, with the person and the date put
     in their places: the same rows as the ORM query, for everyone, on every day."""
-    from responsibilities.access import _grants_statement, grants_query
+    from responsibilities.access import GRANTS, grants_query
 
-    statement = _grants_statement()
-    assert statement.compiled  # the markers were found: the fast path is the one in use
+    assert GRANTS.compiled()  # the samples were found: the fast path is the one in use
     people = list(User.objects.all())
     for day in (START - datetime.timedelta(days=1), START, END, timezone.localdate()):
         for person in people:
             expected = sorted(grants_query(person.pk, day), key=repr)
-            assert sorted(statement.rows(person.pk, day), key=repr) == expected, (person, day)
-    assert any(statement.rows(dated_sector_chief.pk, START))
-    assert not statement.rows(dated_sector_chief.pk, START - datetime.timedelta(days=1))
+            assert sorted(GRANTS.fetch(person.pk, day), key=repr) == expected, (person, day)
+    assert any(GRANTS.fetch(dated_sector_chief.pk, START))
+    assert not GRANTS.fetch(dated_sector_chief.pk, START - datetime.timedelta(days=1))
 
 
 def test_access_loads_its_grants_in_one_query(demo, django_assert_num_queries):

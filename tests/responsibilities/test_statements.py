@@ -1,0 +1,93 @@
+"""Statements compiled once per process (responsibilities/statements.py) read what the ORM
+reads, and fall back to the ORM when the compiled SQL cannot be trusted."""
+
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.db.models import Q
+from django.utils import timezone
+
+from responsibilities.backends import _PERSON, ModelBackend
+from responsibilities.models import Municipality, User
+from responsibilities.notifications import _UNREAD, Notification, notify, unread_count
+from responsibilities.statements import Statement
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_signed_in_person_is_read_as_the_orm_reads_them(demo):
+    assert _PERSON.compiled()  # the fast path is the one in use
+    for person in User.objects.all():
+        read = ModelBackend().get_user(person.pk)
+        expected = User.objects.get(pk=person.pk)
+        assert read is not None and read._state.db == "default" and not read._state.adding
+        for field in User._meta.concrete_fields:
+            assert getattr(read, field.attname) == getattr(expected, field.attname), field
+    person.last_login = timezone.now()  # a datetime column, converted as the ORM converts it
+    person.save(update_fields=["last_login"])
+    assert ModelBackend().get_user(person.pk).last_login == person.last_login
+    assert ModelBackend().get_user(-1) is None
+    assert ModelBackend().get_user("not a number") is None
+    person.is_active = False
+    person.save(update_fields=["is_active"])
+    assert ModelBackend().get_user(person.pk) is None  # deactivated: signed out
+
+
+def test_a_signed_in_page_reads_the_person_through_the_backend(demo, client):
+    person = User.objects.get(username="ale-medarbetare")
+    client.force_login(person, backend="responsibilities.backends.ModelBackend")
+    assert client.session[SESSION_KEY] == str(person.pk)
+    response = client.get("/start/")
+    assert response.status_code == 200
+    assert response.wsgi_request.user == person
+
+
+def test_the_bell_counts_what_the_orm_counts(demo):
+    assert _UNREAD.compiled()
+    person = User.objects.get(username="ale-sakerhetschef")
+    for index in range(3):
+        notify(person, Notification.Kind.YEARLY_DATE, f"test:{index}", "2026", "Hej")
+    mine = Notification.objects.filter(recipient=person)
+    mine.filter(subject="test:0").update(read_at=timezone.now())
+    mine.filter(subject="test:1").update(resolved_at=timezone.now())
+    for someone in User.objects.all():
+        expected = Notification.objects.filter(
+            recipient=someone, read_at=None, resolved_at=None
+        ).count()
+        assert unread_count(someone) == expected
+    assert unread_count(person) >= 1
+    nobody = User.objects.create(username="ingen-notis")
+    assert unread_count(nobody) == 0
+
+
+def test_a_query_whose_sql_depends_on_its_arguments_goes_through_the_orm(demo):
+    def by_name(name):
+        # No condition at all for an empty name: the SQL differs between the samples.
+        return Municipality.objects.filter(Q(name=name) if name else Q()).values_list("slug")
+
+    statement = Statement(by_name, ("",), ("Sampleville",))
+    assert statement.compiled() is None
+    assert statement.fetch("Ale kommun") == list(by_name("Ale kommun"))
+
+
+def test_a_sample_value_that_is_also_a_constant_of_the_query_is_refused(demo):
+    def slugs(pk):
+        return Municipality.objects.filter(Q(pk__gte=pk) | Q(pk=-7_300_417_101)).values_list(
+            "slug", flat=True
+        )
+
+    statement = Statement(slugs, (-7_300_417_101,), (-7_300_417_103,))
+    assert statement.compiled() is None  # the sample is ambiguous: never substituted wrongly
+    assert statement.fetch(0) == list(slugs(0))
+
+
+def test_flat_rows(demo):
+    def slugs(pk):
+        return (
+            Municipality.objects.filter(pk__gte=pk).order_by("slug").values_list("slug", flat=True)
+        )
+
+    statement = Statement(slugs, (-7_300_417_101,), (-7_300_417_103,))
+    assert statement.compiled()
+    assert statement.fetch(0) == list(slugs(0))
+    ale = Municipality.objects.get(slug="ale")
+    assert statement.fetch(ale.pk) == list(slugs(ale.pk))
