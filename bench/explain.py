@@ -65,7 +65,9 @@ def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     os.environ.setdefault(
         "DATABASE_URL",
-        os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ale_safety_bench"),
+        os.environ.get(
+            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ale_safety_bench_290x10"
+        ),
     )
     import django
 

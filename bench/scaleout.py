@@ -27,6 +27,7 @@ from bench.run import (  # noqa: E402
     child,
     collectstatic,
     commit,
+    database,
     get,
     log,
     machine,
@@ -114,7 +115,7 @@ def main():
     parser.add_argument("--duration", type=float, default=5.0)
     parser.add_argument("--users", type=int, default=20)
     args = parser.parse_args()
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL) + "_tenth"
+    url = database(os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL), 29, 10)
     prepare(url, 29, 10)
     collectstatic(url)
     results = run(url, args.users, args.duration)
