@@ -33,7 +33,7 @@ class Cell:
 
 @dataclass
 class Matrix:
-    """A likelihood × consequence grid, drawn as SVG by `risks/_matrix.html` (every cell
+    """A likelihood × consequence grid, drawn as SVG by the `risk_matrix` tag (every cell
     carries its number and level as text) and given as a table beside it."""
 
     likelihood_levels: int
