@@ -6,7 +6,6 @@ from typing import NamedTuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef, Value
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -31,6 +30,7 @@ from responsibilities.links import page_url
 class Unit(NamedTuple):
     pk: int
     name: str
+    municipality_id: int
 
 
 @dataclass(slots=True)
@@ -47,7 +47,9 @@ class ReportRow:
     committee: str  # the committee's date and §, or "–"
 
 
-def report_rows(reports, slug: str) -> list[ReportRow]:
+def report_rows(reports, slug: str, access) -> list[ReportRow]:
+    """The reports in their units' order, each marked whether the person may open it (by
+    `Report.readable_in()`, the rule of `visible_to()`, without a subquery per row)."""
     labels = {value: str(label) for value, label in Report.Status.choices}
     rows = []
     for (
@@ -55,20 +57,22 @@ def report_rows(reports, slug: str) -> list[ReportRow]:
         status,
         unit_id,
         unit_name,
+        municipality_id,
         submitted_at,
         committee_on,
         paragraph,
-        readable,
     ) in reports.values_list(
         "pk",
         "status",
         "unit_id",
         "unit__name",
+        "unit__municipality_id",
         "submitted_at",
         "committee_date",
         "committee_paragraph",
-        "readable",
     ).order_by("unit__path"):
+        unit = Unit(unit_id, unit_name, municipality_id)
+        readable = Report.readable_in(access, status, unit)
         committee = "–"
         if committee_on:
             committee = committee_on.isoformat()
@@ -79,7 +83,7 @@ def report_rows(reports, slug: str) -> list[ReportRow]:
                 pk,
                 status,
                 labels.get(status, status),
-                Unit(unit_id, unit_name),
+                unit,
                 page_url(slug, pk, "followup:report") if readable else None,
                 timezone.localtime(submitted_at).date().isoformat() if submitted_at else "–",
                 committee,
@@ -97,15 +101,9 @@ def dashboard(request, municipality, pk):
     sees_progress = access.in_municipality(
         Capability.REVIEW_FOLLOWUP, cycle.municipality
     ) or access.in_municipality(Capability.MANAGE_CYCLES, cycle.municipality)
-    visible = Report.objects.visible_to(request.user)
-    if sees_progress:
-        # Every unit's report, each marked whether the person may open it (by visible_to).
-        listed = Report.objects.filter(cycle=cycle).annotate(
-            readable=Exists(visible.filter(pk=OuterRef("pk")))
-        )
-    else:
-        listed = visible.filter(cycle=cycle).annotate(readable=Value(True))
-    reports = report_rows(listed, municipality)
+    reports = report_rows(Report.objects.filter(cycle=cycle), municipality, access)
+    if not sees_progress:
+        reports = [report for report in reports if report.url]  # those they may open
     readable_ids = {report.pk for report in reports if report.url}
     today = timezone.localdate()
     # The board report is recorded once; until then the form lists the units still missing.
@@ -136,7 +134,9 @@ def dashboard(request, municipality, pk):
             "overdue": waiting if cycle.is_overdue(today) else [],
             # Units × areas over what the reader may open; the trend over their approved ones.
             "unit_matrix": stats.unit_area_matrix(columns, reports, readable_ids),
-            "trend": stats.attainment_trend(cycle, visible, columns),
+            "trend": stats.attainment_trend(
+                cycle, Report.objects.visible_to(request.user), columns
+            ),
             "levels": [str(label) for _level, label in Attainment.choices],
             "sees_progress": sees_progress,
             "insets": insets_for("cycle", cycle=cycle),
