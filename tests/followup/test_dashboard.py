@@ -260,8 +260,8 @@ PAGES = [
     # The dashboard: cycle, reports (each marked whether the person may open it), last year's
     # cycle with its reports per status, the columns (areas with their scale questions: one),
     # units × areas (one), the trend over the years (two), and the risk picture (risks app,
-    # through followup.insets: the counts; the scale with the register's size).
-    ("chief", "followup:cycle", lambda w: {"pk": w["cycle"].pk}, 13),
+    # through followup.insets: one, the counts and then the scale with the register's size).
+    ("chief", "followup:cycle", lambda w: {"pk": w["cycle"].pk}, 12),
     ("chief", "followup:index", lambda w: {}, 5),  # the cycles
     # The list of areas with their counts: areas, questions, answers per question, questions
     # with comments.
