@@ -187,14 +187,18 @@ def area_years(municipality_id, year: int, under=None) -> AreaYears:
         reports = reports.filter(unit__path__startswith=under.path)
         entries = entries.filter(unit__path__startswith=under.path)
     register = entries.order_by().values("municipality").annotate(n=Count("pk")).values("n")
-    scale_row = Municipality.objects.filter(pk=municipality_id).values_list(
-        Value(None, output_field=CharField()),
-        Value(None, output_field=IntegerField()),
-        "risk_settings__likelihood_levels",
-        "risk_settings__consequence_levels",
-        Value(None, output_field=CharField()),
-        Coalesce(Subquery(register), 0),
-    ).order_by()
+    scale_row = (
+        Municipality.objects.filter(pk=municipality_id)
+        .values_list(
+            Value(None, output_field=CharField()),
+            Value(None, output_field=IntegerField()),
+            "risk_settings__likelihood_levels",
+            "risk_settings__consequence_levels",
+            Value(None, output_field=CharField()),
+            Coalesce(Subquery(register), 0),
+        )
+        .order_by()
+    )
     rows = list(
         reports.values_list("area__text", "year", "likelihood", "consequence", "kind")
         .annotate(n=Count("pk"))

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 from followup import reminders, stats
 from followup.forms import ExecutiveBoardForm
 from followup.insets import insets_for
-from followup.models import Action, Answer, Attainment, Question, Report
+from followup.models import Action, Answer, Question, Report
 from followup.models.reports import display
 from followup.spreadsheets import csv_response, xlsx_response
 from followup.views.common import cycle_for
@@ -137,7 +137,6 @@ def dashboard(request, municipality, pk):
             "trend": stats.attainment_trend(
                 cycle, Report.objects.visible_to(request.user), columns
             ),
-            "levels": [str(label) for _level, label in Attainment.choices],
             "sees_progress": sees_progress,
             "insets": insets_for("cycle", cycle=cycle),
             "can_record_board": can_record_board,

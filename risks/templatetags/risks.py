@@ -66,9 +66,7 @@ def risk_matrix(matrix: Matrix, id: str) -> SafeString:  # noqa: A002 - the temp
         f'<text x="4" y="14" {FONT} font-size="12" {INK}>{escape(_("Likelihood ↑"))}</text>'
     )
     width, height = matrix.width, matrix.height
-    caption = escape(
-        _("Number of assessed reports by likelihood (rows) and consequence (columns)")
-    )
+    caption = escape(_("Number of assessed reports by likelihood (rows) and consequence (columns)"))
     return mark_safe(  # noqa: S308 - every value above is escaped or a number
         f'<figure class="chart risk-matrix">\n'
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
