@@ -47,11 +47,24 @@ class ReportRow:
     committee: str  # the committee's date and §, or "–"
 
 
-def report_rows(reports, slug: str, access) -> list[ReportRow]:
-    """The reports in their units' order, each marked whether the person may open it (by
-    `Report.readable_in()`, the rule of `visible_to()`, without a subquery per row)."""
+# What the dashboard shows of a report (report_rows()).
+REPORT_FIELDS = (
+    "pk",
+    "status",
+    "unit_id",
+    "unit__name",
+    "unit__municipality_id",
+    "submitted_at",
+    "committee_date",
+    "committee_paragraph",
+)
+
+
+def report_rows(rows, slug: str, access) -> list[ReportRow]:
+    """The reports of the rows (REPORT_FIELDS), each marked whether the person may open it
+    (by `Report.readable_in()`, the rule of `visible_to()`, without a subquery per row)."""
     labels = {value: str(label) for value, label in Report.Status.choices}
-    rows = []
+    reports = []
     for (
         pk,
         status,
@@ -61,16 +74,7 @@ def report_rows(reports, slug: str, access) -> list[ReportRow]:
         submitted_at,
         committee_on,
         paragraph,
-    ) in reports.values_list(
-        "pk",
-        "status",
-        "unit_id",
-        "unit__name",
-        "unit__municipality_id",
-        "submitted_at",
-        "committee_date",
-        "committee_paragraph",
-    ).order_by("unit__path"):
+    ) in rows:
         unit = Unit(unit_id, unit_name, municipality_id)
         readable = Report.readable_in(access, status, unit)
         committee = "–"
@@ -78,7 +82,7 @@ def report_rows(reports, slug: str, access) -> list[ReportRow]:
             committee = committee_on.isoformat()
             if paragraph:
                 committee += f", {format_paragraph(paragraph)}"
-        rows.append(
+        reports.append(
             ReportRow(
                 pk,
                 status,
@@ -89,7 +93,7 @@ def report_rows(reports, slug: str, access) -> list[ReportRow]:
                 committee,
             )
         )
-    return rows
+    return reports
 
 
 @login_required
@@ -101,7 +105,19 @@ def dashboard(request, municipality, pk):
     sees_progress = access.in_municipality(
         Capability.REVIEW_FOLLOWUP, cycle.municipality
     ) or access.in_municipality(Capability.MANAGE_CYCLES, cycle.municipality)
-    reports = report_rows(Report.objects.filter(cycle=cycle), municipality, access)
+    # The cycle's reports and, for their counts, last year's cycles with theirs: one query.
+    rows = (
+        stats.with_year_before(cycle)
+        .values_list("pk", "year", "version__number", *(f"reports__{f}" for f in REPORT_FIELDS))
+        .order_by("reports__unit__path")
+    )
+    current, before = [], []
+    for cycle_id, year, number, report_id, *fields in rows:
+        if year != cycle.year:
+            before.append((cycle_id, year, number, fields[0]))
+        elif cycle_id == cycle.pk and report_id is not None:
+            current.append((report_id, *fields))
+    reports = report_rows(current, municipality, access)
     if not sees_progress:
         reports = [report for report in reports if report.url]  # those they may open
     readable_ids = {report.pk for report in reports if report.url}
@@ -115,7 +131,7 @@ def dashboard(request, municipality, pk):
     missing = [r.unit for r in reports if r.status not in Report.APPROVED_STATES]
     counts = Counter(report.status for report in reports)
     previous_year, previous_counts = (
-        stats.previous_status_counts(cycle) if sees_progress else (None, Counter())
+        stats.previous_status_counts(cycle, before) if sees_progress else (None, Counter())
     )
     columns = stats.area_columns(cycle)
     waiting = [r for r in reports if r.status in Report.OPEN_STATES]
