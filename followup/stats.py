@@ -21,17 +21,31 @@ def status_counts(reports) -> Counter:
     return Counter(dict(reports.values_list("status").annotate(n=Count("pk")).order_by()))
 
 
-def previous_status_counts(cycle: Cycle) -> tuple[int | None, Counter]:
-    """The year before, when the programme had a cycle then, and the reports per status of
-    that cycle (the newest version's, as `Cycle.previous()` finds it). One query."""
-    rows = list(
-        cycle.previous_cycles().values_list("pk", "reports__status").annotate(n=Count("reports"))
+def with_year_before(cycle: Cycle):
+    """The programme's cycles of the cycle's year and the year before (by the index of
+    version and year): their values() rows over `reports__…` fields give every report of
+    them, and a cycle without reports as one row of NULLs. Other cycles of the same year
+    (another version's) are the caller's to leave out."""
+    return Cycle.objects.filter(
+        version__programme=cycle.version.programme_id, year__in=(cycle.year - 1, cycle.year)
     )
-    if not rows:
+
+
+def previous_status_counts(cycle: Cycle, rows=None) -> tuple[int | None, Counter]:
+    """The year before, when the programme had a cycle then, and the reports per status of
+    that cycle (the newest version's, as `Cycle.previous()` finds it). `rows`: (cycle id,
+    year, version number, report status) of `with_year_before(cycle)`, read here (one query)
+    when the caller has not read them with its own."""
+    if rows is None:
+        rows = with_year_before(cycle).values_list(
+            "pk", "year", "version__number", "reports__status"
+        )
+    before = [(number, pk, status) for pk, year, number, status in rows if year != cycle.year]
+    if not before:
         return None, Counter()
-    newest = rows[0][0]  # ordered by the version, newest first
+    newest = max(before, key=lambda row: row[0])[1]  # the newest version's cycle
     return cycle.year - 1, Counter(
-        {status: n for pk, status, n in rows if pk == newest and status is not None}
+        status for _number, pk, status in before if pk == newest and status is not None
     )
 
 

@@ -5,7 +5,7 @@ number of aggregate queries however many reports there are."""
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Subquery, Window
+from django.db.models import CharField, Count, F, IntegerField, Subquery, Value, Window
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -33,7 +33,7 @@ class Cell:
 
 @dataclass
 class Matrix:
-    """A likelihood × consequence grid, drawn as SVG by `risks/_matrix.html` (every cell
+    """A likelihood × consequence grid, drawn as SVG by the `risk_matrix` tag (every cell
     carries its number and level as text) and given as a table beside it."""
 
     likelihood_levels: int
@@ -177,8 +177,8 @@ class AreaYears:
 
 
 def area_years(municipality_id, year: int, under=None) -> AreaYears:
-    """Two queries: the counts (per area, year, kind and cell); the scale with the number of
-    entries in the register."""
+    """One query: the counts (per area, year, kind and cell), and after them one row with the
+    municipality's scale and the number of entries in its register (its year empty)."""
     reports = RiskReport.objects.filter(
         municipality_id=municipality_id, year__gt=year - YEARS_SHOWN, year__lte=year
     )
@@ -186,11 +186,31 @@ def area_years(municipality_id, year: int, under=None) -> AreaYears:
     if under is not None:
         reports = reports.filter(unit__path__startswith=under.path)
         entries = entries.filter(unit__path__startswith=under.path)
+    register = entries.order_by().values("municipality").annotate(n=Count("pk")).values("n")
+    scale_row = (
+        Municipality.objects.filter(pk=municipality_id)
+        .values_list(
+            Value(None, output_field=CharField()),
+            Value(None, output_field=IntegerField()),
+            "risk_settings__likelihood_levels",
+            "risk_settings__consequence_levels",
+            Value(None, output_field=CharField()),
+            Coalesce(Subquery(register), 0),
+        )
+        .order_by()
+    )
     rows = list(
         reports.values_list("area__text", "year", "likelihood", "consequence", "kind")
         .annotate(n=Count("pk"))
         .order_by()
+        .union(scale_row, all=True)
     )
+    *rows, (_t, _y, likelihood_levels, consequence_levels, _k, register_count) = sorted(
+        rows, key=lambda row: row[1] is None
+    )
+    scale = RiskSettings(municipality_id=municipality_id)  # the defaults when none are stored
+    if likelihood_levels is not None:
+        scale.likelihood_levels, scale.consequence_levels = likelihood_levels, consequence_levels
     years = sorted({row[1] for row in rows} | {year})
     table: dict = defaultdict(Counter)
     cells: Counter = Counter()
@@ -202,13 +222,6 @@ def area_years(municipality_id, year: int, under=None) -> AreaYears:
         by_kind[kind] += n
         if likelihood and consequence:
             cells[(likelihood, consequence)] += n
-    register = entries.order_by().values("municipality").annotate(n=Count("pk")).values("n")
-    municipality = (
-        Municipality.objects.select_related("risk_settings")
-        .annotate(register_count=Coalesce(Subquery(register), 0))
-        .get(pk=municipality_id)
-    )
-    scale = RiskSettings.of(municipality)
     return AreaYears(
         years=years,
         areas=[(label, [table[label].get(y, 0) for y in years]) for label in sorted(table)],
@@ -216,7 +229,7 @@ def area_years(municipality_id, year: int, under=None) -> AreaYears:
         matrix=matrix(cells, scale),
         year=year,
         kinds=[(label, by_kind.get(code, 0)) for code, label in RiskReport.Kind.choices],
-        register_count=municipality.register_count,
+        register_count=register_count,
     )
 
 

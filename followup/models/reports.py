@@ -294,14 +294,20 @@ class Report(models.Model):
     def is_readable_by(self, access) -> bool:
         """Whether the person (their Access) may read this report: `READERS`, without a query
         (`Report.objects.visible_to()` is the same rule for lists)."""
+        return self.readable_in(access, self.status, self.unit)
+
+    @classmethod
+    def readable_in(cls, access, status: str, unit) -> bool:
+        """`is_readable_by()` for a report known by its status and unit (anything with the
+        unit's `pk` and `municipality_id`), e.g. a values() row."""
         return any(
-            (states is None or self.status in states)
+            (states is None or status in states)
             and (
-                access.in_unit(capability, self.unit)
+                access.in_unit(capability, unit)
                 if by_unit
-                else access.in_municipality(capability, self.unit.municipality_id)
+                else access.in_municipality(capability, unit.municipality_id)
             )
-            for capability, by_unit, states in self.READERS
+            for capability, by_unit, states in cls.READERS
         )
 
     @property

@@ -151,20 +151,37 @@ def matrix_totals(matrix: UnitMatrix) -> SafeString:
 
 
 @register.filter
-def trend_rows(table: TrendTable) -> SafeString:
-    """A trend table's years: the approved reports and each level's share of their answers."""
+def trend_tables(tables: list[TrendTable]) -> SafeString:
+    """Each trend table under its heading: per year the approved reports and each level's
+    share of their answers. The texts and the levels' headings are the same in every table."""
     shares = ShareCells()
     this = esc(_("this follow-up"))
     none = esc(_("No answers in approved reports"))
+    head = (
+        f'<thead><tr><th scope="col">{esc(_("Year"))}</th>'
+        f'<th scope="col">{esc(_("Approved reports"))}</th>'
+        + "".join(f'<th scope="col">{esc(label)}</th>' for _level, label in Attainment.choices)
+        + "</tr></thead>"
+    )
     span = len(LEVELS)
     out = []
-    for row in table.rows:
-        current = ' class="current"' if row.current else ""
-        tag = f' <span class="tag">{this}</span>' if row.current else ""
-        out.append(f'<tr{current}><th scope="row">{row.year}{tag}</th><td>{row.reports}</td>')
-        if row.tally.total:
-            out.extend(f"<td>{cell}</td>" for cell in shares(row.tally))
-        else:
-            out.append(f'<td colspan="{span}">{none}</td>')
-        out.append("</tr>")
+    for number, table in enumerate(tables, start=1):
+        lang = SWEDISH if table.programme_text else ""
+        label = esc(table.label)
+        out.append(
+            f'<h3 id="trend-table-{number}" class="trend-heading"{lang}>{label}</h3>\n'
+            f'<div class="table-scroll" role="region" aria-labelledby="trend-table-{number}" '
+            f'tabindex="0">\n<table class="table trend">\n'
+            f'<caption class="visually-hidden"{lang}>{label}</caption>\n{head}\n<tbody>'
+        )
+        for row in table.rows:
+            current = ' class="current"' if row.current else ""
+            tag = f' <span class="tag">{this}</span>' if row.current else ""
+            out.append(f'<tr{current}><th scope="row">{row.year}{tag}</th><td>{row.reports}</td>')
+            if row.tally.total:
+                out.extend(f"<td>{cell}</td>" for cell in shares(row.tally))
+            else:
+                out.append(f'<td colspan="{span}">{none}</td>')
+            out.append("</tr>")
+        out.append("</tbody>\n</table>\n</div>\n")
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped

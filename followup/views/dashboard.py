@@ -6,7 +6,6 @@ from typing import NamedTuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef, Value
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 from followup import reminders, stats
 from followup.forms import ExecutiveBoardForm
 from followup.insets import insets_for
-from followup.models import Action, Answer, Attainment, Question, Report
+from followup.models import Action, Answer, Question, Report
 from followup.models.reports import display
 from followup.spreadsheets import csv_response, xlsx_response
 from followup.views.common import cycle_for
@@ -31,6 +30,7 @@ from responsibilities.links import page_url
 class Unit(NamedTuple):
     pk: int
     name: str
+    municipality_id: int
 
 
 @dataclass(slots=True)
@@ -47,45 +47,53 @@ class ReportRow:
     committee: str  # the committee's date and §, or "–"
 
 
-def report_rows(reports, slug: str) -> list[ReportRow]:
+# What the dashboard shows of a report (report_rows()).
+REPORT_FIELDS = (
+    "pk",
+    "status",
+    "unit_id",
+    "unit__name",
+    "unit__municipality_id",
+    "submitted_at",
+    "committee_date",
+    "committee_paragraph",
+)
+
+
+def report_rows(rows, slug: str, access) -> list[ReportRow]:
+    """The reports of the rows (REPORT_FIELDS), each marked whether the person may open it
+    (by `Report.readable_in()`, the rule of `visible_to()`, without a subquery per row)."""
     labels = {value: str(label) for value, label in Report.Status.choices}
-    rows = []
+    reports = []
     for (
         pk,
         status,
         unit_id,
         unit_name,
+        municipality_id,
         submitted_at,
         committee_on,
         paragraph,
-        readable,
-    ) in reports.values_list(
-        "pk",
-        "status",
-        "unit_id",
-        "unit__name",
-        "submitted_at",
-        "committee_date",
-        "committee_paragraph",
-        "readable",
-    ).order_by("unit__path"):
+    ) in rows:
+        unit = Unit(unit_id, unit_name, municipality_id)
+        readable = Report.readable_in(access, status, unit)
         committee = "–"
         if committee_on:
             committee = committee_on.isoformat()
             if paragraph:
                 committee += f", {format_paragraph(paragraph)}"
-        rows.append(
+        reports.append(
             ReportRow(
                 pk,
                 status,
                 labels.get(status, status),
-                Unit(unit_id, unit_name),
+                unit,
                 page_url(slug, pk, "followup:report") if readable else None,
                 timezone.localtime(submitted_at).date().isoformat() if submitted_at else "–",
                 committee,
             )
         )
-    return rows
+    return reports
 
 
 @login_required
@@ -97,15 +105,21 @@ def dashboard(request, municipality, pk):
     sees_progress = access.in_municipality(
         Capability.REVIEW_FOLLOWUP, cycle.municipality
     ) or access.in_municipality(Capability.MANAGE_CYCLES, cycle.municipality)
-    visible = Report.objects.visible_to(request.user)
-    if sees_progress:
-        # Every unit's report, each marked whether the person may open it (by visible_to).
-        listed = Report.objects.filter(cycle=cycle).annotate(
-            readable=Exists(visible.filter(pk=OuterRef("pk")))
-        )
-    else:
-        listed = visible.filter(cycle=cycle).annotate(readable=Value(True))
-    reports = report_rows(listed, municipality)
+    # The cycle's reports and, for their counts, last year's cycles with theirs: one query.
+    rows = (
+        stats.with_year_before(cycle)
+        .values_list("pk", "year", "version__number", *(f"reports__{f}" for f in REPORT_FIELDS))
+        .order_by("reports__unit__path")
+    )
+    current, before = [], []
+    for cycle_id, year, number, report_id, *fields in rows:
+        if year != cycle.year:
+            before.append((cycle_id, year, number, fields[0]))
+        elif cycle_id == cycle.pk and report_id is not None:
+            current.append((report_id, *fields))
+    reports = report_rows(current, municipality, access)
+    if not sees_progress:
+        reports = [report for report in reports if report.url]  # those they may open
     readable_ids = {report.pk for report in reports if report.url}
     today = timezone.localdate()
     # The board report is recorded once; until then the form lists the units still missing.
@@ -117,7 +131,7 @@ def dashboard(request, municipality, pk):
     missing = [r.unit for r in reports if r.status not in Report.APPROVED_STATES]
     counts = Counter(report.status for report in reports)
     previous_year, previous_counts = (
-        stats.previous_status_counts(cycle) if sees_progress else (None, Counter())
+        stats.previous_status_counts(cycle, before) if sees_progress else (None, Counter())
     )
     columns = stats.area_columns(cycle)
     waiting = [r for r in reports if r.status in Report.OPEN_STATES]
@@ -136,8 +150,9 @@ def dashboard(request, municipality, pk):
             "overdue": waiting if cycle.is_overdue(today) else [],
             # Units × areas over what the reader may open; the trend over their approved ones.
             "unit_matrix": stats.unit_area_matrix(columns, reports, readable_ids),
-            "trend": stats.attainment_trend(cycle, visible, columns),
-            "levels": [str(label) for _level, label in Attainment.choices],
+            "trend": stats.attainment_trend(
+                cycle, Report.objects.visible_to(request.user), columns
+            ),
             "sees_progress": sees_progress,
             "insets": insets_for("cycle", cycle=cycle),
             "can_record_board": can_record_board,

@@ -257,11 +257,12 @@ PAGES = [
     # (who, URL name, its arguments, queries: session, user, access (one query: its rows also
     # name the municipality in the address), the bell's unread count on HTML pages, and the
     # page's own)
-    # The dashboard: cycle, reports (each marked whether the person may open it), last year's
-    # cycle with its reports per status, the columns (areas with their scale questions: one),
-    # units × areas (one), the trend over the years (two), and the risk picture (risks app,
-    # through followup.insets: the counts; the scale with the register's size).
-    ("chief", "followup:cycle", lambda w: {"pk": w["cycle"].pk}, 13),
+    # The dashboard: cycle, its reports with last year's cycles' (one; whether the person may
+    # open each is decided from their Access), the columns (areas with their scale questions:
+    # one), units × areas (one), the trend over the years (two), and the risk picture (risks
+    # app, through followup.insets: one, the counts and then the scale with the register's
+    # size).
+    ("chief", "followup:cycle", lambda w: {"pk": w["cycle"].pk}, 11),
     ("chief", "followup:index", lambda w: {}, 5),  # the cycles
     # The list of areas with their counts: areas, questions, answers per question, questions
     # with comments.

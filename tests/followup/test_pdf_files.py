@@ -307,8 +307,8 @@ def test_the_reports_page_has_a_constant_query_count(
 def test_the_consolidated_data_takes_a_constant_number_of_queries(demo, django_assert_num_queries):
     cycle = ale_cycle()
     # reports, answers, actions, questions, status counts, the units the executive board was
-    # told without, the risk picture (counts; the scale with the register's size: risks app
-    # through followup.insets), and the attainment figures of followup.stats: the columns
-    # (one), units × areas (one) and the trend over the years (two)
-    with django_assert_num_queries(12):
+    # told without, the risk picture (one: the counts, then the scale with the register's
+    # size; risks app through followup.insets), and the attainment figures of followup.stats:
+    # the columns (one), units × areas (one) and the trend over the years (two)
+    with django_assert_num_queries(11):
         reports.consolidated(cycle)

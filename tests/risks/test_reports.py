@@ -520,7 +520,7 @@ PAGES = [
     ("risks:inbox", "ale-sakerhetschef", dict, 6),
     ("risks:mine", "ale-medarbetare", dict, 5),
     ("risks:register", "ale-sakerhetschef", dict, 6),
-    ("risks:overview", "ale-fortroendevald", dict, 6),
+    ("risks:overview", "ale-fortroendevald", dict, 5),  # the counts and the scale in one
     ("risks:report_new", "ale-medarbetare", dict, 7),
     ("risks:report", "ale-sakerhetschef", report_kwargs, 9),
 ]
