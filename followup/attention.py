@@ -84,6 +84,14 @@ def in_open_cycles(access, capability) -> dict:
     }
 
 
+def _own_units(access):
+    """access.units_with(SUBMIT_FOLLOWUP) for a `unit__in`: the literal unit ids when the
+    person holds it through unit roles only (no subquery to build), else the units query."""
+    if access.municipality_ids_with(Capability.SUBMIT_FOLLOWUP):
+        return access.units_with(Capability.SUBMIT_FOLLOWUP).values("pk")
+    return sorted(access.unit_ids(Capability.SUBMIT_FOLLOWUP))
+
+
 @register
 def followup_panels(user, access):
     today = timezone.localdate()
@@ -108,7 +116,7 @@ def followup_panels(user, access):
         if overdue:
             yield Panel("followup/_attention_overdue.html", overdue, order=40)
     if access.anywhere(Capability.SUBMIT_FOLLOWUP):
-        own_units = access.units_with(Capability.SUBMIT_FOLLOWUP).values("pk")
+        own_units = _own_units(access)
         own = shown(
             Report.objects.filter(
                 unit__in=own_units, cycle__status=Cycle.Status.OPEN
