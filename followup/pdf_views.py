@@ -122,6 +122,7 @@ def reports_page(request, municipality):
         # The unit's municipality too: its units are found by index, not by a scan of all.
         Report.objects.filter(cycle__in=cycles, unit__municipality=municipality)
         .select_related("unit")
+        .only("cycle", "status", "updated_at", "unit__name", "unit__path")
         .order_by("unit__path")
     )
     candidates = list(
