@@ -35,7 +35,8 @@ REPORT_COLUMNS = {
 
 def _phrase(message, **values):
     """A translated message with its values escaped, as blocktranslate writes it."""
-    return mark_safe(_(message) % {k: conditional_escape(v) for k, v in values.items()})
+    escaped = {key: conditional_escape(value) for key, value in values.items()}
+    return mark_safe(message % escaped)  # noqa: S308 - every value is escaped
 
 
 class _Dates:
@@ -61,14 +62,16 @@ def shown(reports, link="followup:report", limit=None) -> list[dict]:
         pk = row["cycle_pk"] if link == "followup:cycle" else row["pk"]
         row["url"] = page_url(row["slug"], pk, link)
         row["title"] = _phrase(
-            "%(unit)s, follow-up of %(year)s", unit=row["unit_name"], year=row["year"]
+            _("%(unit)s, follow-up of %(year)s"), unit=row["unit_name"], year=row["year"]
         )
         row["status_label"] = statuses[row["status"]]
         row["due"] = dates(row["due_on"])
         if row["submitted_at"]:
-            row["submitted_note"] = _phrase("submitted %(date)s", date=dates(row["submitted_at"]))
+            row["submitted_note"] = _phrase(
+                _("submitted %(date)s"), date=dates(row["submitted_at"])
+            )
         if row["approved_at"]:
-            row["approved_note"] = _phrase("approved %(date)s", date=dates(row["approved_at"]))
+            row["approved_note"] = _phrase(_("approved %(date)s"), date=dates(row["approved_at"]))
     return rows
 
 
@@ -112,15 +115,15 @@ def followup_panels(user, access):
             link="followup:cycle",
         )
         for report in overdue:
-            report["due_note"] = _phrase("due on %(date)s", date=report["due"])
+            report["due_note"] = _phrase(_("due on %(date)s"), date=report["due"])
         if overdue:
             yield Panel("followup/_attention_overdue.html", overdue, order=40)
     if access.anywhere(Capability.SUBMIT_FOLLOWUP):
         own_units = _own_units(access)
         own = shown(
-            Report.objects.filter(
-                unit__in=own_units, cycle__status=Cycle.Status.OPEN
-            ).order_by("cycle__due_on", "unit__path")
+            Report.objects.filter(unit__in=own_units, cycle__status=Cycle.Status.OPEN).order_by(
+                "cycle__due_on", "unit__path"
+            )
         )
         for report in own:
             report["is_open"] = report["status"] in Report.OPEN_STATES
@@ -128,7 +131,7 @@ def followup_panels(user, access):
             if report["is_open"]:
                 report["url"] = page_url(report["slug"], report["pk"], "followup:report_edit")
                 late = report["due_on"] < today
-                message = "Overdue: it was due on %(date)s." if late else "Due on %(date)s."
+                message = _("Overdue: it was due on %(date)s.") if late else _("Due on %(date)s.")
                 report["due_note"] = _phrase(message, date=report["due"])
                 report["is_late"] = late
             report["show_comment"] = (
@@ -160,7 +163,7 @@ def followup_panels(user, access):
             action["what_short"] = Truncator(action["what"]).words(16, truncate=" …")
             action["status_label"] = statuses[action["status"]]
             action["is_late"] = action["due_on"] < today
-            message = "overdue since %(date)s" if action["is_late"] else "due on %(date)s"
+            message = _("overdue since %(date)s") if action["is_late"] else _("due on %(date)s")
             action["due_note"] = _phrase(message, date=dates(action["due_on"]))
         if actions:
             yield Panel("followup/_attention_actions.html", actions, order=6)
