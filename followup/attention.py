@@ -5,8 +5,10 @@ The rows are values() rows with their links, titles and dates worked out here (n
 instances, no {% url %} or blocktranslate per row in the templates)."""
 
 import datetime
+import functools
+import operator
 
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape
@@ -52,15 +54,14 @@ class _Dates:
         return self.done[value]
 
 
-def shown(reports, link="followup:report", limit=None) -> list[dict]:
-    """Reports as rows with what the panels show: a link (to `link`), the title, the status
-    label and the dates formatted."""
+def shown(reports, limit=None) -> list[dict]:
+    """Reports as rows with what the panels show: a link to the report, the title, the
+    status label and the dates formatted."""
     statuses = {value: str(label) for value, label in Report.Status.choices}
     dates = _Dates()
     rows = list(reports.values(*REPORT_FIELDS, **REPORT_COLUMNS)[:limit])
     for row in rows:
-        pk = row["cycle_pk"] if link == "followup:cycle" else row["pk"]
-        row["url"] = page_url(row["slug"], pk, link)
+        row["url"] = page_url(row["slug"], row["pk"], "followup:report")
         row["title"] = _phrase(
             _("%(unit)s, follow-up of %(year)s"), unit=row["unit_name"], year=row["year"]
         )
@@ -75,16 +76,10 @@ def shown(reports, link="followup:report", limit=None) -> list[dict]:
     return rows
 
 
-def in_open_cycles(access, capability) -> dict:
-    """Reports of the open cycles of the municipalities where the person holds the
-    capability, as literal ids on joined tables: PostgreSQL starts from the municipality's
-    programme and reaches the reports by their cycle index."""
-    return {
-        "cycle__status": Cycle.Status.OPEN,
-        "cycle__version__programme__municipality__in": sorted(
-            access.municipality_ids_with(capability)
-        ),
-    }
+def in_municipalities(municipality_ids) -> dict:
+    """Reports of these municipalities, as literal ids on joined tables: PostgreSQL starts
+    from the municipality's programme and reaches the reports by their cycle index."""
+    return {"cycle__version__programme__municipality__in": sorted(municipality_ids)}
 
 
 def _own_units(access):
@@ -95,29 +90,44 @@ def _own_units(access):
     return sorted(access.unit_ids(Capability.SUBMIT_FOLLOWUP))
 
 
+def _to_review_and_overdue(access, today) -> tuple[list[dict], list[dict]]:
+    """The reports waiting for the person's review (by submission) and the overdue ones of
+    the cycles they manage (by due date and unit), in one query: the two never share a
+    report (submitted, or still with the unit)."""
+    wanted = []
+    review = access.municipality_ids_with(Capability.REVIEW_FOLLOWUP)
+    if review:
+        wanted.append(Q(status=Report.Status.SUBMITTED, **in_municipalities(review)))
+    manage = access.municipality_ids_with(Capability.MANAGE_CYCLES)
+    if manage:
+        wanted.append(
+            Q(status__in=Report.OPEN_STATES, cycle__due_on__lt=today, **in_municipalities(manage))
+        )
+    if not wanted:
+        return [], []
+    rows = shown(
+        Report.objects.filter(
+            functools.reduce(operator.or_, wanted), cycle__status=Cycle.Status.OPEN
+        ).order_by("cycle__due_on", "unit__path")
+    )
+    waiting = [row for row in rows if row["status"] == Report.Status.SUBMITTED]
+    # As ORDER BY submitted_at: the unsubmitted (none, in practice) last.
+    waiting.sort(key=lambda row: (row["submitted_at"] is None, row["submitted_at"] or 0))
+    overdue = [row for row in rows if row["status"] != Report.Status.SUBMITTED]
+    for report in overdue:
+        report["url"] = page_url(report["slug"], report["cycle_pk"], "followup:cycle")
+        report["due_note"] = _phrase(_("due on %(date)s"), date=report["due"])
+    return waiting, overdue
+
+
 @register
 def followup_panels(user, access):
     today = timezone.localdate()
-    if access.anywhere(Capability.REVIEW_FOLLOWUP):
-        waiting = shown(
-            Report.objects.filter(
-                status=Report.Status.SUBMITTED,
-                **in_open_cycles(access, Capability.REVIEW_FOLLOWUP),
-            ).order_by("submitted_at")
-        )
-        if waiting:
-            yield Panel("followup/_attention_to_review.html", waiting, order=30)
-    if access.anywhere(Capability.MANAGE_CYCLES):
-        overdue = shown(
-            Report.objects.overdue(today)
-            .filter(**in_open_cycles(access, Capability.MANAGE_CYCLES))
-            .order_by("cycle__due_on", "unit__path"),
-            link="followup:cycle",
-        )
-        for report in overdue:
-            report["due_note"] = _phrase(_("due on %(date)s"), date=report["due"])
-        if overdue:
-            yield Panel("followup/_attention_overdue.html", overdue, order=40)
+    waiting, overdue = _to_review_and_overdue(access, today)
+    if waiting:
+        yield Panel("followup/_attention_to_review.html", waiting, order=30)
+    if overdue:
+        yield Panel("followup/_attention_overdue.html", overdue, order=40)
     if access.anywhere(Capability.SUBMIT_FOLLOWUP):
         own_units = _own_units(access)
         own = shown(
