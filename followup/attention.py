@@ -1,85 +1,152 @@
 """The start page's follow-up panels: reports to review, overdue units, the person's own
-unit's report and actions, and the latest approved reports for those who read them."""
+unit's report and actions, and the latest approved reports for those who read them.
+
+The rows are values() rows with their links, titles and dates worked out here (no model
+instances, no {% url %} or blocktranslate per row in the templates)."""
 
 import datetime
+import functools
+import operator
 
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from followup.models import Action, Cycle, Report
 from responsibilities.attention import Panel, register
 from responsibilities.capabilities import Capability
+from responsibilities.links import page_url
 
 ACTIONS_DUE_WITHIN_DAYS = 30
 LATEST_APPROVED = 5
 # What the panels show of a report; the municipality's slug for its links as a column, not
 # four joined models.
-REPORT_COLUMNS = (
-    "status",
-    "submitted_at",
-    "approved_at",
-    "return_comment",
-    "unit__name",
-    "cycle__year",
-    "cycle__due_on",
-    "cycle__status",
-)
+REPORT_FIELDS = ("pk", "status", "submitted_at", "approved_at", "return_comment")
+REPORT_COLUMNS = {
+    "cycle_pk": F("cycle"),
+    "unit_name": F("unit__name"),
+    "year": F("cycle__year"),
+    "due_on": F("cycle__due_on"),
+    "slug": F("cycle__version__programme__municipality__slug"),
+}
 
 
-def shown(reports):
-    """Reports with the columns the panels show (`municipality_slug` for the links)."""
-    return (
-        reports.select_related("unit", "cycle")
-        .only(*REPORT_COLUMNS)
-        .annotate(municipality_slug=F("cycle__version__programme__municipality__slug"))
+def _phrase(message, **values):
+    """A translated message with its values escaped, as blocktranslate writes it."""
+    escaped = {key: conditional_escape(value) for key, value in values.items()}
+    return mark_safe(message % escaped)  # noqa: S308 - every value is escaped
+
+
+class _Dates:
+    """Each distinct date formatted once (DATE_FORMAT, in the local time zone)."""
+
+    def __init__(self):
+        self.done = {}
+
+    def __call__(self, value):
+        if value not in self.done:
+            local = timezone.localtime(value) if isinstance(value, datetime.datetime) else value
+            self.done[value] = date_format(local, "DATE_FORMAT")
+        return self.done[value]
+
+
+def shown(reports, limit=None) -> list[dict]:
+    """Reports as rows with what the panels show: a link to the report, the title, the
+    status label and the dates formatted."""
+    statuses = {value: str(label) for value, label in Report.Status.choices}
+    dates = _Dates()
+    rows = list(reports.values(*REPORT_FIELDS, **REPORT_COLUMNS)[:limit])
+    for row in rows:
+        row["url"] = page_url(row["slug"], row["pk"], "followup:report")
+        row["title"] = _phrase(
+            _("%(unit)s, follow-up of %(year)s"), unit=row["unit_name"], year=row["year"]
+        )
+        row["status_label"] = statuses[row["status"]]
+        row["due"] = dates(row["due_on"])
+        if row["submitted_at"]:
+            row["submitted_note"] = _phrase(
+                _("submitted %(date)s"), date=dates(row["submitted_at"])
+            )
+        if row["approved_at"]:
+            row["approved_note"] = _phrase(_("approved %(date)s"), date=dates(row["approved_at"]))
+    return rows
+
+
+def in_municipalities(municipality_ids) -> dict:
+    """Reports of these municipalities, as literal ids on joined tables: PostgreSQL starts
+    from the municipality's programme and reaches the reports by their cycle index."""
+    return {"cycle__version__programme__municipality__in": sorted(municipality_ids)}
+
+
+def _own_units(access):
+    """access.units_with(SUBMIT_FOLLOWUP) for a `unit__in`: the literal unit ids when the
+    person holds it through unit roles only (no subquery to build), else the units query."""
+    if access.municipality_ids_with(Capability.SUBMIT_FOLLOWUP):
+        return access.units_with(Capability.SUBMIT_FOLLOWUP).values("pk")
+    return sorted(access.unit_ids(Capability.SUBMIT_FOLLOWUP))
+
+
+def _to_review_and_overdue(access, today) -> tuple[list[dict], list[dict]]:
+    """The reports waiting for the person's review (by submission) and the overdue ones of
+    the cycles they manage (by due date and unit), in one query: the two never share a
+    report (submitted, or still with the unit)."""
+    wanted = []
+    review = access.municipality_ids_with(Capability.REVIEW_FOLLOWUP)
+    if review:
+        wanted.append(Q(status=Report.Status.SUBMITTED, **in_municipalities(review)))
+    manage = access.municipality_ids_with(Capability.MANAGE_CYCLES)
+    if manage:
+        wanted.append(
+            Q(status__in=Report.OPEN_STATES, cycle__due_on__lt=today, **in_municipalities(manage))
+        )
+    if not wanted:
+        return [], []
+    rows = shown(
+        Report.objects.filter(
+            functools.reduce(operator.or_, wanted), cycle__status=Cycle.Status.OPEN
+        ).order_by("cycle__due_on", "unit__path")
     )
-
-
-def in_open_cycles(access, capability) -> dict:
-    """Reports of the open cycles of the municipalities where the person holds the
-    capability, as literal ids on joined tables: PostgreSQL starts from the municipality's
-    programme and reaches the reports by their cycle index."""
-    return {
-        "cycle__status": Cycle.Status.OPEN,
-        "cycle__version__programme__municipality__in": sorted(
-            access.municipality_ids_with(capability)
-        ),
-    }
+    waiting = [row for row in rows if row["status"] == Report.Status.SUBMITTED]
+    # As ORDER BY submitted_at: the unsubmitted (none, in practice) last.
+    waiting.sort(key=lambda row: (row["submitted_at"] is None, row["submitted_at"] or 0))
+    overdue = [row for row in rows if row["status"] != Report.Status.SUBMITTED]
+    for report in overdue:
+        report["url"] = page_url(report["slug"], report["cycle_pk"], "followup:cycle")
+        report["due_note"] = _phrase(_("due on %(date)s"), date=report["due"])
+    return waiting, overdue
 
 
 @register
 def followup_panels(user, access):
     today = timezone.localdate()
-    if access.anywhere(Capability.REVIEW_FOLLOWUP):
-        waiting = list(
-            shown(
-                Report.objects.filter(
-                    status=Report.Status.SUBMITTED,
-                    **in_open_cycles(access, Capability.REVIEW_FOLLOWUP),
-                )
-            ).order_by("submitted_at")
-        )
-        if waiting:
-            yield Panel("followup/_attention_to_review.html", waiting, order=30)
-    if access.anywhere(Capability.MANAGE_CYCLES):
-        overdue = list(
-            shown(
-                Report.objects.overdue(today).filter(
-                    **in_open_cycles(access, Capability.MANAGE_CYCLES)
-                )
-            ).order_by("cycle__due_on", "unit__path")
-        )
-        if overdue:
-            yield Panel("followup/_attention_overdue.html", overdue, order=40)
+    waiting, overdue = _to_review_and_overdue(access, today)
+    if waiting:
+        yield Panel("followup/_attention_to_review.html", waiting, order=30)
+    if overdue:
+        yield Panel("followup/_attention_overdue.html", overdue, order=40)
     if access.anywhere(Capability.SUBMIT_FOLLOWUP):
-        own_units = access.units_with(Capability.SUBMIT_FOLLOWUP).values("pk")
-        own = list(
-            shown(
-                Report.objects.filter(unit__in=own_units, cycle__status=Cycle.Status.OPEN)
-            ).order_by("cycle__due_on", "unit__path")
+        own_units = _own_units(access)
+        own = shown(
+            Report.objects.filter(unit__in=own_units, cycle__status=Cycle.Status.OPEN).order_by(
+                "cycle__due_on", "unit__path"
+            )
         )
         for report in own:
-            report.is_late = report.status in Report.OPEN_STATES and report.cycle.due_on < today
+            report["is_open"] = report["status"] in Report.OPEN_STATES
+            # The cycles are open: an open report is the one the form edits.
+            if report["is_open"]:
+                report["url"] = page_url(report["slug"], report["pk"], "followup:report_edit")
+                late = report["due_on"] < today
+                message = _("Overdue: it was due on %(date)s.") if late else _("Due on %(date)s.")
+                report["due_note"] = _phrase(message, date=report["due"])
+                report["is_late"] = late
+            report["show_comment"] = (
+                report["status"] == Report.Status.RETURNED and report["return_comment"]
+            )
         if own:
             yield Panel("followup/_attention_own_reports.html", own, order=5)
         actions = list(
@@ -89,23 +156,36 @@ def followup_panels(user, access):
             )
             .exclude(status__in=Action.FINISHED_STATES)
             .exclude(carried_to__isnull=False)
-            .select_related("report__unit")
-            .only("what", "status", "due_on", "report__unit__name")
-            .annotate(municipality_slug=F("report__cycle__version__programme__municipality__slug"))
             .order_by("due_on", "pk")
+            .values(
+                "what",
+                "status",
+                "due_on",
+                report_pk=F("report"),
+                unit_name=F("report__unit__name"),
+                slug=F("report__cycle__version__programme__municipality__slug"),
+            )
         )
+        statuses = {value: str(label).lower() for value, label in Action.Status.choices}
+        dates = _Dates()
         for action in actions:
-            action.is_late = action.due_on < today
+            action["url"] = page_url(action["slug"], action["report_pk"], "followup:report")
+            action["what_short"] = Truncator(action["what"]).words(16, truncate=" …")
+            action["status_label"] = statuses[action["status"]]
+            action["is_late"] = action["due_on"] < today
+            message = _("overdue since %(date)s") if action["is_late"] else _("due on %(date)s")
+            action["due_note"] = _phrase(message, date=dates(action["due_on"]))
         if actions:
             yield Panel("followup/_attention_actions.html", actions, order=6)
     readers_only = not access.anywhere(Capability.SUBMIT_FOLLOWUP) and not access.anywhere(
         Capability.REVIEW_FOLLOWUP
     )
     if readers_only and access.anywhere(Capability.READ_REPORTS):
-        approved = list(
-            shown(
-                Report.objects.visible_to(user).filter(status__in=Report.APPROVED_STATES)
-            ).order_by("-approved_at", "unit__path")[:LATEST_APPROVED]
+        approved = shown(
+            Report.objects.visible_to(user)
+            .filter(status__in=Report.APPROVED_STATES)
+            .order_by("-approved_at", "unit__path"),
+            limit=LATEST_APPROVED,
         )
         if approved:
             yield Panel("followup/_attention_approved.html", approved, order=50)

@@ -108,6 +108,7 @@ def reports_page(request, municipality):
         Cycle.objects.for_municipality(municipality)
         .exclude(status=Cycle.Status.DRAFT)
         .select_related("version__programme")
+        .only("year", "status", "version__title", "version__programme__slug")
         .order_by("version__programme__slug", "-year")
     )
     years = sorted({cycle.year for cycle in published}, reverse=True)
@@ -122,12 +123,15 @@ def reports_page(request, municipality):
         # The unit's municipality too: its units are found by index, not by a scan of all.
         Report.objects.filter(cycle__in=cycles, unit__municipality=municipality)
         .select_related("unit")
+        .only("cycle", "status", "updated_at", "unit__name", "unit__path")
         .order_by("unit__path")
     )
     candidates = list(
         OrganisationUnit.objects.filter(
             municipality=municipality, kind=OrganisationUnit.Kind.COMMITTEE
-        ).order_by("path")
+        )
+        .only("name", "path")
+        .order_by("path")
     )
     documents: dict = {}
     for cycle in cycles:

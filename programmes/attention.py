@@ -1,12 +1,25 @@
 """The start page's programme panels: documents to revise, open drafts, the adopted programme."""
 
 from django.db.models import Q
-from django.db.models.functions import Coalesce
 
 from programmes.models import Programme, ProgrammeVersion
 from programmes.services import revision_warnings_among
 from responsibilities.attention import Panel, register
 from responsibilities.capabilities import Capability
+
+# What the three panels and the revision notes read of a version.
+SHOWN_COLUMNS = (
+    "number",
+    "status",
+    "title",
+    "decision_date",
+    "revision_due",
+    "review_due",
+    "programme__slug",
+    "programme__kind",
+    "programme__municipality__slug",
+    "programme__municipality__name",
+)
 
 
 @register
@@ -17,19 +30,21 @@ def programme_panels(user, access):
     if not (editable or everywhere):
         return
     Status = ProgrammeVersion.Status
+    shown = Q(
+        programme__municipality__in=everywhere,
+        status=Status.ADOPTED,
+        programme__kind=Programme.Kind.PROGRAMME,
+    )
+    if editable:
+        shown |= Q(programme__municipality__in=editable, status__in=[Status.DRAFT, Status.ADOPTED])
     versions = list(
-        ProgrammeVersion.objects.annotate(next_due=Coalesce("revision_due", "review_due"))
-        .filter(
-            Q(programme__municipality__in=editable, status__in=[Status.DRAFT, Status.ADOPTED])
-            | Q(
-                programme__municipality__in=everywhere,
-                status=Status.ADOPTED,
-                programme__kind=Programme.Kind.PROGRAMME,
-            )
-        )
+        ProgrammeVersion.objects.filter(shown)
         .select_related("programme__municipality")
+        .only(*SHOWN_COLUMNS)
         .order_by("programme__municipality__name", "title")
     )
+    for version in versions:
+        version.next_due = version.next_review  # what revision_warnings_among() sorts by
     if editable:
         in_editable = [v for v in versions if v.programme.municipality_id in editable]
         warnings = revision_warnings_among(in_editable)

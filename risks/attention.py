@@ -11,6 +11,8 @@ from responsibilities.capabilities import Capability as C
 from risks.models import RiskReport
 
 WAITING_SHOWN = 10
+# What the waiting panel shows of a report (its reference is made of the first three).
+WAITING_COLUMNS = ("municipality__slug", "year", "number", "kind", "unit__name", "reported_at")
 
 
 @register
@@ -28,6 +30,7 @@ def risk_panels(user, access):
             .filter(status=RiskReport.Status.RECEIVED)
             .exclude(reported_by=user)
             .select_related("municipality", "unit")
+            .only(*WAITING_COLUMNS)
             .order_by("reported_at")[:WAITING_SHOWN]
         )
         if waiting:

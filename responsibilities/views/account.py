@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db.models import F
 from django.shortcuts import render
 from django.urls import reverse_lazy
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 from django.views.decorators.http import require_safe
 
 from responsibilities.access import access_for
@@ -20,12 +21,24 @@ def start(request):
 
     The panels come from the apps above this one (responsibilities.attention); each runs at
     most one query, and only when the person's capabilities make it relevant."""
-    assignments = (
+    assignments = list(
         Assignment.objects.active()
         .filter(person=request.user)
-        .select_related("role__municipality", "unit")
         .order_by("role__municipality__name", "role__name")
+        .values(
+            "unit",
+            "starts_on",
+            "ends_on",
+            municipality_name=F("role__municipality__name"),
+            role_name=F("role__name"),
+            role_name_en=F("role__name_en"),
+            unit_name=F("unit__name"),
+        )
     )
+    english = (get_language() or "").startswith("en")
+    for assignment in assignments:  # Role.display_name, for a values() row
+        if english and assignment["role_name_en"]:
+            assignment["role_name"] = assignment["role_name_en"]
     access = access_for(request)
     places = [
         (m, access.in_municipality(Capability.ADMINISTER_PEOPLE, m))

@@ -151,7 +151,7 @@ QUERIES = {
     "municipality page": 0,
     "programme page": 0,
     "programme PDF (cached)": 0,
-    "start page (security chief)": 9,
+    "start page (security chief)": 8,
     "notifications (security chief)": 5,
     "follow-up index (security chief)": 5,
     "dashboard (security chief)": 11,

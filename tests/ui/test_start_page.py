@@ -19,8 +19,8 @@ QUERIES = {
     "ale-medarbetare": 6,  # + adopted programme
     "ale-fortroendevald": 7,  # + latest approved reports
     "ale-sektorchef": 9,  # + own reports, actions due, risk reports waiting
-    "ale-sakerhetschef": 9,  # + documents (revisions, drafts, adopted: one query), to review,
-    # overdue, risk reports waiting
+    "ale-sakerhetschef": 8,  # + documents (revisions, drafts, adopted: one query), to review
+    # and overdue (one query), risk reports waiting
     "ale-administrator": 6,  # (the adopted programme, in the documents query)
 }
 
