@@ -270,7 +270,7 @@ def test_a_committee_report_is_marked_readable_exactly_when_visible_to_lets_the_
     assert reports.count() >= 2
     viewer = user(username)
     marked = dict(
-        reports.annotate(readable=readable_to(viewer, access_of(viewer), ale)).values_list(
+        reports.annotate(readable=readable_to(access_of(viewer), ale)).values_list(
             "pk", "readable"
         )
     )
