@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -107,10 +108,20 @@ def shortened(text: str, length: int = 60) -> str:
     return normalised if len(normalised) <= length else truncatechars(text, length)
 
 
+ROW = (
+    '<tr><th scope="row" class="pre-line">{}</th><td><a href="{}">{}</a></td><td>{}</td>'
+    '<td>{}</td><td>{}{}</td><td class="nowrap">{}{}</td><td>{}{}</td><td>{}</td></tr>'
+)
+
+
 def register_rows(rows, slug, today, query) -> list[dict]:
-    """The page's values() rows with each cell's text: labels and names worked out once per
-    distinct value, the links from one reversed address each."""
+    """The page's values() rows with each cell's text and the row as HTML (`html`): labels
+    and names worked out once per distinct value, the links from one reversed address each,
+    the fixed words translated once."""
     statuses = {value: str(label) for value, label in Action.Status.choices}
+    past_due = format_html(' <strong class="tag tag-overdue">{}</strong>', _("Past due"))
+    carried_on = _("carried over to a later report")
+    change_status = _("Change status")
     roles, owners = {}, {}
     back = f"?{query}" if query else ""
     for row in rows:
@@ -134,6 +145,32 @@ def register_rows(rows, slug, today, query) -> list[dict]:
         row["short_what"] = shortened(row["what"])
         row["report_url"] = page_url(slug, row["report_id"], "followup:report")
         row["status_url"] = page_url(slug, row["pk"], "followup:action_status") + back
+        if row["is_carried_on"]:
+            change = carried_on
+        else:
+            change = format_html(
+                '<a href="{}">{}<span class="visually-hidden">: {}</span></a>',
+                row["status_url"],
+                change_status,
+                row["short_what"],
+            )
+        row["html"] = format_html(
+            ROW,
+            row["what"],
+            row["report_url"],
+            row["unit"],
+            row["year"],
+            row["area"],
+            row["role"],
+            format_html("<br>{}", row["owner"]) if row["owner"] else "",
+            row["due"],
+            past_due if row["overdue"] else "",
+            row["status_label"],
+            format_html('<br><span class="help">{}</span>', row["status_note"])
+            if row["status_note"]
+            else "",
+            change,
+        )
     return rows
 
 
