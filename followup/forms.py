@@ -610,13 +610,11 @@ class ActionFilterForm(forms.Form):
         lists = []
         for field in self:
             chosen = set(field.field.widget.format_value(field.value()))
+            choices = ((str(value), label) for value, label in field.field.choices)
             options = format_html_join(
                 "\n",
                 '<option value="{}"{}>{}</option>',
-                (
-                    (value, " selected" if value in chosen else "", label)
-                    for value, label in ((str(v), text) for v, text in field.field.choices)
-                ),
+                ((value, " selected" * (value in chosen), label) for value, label in choices),
             )
             lists.append((field, options))
         return lists
