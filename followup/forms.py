@@ -614,7 +614,7 @@ class ActionFilterForm(forms.Form):
             options = format_html_join(
                 "\n",
                 '<option value="{}"{}>{}</option>',
-                ((value, " selected" * (value in chosen), label) for value, label in choices),
+                ((v, " selected" if v in chosen else "", label) for v, label in choices),
             )
             lists.append((field, options))
         return lists
