@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -116,14 +116,21 @@ ROW = (
 
 def register_rows(rows, slug, today, query) -> list[dict]:
     """The page's values() rows with each cell's text and the row as HTML (`html`): labels
-    and names worked out once per distinct value, the links from one reversed address each,
-    the fixed words translated once."""
+    and names worked out and escaped once per distinct value, the links from one reversed
+    address each, the fixed words translated once."""
     statuses = {value: str(label) for value, label in Action.Status.choices}
     past_due = format_html(' <strong class="tag tag-overdue">{}</strong>', _("Past due"))
-    carried_on = _("carried over to a later report")
-    change_status = _("Change status")
-    roles, owners = {}, {}
+    carried_on = escape(_("carried over to a later report"))
+    change_status = escape(_("Change status"))
+    roles, owners, escaped = {}, {}, {}
     back = f"?{query}" if query else ""
+
+    def cell(text):
+        # Units, years, areas, names, states and dates repeat down the page.
+        if text not in escaped:
+            escaped[text] = escape(text)
+        return escaped[text]
+
     for row in rows:
         if (role := row["responsible_role_id"]) is not None and role not in roles:
             roles[role] = Role(name=row["role_name"], name_en=row["role_name_en"]).display_name
@@ -157,15 +164,15 @@ def register_rows(rows, slug, today, query) -> list[dict]:
         row["html"] = format_html(
             ROW,
             row["what"],
-            row["report_url"],
-            row["unit"],
-            row["year"],
-            row["area"],
-            row["role"],
-            format_html("<br>{}", row["owner"]) if row["owner"] else "",
-            row["due"],
+            cell(row["report_url"]),
+            cell(row["unit"]),
+            cell(row["year"]),
+            cell(row["area"]),
+            cell(row["role"]),
+            format_html("<br>{}", cell(row["owner"])) if row["owner"] else "",
+            cell(row["due"]),
             past_due if row["overdue"] else "",
-            row["status_label"],
+            cell(row["status_label"]),
             format_html('<br><span class="help">{}</span>', row["status_note"])
             if row["status_note"]
             else "",
