@@ -1,10 +1,11 @@
 """Follow-up deadlines in the calendar feed (the unit's report due dates and its actions) and
 in the municipality's year (the årshjul)."""
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, Value
 from django.utils.translation import gettext as _
 
 from followup.models import Action, Cycle, Report
+from followup.models.reports import readable_by
 from followup.views.common import OVERSEEING
 from responsibilities.access import access_of, units_with
 from responsibilities.calendar import Deadline, register, register_year
@@ -56,13 +57,17 @@ READS_REPORTED = tuple(
 )
 
 
-def readable_to(viewer, access, municipality):
-    """Whether the viewer may open a report reported to its committee, as an expression:
-    visible_to() asked only of those who do not read every such report of the municipality
-    (building its subqueries costs more than the rest of the årshjul's query)."""
+def readable_to(access, municipality):
+    """Whether the viewer may open a report reported to its committee, as an expression on
+    the row: visible_to()'s rule (readable_by), without its subqueries (building them cost
+    more than the rest of the årshjul's query); for those who read every such report of the
+    municipality, only that it is the municipality's."""
     if any(access.in_municipality(cap, municipality) for cap in READS_REPORTED):
         return ExpressionWrapper(Q(unit__municipality=municipality), output_field=BooleanField())
-    return Exists(Report.objects.visible_to(viewer).filter(pk=OuterRef("pk")))
+    units, municipalities, readable = readable_by(access)
+    if not (units or municipalities):
+        return Value(False)
+    return ExpressionWrapper(readable, output_field=BooleanField())
 
 
 # The dates of a cycle in the year, by the key of their uid.
@@ -100,7 +105,7 @@ def cycle_deadlines_in(municipality, year, viewer):
         Report.objects.filter(
             cycle__version__programme__municipality=municipality, committee_date__year=year
         )
-        .annotate(readable=readable_to(viewer, access, municipality))
+        .annotate(readable=readable_to(access, municipality))
         .values(
             "pk",
             "committee_date",

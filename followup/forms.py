@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Window
 from django.db.models.functions import DenseRank
 from django.template.defaultfilters import filesizeformat
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from followup import filetypes
@@ -603,14 +604,19 @@ class ActionFilterForm(forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
 
     def filter_lists(self) -> list[tuple]:
-        """Each filter (a bound field) with its options as (value, label, selected), chosen as
-        the Select widget chooses: the register's template writes the selects itself (the
-        widget's templates render a template per option)."""
+        """Each filter (a bound field) with its options written out, chosen as the Select
+        widget chooses: the register's template writes the selects itself (the widget's
+        templates render a template per option)."""
         lists = []
         for field in self:
             chosen = set(field.field.widget.format_value(field.value()))
-            options = [(str(value), label) for value, label in field.field.choices]
-            lists.append((field, [(value, label, value in chosen) for value, label in options]))
+            choices = ((str(value), label) for value, label in field.field.choices)
+            options = format_html_join(
+                "\n",
+                '<option value="{}"{}>{}</option>',
+                ((v, " selected" if v in chosen else "", label) for v, label in choices),
+            )
+            lists.append((field, options))
         return lists
 
 

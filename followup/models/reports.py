@@ -56,6 +56,28 @@ def questions_and_answers() -> tuple[Prefetch, Prefetch]:
     )
 
 
+def readable_by(access, prefix: str = "") -> tuple[set, set, Q]:
+    """Which reports the person's Access lets them read (`Report.READERS`), as a condition on
+    the report at `prefix` (e.g. "report__"), with the units and municipalities it names (the
+    condition holds only for reports of those). Nothing readable: a condition no row meets."""
+    readable = Q(pk__in=[])
+    units, municipalities = set(), set()
+    for capability, by_unit, states in Report.READERS:
+        unit_ids = access.unit_ids(capability) if by_unit else set()
+        municipality_ids = access.municipality_ids_with(capability)
+        if not (unit_ids or municipality_ids):
+            continue
+        units |= unit_ids
+        municipalities |= municipality_ids
+        where = Q(**{f"{prefix}unit__in": sorted(unit_ids)}) | Q(
+            **{f"{prefix}unit__municipality__in": sorted(municipality_ids)}
+        )
+        if states is not None:
+            where &= Q(**{f"{prefix}status__in": states})
+        readable |= where
+    return units, municipalities, readable
+
+
 class ReportQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Reports the person may read (`Report.READERS`).
@@ -65,20 +87,7 @@ class ReportQuerySet(models.QuerySet):
         index), then which of those reports each grant lets them read."""
         if not user.is_authenticated:
             return self.none()
-        access = access_of(user)
-        readable = Q(pk__in=[])
-        units, municipalities = set(), set()
-        for capability, by_unit, states in Report.READERS:
-            unit_ids = access.unit_ids(capability) if by_unit else set()
-            municipality_ids = access.municipality_ids_with(capability)
-            if not (unit_ids or municipality_ids):
-                continue
-            units |= unit_ids
-            municipalities |= municipality_ids
-            where = Q(unit__in=sorted(unit_ids)) | Q(
-                unit__municipality__in=sorted(municipality_ids)
-            )
-            readable |= where & Q(status__in=states) if states is not None else where
+        units, municipalities, readable = readable_by(access_of(user))
         if not (units or municipalities):
             return self.none()
         scope = unit_scope(units, municipalities)
@@ -848,9 +857,11 @@ class ActionQuerySet(models.QuerySet):
         ) | access.municipality_ids_with(Capability.REVIEW_FOLLOWUP)
         if not (units or municipalities):
             return self.none()
+        # Of reports the person may read: visible_to()'s condition on the action's own report
+        # (a subquery of reports cost more to build and compile than the rest of the query).
+        _units, _municipalities, readable = readable_by(access, "report__")
         return self.filter(
-            report__unit__in=unit_scope(units, municipalities).values("pk"),
-            report__in=Report.objects.visible_to(user).values("pk"),
+            readable, report__unit__in=unit_scope(units, municipalities).values("pk")
         )
 
     def unfinished(self):

@@ -13,6 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -107,12 +109,30 @@ def shortened(text: str, length: int = 60) -> str:
     return normalised if len(normalised) <= length else truncatechars(text, length)
 
 
+ROW = (
+    '<tr><th scope="row" class="pre-line">{}</th><td><a href="{}">{}</a></td><td>{}</td>'
+    '<td>{}</td><td>{}{}</td><td class="nowrap">{}{}</td><td>{}{}</td><td>{}</td></tr>'
+)
+CHANGE = '<a href="{}">{}<span class="visually-hidden">: {}</span></a>'
+
+
 def register_rows(rows, slug, today, query) -> list[dict]:
-    """The page's values() rows with each cell's text: labels and names worked out once per
-    distinct value, the links from one reversed address each."""
+    """The page's values() rows with each cell's text and the row as HTML (`html`): labels
+    and names worked out and escaped once per distinct value, the links from one reversed
+    address each, the fixed words translated once."""
     statuses = {value: str(label) for value, label in Action.Status.choices}
-    roles, owners = {}, {}
+    past_due = format_html(' <strong class="tag tag-overdue">{}</strong>', _("Past due"))
+    carried_on = escape(_("carried over to a later report"))
+    change_status = escape(_("Change status"))
+    roles, owners, escaped = {}, {}, {}
     back = f"?{query}" if query else ""
+
+    def cell(text):
+        # Units, years, areas, names, states and dates repeat down the page.
+        if text not in escaped:
+            escaped[text] = escape(text)
+        return escaped[text]
+
     for row in rows:
         if (role := row["responsible_role_id"]) is not None and role not in roles:
             roles[role] = Role(name=row["role_name"], name_en=row["role_name_en"]).display_name
@@ -134,6 +154,31 @@ def register_rows(rows, slug, today, query) -> list[dict]:
         row["short_what"] = shortened(row["what"])
         row["report_url"] = page_url(slug, row["report_id"], "followup:report")
         row["status_url"] = page_url(slug, row["pk"], "followup:action_status") + back
+        if row["is_carried_on"]:
+            change = carried_on
+        else:
+            change = CHANGE.format(
+                escape(row["status_url"]), change_status, escape(row["short_what"])
+            )
+        # format_html's work, without its second pass over the texts escaped once per page.
+        row["html"] = mark_safe(  # noqa: S308 - every value is escaped
+            ROW.format(
+                escape(row["what"]),
+                cell(row["report_url"]),
+                cell(row["unit"]),
+                cell(row["year"]),
+                cell(row["area"]),
+                cell(row["role"]),
+                f"<br>{cell(row['owner'])}" if row["owner"] else "",
+                cell(row["due"]),
+                past_due if row["overdue"] else "",
+                cell(row["status_label"]),
+                f'<br><span class="help">{escape(row["status_note"])}</span>'
+                if row["status_note"]
+                else "",
+                change,
+            )
+        )
     return rows
 
 

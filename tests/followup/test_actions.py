@@ -199,6 +199,20 @@ def test_it_marks_overdue_actions_in_words(client, approved_plan):
     assert "Förfallen" in page
 
 
+def test_it_shows_an_actions_text_and_status_note_as_text_not_markup(client, approved_plan):
+    overdue, _soon = approved_plan
+    with reopened(overdue.report_id):
+        Action.objects.filter(pk=overdue.pk).update(what='<script>alert("x")</script> & co')
+    overdue.refresh_from_db()
+    chief = user("ale-sakerhetschef")
+    overdue.update_status(by=chief, status=Action.Status.DONE, note="<b>klart</b>")
+    client.force_login(chief)
+    html = register(client).content.decode()
+    assert "<script>alert" not in html and "<b>klart</b>" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co</th>" in html
+    assert '<span class="help">&lt;b&gt;klart&lt;/b&gt;</span>' in html
+
+
 def test_it_filters_by_due_date(client, approved_plan):
     overdue, soon = approved_plan
     client.force_login(user("ale-sakerhetschef"))

@@ -270,9 +270,7 @@ def test_a_committee_report_is_marked_readable_exactly_when_visible_to_lets_the_
     assert reports.count() >= 2
     viewer = user(username)
     marked = dict(
-        reports.annotate(readable=readable_to(viewer, access_of(viewer), ale)).values_list(
-            "pk", "readable"
-        )
+        reports.annotate(readable=readable_to(access_of(viewer), ale)).values_list("pk", "readable")
     )
     visible = set(Report.objects.visible_to(viewer).values_list("pk", flat=True))
     assert marked == {pk: pk in visible for pk in marked}
