@@ -51,7 +51,8 @@ def questions_and_answers() -> tuple[Prefetch, Prefetch]:
         ),
         Prefetch(
             "answers",
-            queryset=Answer.objects.select_related("question__area").order_by("question__position"),
+            # The answer's question for its type (Answer.value); the area is the cycle's.
+            queryset=Answer.objects.select_related("question").order_by("question__position"),
         ),
     )
 

@@ -27,6 +27,7 @@ def _detail_context(request, report, review_form=None):
     changes = submission_changes(report)
     # Comments on questions go with a return, which a closed cycle no longer allows.
     can_comment = can_review and report.cycle.is_open
+    can_record_committee = reviewer and report.status == Report.Status.APPROVED
     groups = report_items(report, changes=changes, review_form=review_form if can_comment else None)
     items = [item for _area, area_items in groups for item in area_items]
     latest = report.latest_round
@@ -39,7 +40,7 @@ def _detail_context(request, report, review_form=None):
         "can_edit": report.is_editable and access.in_unit(Capability.SUBMIT_FOLLOWUP, report.unit),
         "can_review": can_review,
         "can_comment": can_comment,
-        "can_record_committee": reviewer and report.status == Report.Status.APPROVED,
+        "can_record_committee": can_record_committee,
         "return_form": review_form,
         "review_errors": review_form.errors_in_order()
         if review_form and review_form.errors
@@ -52,7 +53,7 @@ def _detail_context(request, report, review_form=None):
         "commented_count": len(review_form.question_comments())
         if review_form is not None and review_form.is_bound
         else 0,
-        "committee_form": BoardReportForm(prefix="committee"),
+        "committee_form": BoardReportForm(prefix="committee") if can_record_committee else None,
         "missing": report.missing_answers() if report.is_editable else [],
         "changes": changes_of(report),
         "insets": insets_for("report", report=report),
