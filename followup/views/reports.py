@@ -12,6 +12,7 @@ from followup.forms import BoardReportForm, ReturnForm
 from followup.history import changes_of
 from followup.insets import insets_for
 from followup.models import Attachment, InvalidTransition, Report
+from followup.models.reports import PAGE_COMMENT_RELATIONS
 from followup.review import report_items, submission_changes
 from followup.views.common import report_for, require
 from responsibilities.access import access_for
@@ -63,8 +64,9 @@ def _detail_context(request, report, review_form=None):
 @login_required
 @require_safe
 def report_detail(request, municipality, pk):
-    contents = Report.objects.with_contents(submitted_answers=True)
+    contents = Report.objects.with_contents(submitted_answers=True, review_comments=False)
     report = report_for(request, municipality, pk, contents)
+    report.prefetch_review_comments(*PAGE_COMMENT_RELATIONS)
     return render(request, "followup/report_detail.html", _detail_context(request, report))
 
 
