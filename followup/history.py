@@ -138,7 +138,8 @@ def _history(model, kind, report):
     }
     columns = {column: column for column in own} | {name[6:]: name for name in blanks}
     return (
-        HISTORICAL[model].objects.filter(report_id=report.pk)
+        HISTORICAL[model]
+        .objects.filter(report_id=report.pk)
         .order_by()
         .annotate(kind=Value(kind), **blanks)
         .values_list(
