@@ -123,6 +123,10 @@ def _field(model, column):
     return field.target_field if field.is_relation else field
 
 
+# The historical models, taken once: `Model.history` builds a manager class per access.
+HISTORICAL = {Answer: Answer.history.model, Action: Action.history.model}
+
+
 def _history(model, kind, report):
     """One history's rows for the union: the answers' columns first, then the actions', the
     other kind's as typed NULLs."""
@@ -134,7 +138,8 @@ def _history(model, kind, report):
     }
     columns = {column: column for column in own} | {name[6:]: name for name in blanks}
     return (
-        model.history.filter(report_id=report.pk)
+        HISTORICAL[model]
+        .objects.filter(report_id=report.pk)
         .order_by()
         .annotate(kind=Value(kind), **blanks)
         .values_list(

@@ -4,6 +4,7 @@ number of aggregate queries however many reports there are."""
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import CharField, Count, F, IntegerField, Subquery, Value, Window
 from django.db.models.functions import Coalesce
@@ -118,6 +119,19 @@ def _area_label(text) -> str:
     return text or _("No application area")
 
 
+class HighRisk(NamedTuple):
+    """One of the highest risks of a unit's register, as the unit's report shows it."""
+
+    title: str
+    confidential: bool
+    likelihood: int
+    consequence: int
+    unit_name: str
+    register_count: int
+    likelihood_levels: int | None  # the municipality's scale (None: the defaults)
+    consequence_levels: int | None
+
+
 def unit_picture(unit, year: int) -> UnitPicture:
     """Two queries: counts per area, kind and state; the register's entries with the scale
     (which only their levels need)."""
@@ -132,15 +146,29 @@ def unit_picture(unit, year: int) -> UnitPicture:
         by_area[area][kind] += n
         state["open" if status in RiskReport.OPEN_STATES else "closed"] += n
     # The highest entries only, with the number of them all (a window over the rows before
-    # the limit): the register may hold hundreds.
-    entries = list(
-        RiskEntry.objects.active()
+    # the limit): the register may hold hundreds. Rows of the columns shown, the scale's
+    # sizes with them (model instances of entry, unit and settings cost more than the query).
+    entries = [
+        HighRisk(*row)
+        for row in RiskEntry.objects.active()
         .filter(municipality_id=unit.municipality_id, unit__path__startswith=unit.path)
-        .select_related("unit", "municipality__risk_settings")
         .annotate(product=F("likelihood") * F("consequence"), register_count=Window(Count("pk")))
-        .order_by("-product", "title", "-likelihood")[:HIGHEST]
-    )
-    scale = RiskSettings.of(entries[0].municipality) if entries else None
+        .order_by("-product", "title", "-likelihood")
+        .values_list(
+            "title",
+            "confidential",
+            "likelihood",
+            "consequence",
+            "unit__name",
+            "register_count",
+            "municipality__risk_settings__likelihood_levels",
+            "municipality__risk_settings__consequence_levels",
+        )[:HIGHEST]
+    ]
+    scale = RiskSettings(municipality_id=unit.municipality_id)  # the defaults, when none stored
+    if entries and entries[0].likelihood_levels is not None:
+        scale.likelihood_levels = entries[0].likelihood_levels
+        scale.consequence_levels = entries[0].consequence_levels
     labels = dict(Level.choices)
     codes = [code for code, _label in RiskReport.Kind.choices]
     areas = sorted(
@@ -158,7 +186,7 @@ def unit_picture(unit, year: int) -> UnitPicture:
         open=state["open"],
         closed=state["closed"],
         total=state["open"] + state["closed"],
-        highest=[(e, str(labels[e.level(scale)])) for e in entries],
+        highest=[(e, str(labels[scale.level(e.likelihood, e.consequence)])) for e in entries],
         register_count=entries[0].register_count if entries else 0,
     )
 

@@ -7,7 +7,17 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -51,7 +61,8 @@ def questions_and_answers() -> tuple[Prefetch, Prefetch]:
         ),
         Prefetch(
             "answers",
-            queryset=Answer.objects.select_related("question__area").order_by("question__position"),
+            # The answer's question for its type (Answer.value); the area is the cycle's.
+            queryset=Answer.objects.select_related("question").order_by("question__position"),
         ),
     )
 
@@ -78,6 +89,17 @@ def readable_by(access, prefix: str = "") -> tuple[set, set, Q]:
     return units, municipalities, readable
 
 
+# What the report page shows of a review comment (with_contents()).
+PAGE_COMMENT_RELATIONS = ("author", "replied_by", "question")
+
+
+def review_comments_of(*related):
+    """A report's review comments, oldest round first, with the relations named."""
+    from followup.models.reviews import ReviewComment
+
+    return ReviewComment.objects.select_related(*related).order_by("round", "pk")
+
+
 class ReportQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Reports the person may read (`Report.READERS`).
@@ -96,12 +118,11 @@ class ReportQuerySet(models.QuerySet):
     def for_municipality(self, municipality):
         return self.filter(cycle__version__programme__municipality=municipality)
 
-    def with_contents(self, *, submitted_answers=False):
+    def with_contents(self, *, submitted_answers=False, review_comments=True):
         """Reports with everything the report pages and PDFs show, in a fixed number of
         queries. With `submitted_answers`, the events keep the answers each submission
-        submitted (for Report.submission_changes(), then without a query of its own)."""
-        from followup.models.reviews import ReviewComment
-
+        submitted (for Report.submission_changes(), then without a query of its own). Without
+        `review_comments`, the caller fetches them (Report.prefetch_review_comments())."""
         events = ReportEvent.objects.select_related("by").order_by("at", "pk")
 
         return self.select_related(
@@ -116,20 +137,18 @@ class ReportQuerySet(models.QuerySet):
             ),
             Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "pk")),
             Prefetch("events", queryset=events if submitted_answers else events.defer("answers")),
-            Prefetch(
-                "review_comments",
-                queryset=ReviewComment.objects.select_related(
-                    "author", "replied_by", "question"
-                ).order_by("round", "pk"),
+            *(
+                [Prefetch("review_comments", queryset=review_comments_of(*PAGE_COMMENT_RELATIONS))]
+                if review_comments
+                else []
             ),
         )
 
     def for_form(self, *, actions=False, attachments=False):
         """Reports with what the form shows of them, in a fixed number of queries: the
-        questions, the answers and the review comments; the action plan and the files only
-        for their own parts (`actions`, `attachments`), counted for the others; and how many
-        times the report was returned (whose comments take replies)."""
-        from followup.models.reviews import ReviewComment
+        questions and the answers; the action plan and the files only for their own parts
+        (`actions`, `attachments`), counted for the others; and how many times the report was
+        returned (whose comments take replies: Report.prefetch_review_comments("question"))."""
 
         def count(model, **filters):
             rows = model.objects.filter(report=OuterRef("pk"), **filters).order_by()
@@ -143,15 +162,7 @@ class ReportQuerySet(models.QuerySet):
                 attachment_count=count(Attachment),
                 return_count=count(ReportEvent, to_status=Report.Status.RETURNED),
             )
-            .prefetch_related(
-                *questions_and_answers(),
-                Prefetch(
-                    "review_comments",
-                    queryset=ReviewComment.objects.select_related("question").order_by(
-                        "round", "pk"
-                    ),
-                ),
-            )
+            .prefetch_related(*questions_and_answers())
         )
         if actions:
             queryset = queryset.prefetch_related(
@@ -333,6 +344,16 @@ class Report(models.Model):
         if latest is None:
             latest = sum(1 for e in self.events.all() if e.to_status == self.Status.RETURNED)
         return latest
+
+    def prefetch_review_comments(self, *related) -> None:
+        """Prefetch the review comments (with the relations named), without a query for a
+        report never returned: comments are written only with a return (Report.return_)."""
+        if self.latest_round:
+            prefetch_related_objects(
+                [self], Prefetch("review_comments", queryset=review_comments_of(*related))
+            )
+        else:
+            self._prefetched_objects_cache["review_comments"] = self.review_comments.none()
 
     @property
     def latest_review_comments(self) -> list:

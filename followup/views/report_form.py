@@ -72,7 +72,9 @@ def _fetch(request, municipality, pk, key, *, actions=False) -> Report:
     queryset = Report.objects.for_form(
         actions=actions or kind == "actions", attachments=kind == "attachments"
     )
-    return report_for(request, municipality, pk, queryset)
+    report = report_for(request, municipality, pk, queryset)
+    report.prefetch_review_comments("question")
+    return report
 
 
 def _forms(request, report, part, data=None, files=None) -> PartForms:

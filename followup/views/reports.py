@@ -12,6 +12,7 @@ from followup.forms import BoardReportForm, ReturnForm
 from followup.history import changes_of
 from followup.insets import insets_for
 from followup.models import Attachment, InvalidTransition, Report
+from followup.models.reports import PAGE_COMMENT_RELATIONS
 from followup.review import report_items, submission_changes
 from followup.views.common import report_for, require
 from responsibilities.access import access_for
@@ -27,6 +28,7 @@ def _detail_context(request, report, review_form=None):
     changes = submission_changes(report)
     # Comments on questions go with a return, which a closed cycle no longer allows.
     can_comment = can_review and report.cycle.is_open
+    can_record_committee = reviewer and report.status == Report.Status.APPROVED
     groups = report_items(report, changes=changes, review_form=review_form if can_comment else None)
     items = [item for _area, area_items in groups for item in area_items]
     latest = report.latest_round
@@ -39,7 +41,7 @@ def _detail_context(request, report, review_form=None):
         "can_edit": report.is_editable and access.in_unit(Capability.SUBMIT_FOLLOWUP, report.unit),
         "can_review": can_review,
         "can_comment": can_comment,
-        "can_record_committee": reviewer and report.status == Report.Status.APPROVED,
+        "can_record_committee": can_record_committee,
         "return_form": review_form,
         "review_errors": review_form.errors_in_order()
         if review_form and review_form.errors
@@ -52,7 +54,7 @@ def _detail_context(request, report, review_form=None):
         "commented_count": len(review_form.question_comments())
         if review_form is not None and review_form.is_bound
         else 0,
-        "committee_form": BoardReportForm(prefix="committee"),
+        "committee_form": BoardReportForm(prefix="committee") if can_record_committee else None,
         "missing": report.missing_answers() if report.is_editable else [],
         "changes": changes_of(report),
         "insets": insets_for("report", report=report),
@@ -62,8 +64,9 @@ def _detail_context(request, report, review_form=None):
 @login_required
 @require_safe
 def report_detail(request, municipality, pk):
-    contents = Report.objects.with_contents(submitted_answers=True)
+    contents = Report.objects.with_contents(submitted_answers=True, review_comments=False)
     report = report_for(request, municipality, pk, contents)
+    report.prefetch_review_comments(*PAGE_COMMENT_RELATIONS)
     return render(request, "followup/report_detail.html", _detail_context(request, report))
 
 
