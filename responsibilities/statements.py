@@ -19,7 +19,12 @@ from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
-from django.db.models.query import FlatValuesListIterable, ModelIterable, ValuesListIterable
+from django.db.models.query import (
+    FlatValuesListIterable,
+    ModelIterable,
+    ValuesIterable,
+    ValuesListIterable,
+)
 
 
 def _adapt(connection, value):
@@ -38,11 +43,16 @@ class _Compiled:
     converters: dict
     model: type | None  # for model querysets: instances made with model.from_db
     fields: list[str] | None  # the model's attnames, in the order selected
+    names: list[str] | None  # for values(): the keys of each row's dict
     flat: bool
 
 
+ITERABLES = (ModelIterable, ValuesIterable, ValuesListIterable, FlatValuesListIterable)
+
+
 class Statement:
-    """`build(*args)` → a queryset (model rows, or `values_list`), compiled once per database.
+    """`build(*args)` → a queryset (model rows, `values()` or `values_list()`), compiled once
+    per database.
 
     `samples` are two tuples of arguments whose values occur nowhere else in the query (odd
     negative ids, dates a century ago)."""
@@ -66,7 +76,7 @@ class Statement:
         for sample in self.samples:
             queryset = self.build(*sample)
             iterable = queryset._iterable_class
-            if iterable not in (ModelIterable, ValuesListIterable, FlatValuesListIterable):
+            if iterable not in ITERABLES:
                 return None
             if iterable is ModelIterable and (
                 queryset.query.select_related
@@ -96,7 +106,12 @@ class Statement:
         if set(slots.values()) != set(range(len(first))):
             return None  # an argument the SQL does not use: it may change its shape
         expressions = [column[0] for column in compiler.select[: compiler.col_count]]
-        model = fields = None
+        model = fields = names = None
+        if queryset._iterable_class is ValuesIterable:
+            query = queryset.query
+            names = [*query.extra_select, *query.values_select, *query.annotation_select]
+            if len(names) != len(expressions):
+                return None
         if queryset._iterable_class is ModelIterable:
             model = queryset.model
             fields = [field.attname for field in model._meta.concrete_fields]
@@ -109,11 +124,12 @@ class Statement:
             converters=compiler.get_converters(expressions),
             model=model,
             fields=fields,
+            names=names,
             flat=queryset._iterable_class is FlatValuesListIterable,
         )
 
     def fetch(self, *args, alias: str = DEFAULT_DB_ALIAS) -> list:
-        """What `list(build(*args))` returns: model instances, tuples or flat values."""
+        """What `list(build(*args))` returns: model instances, dicts, tuples or flat values."""
         compiled = self.compiled(alias)
         if compiled is None:
             return list(self.build(*args).using(alias))
@@ -130,6 +146,8 @@ class Statement:
             rows = [self._convert(list(row), compiled.converters, connection) for row in rows]
         if compiled.model is not None:
             return [compiled.model.from_db(alias, compiled.fields, row) for row in rows]
+        if compiled.names is not None:
+            return [dict(zip(compiled.names, row, strict=True)) for row in rows]
         if compiled.flat:
             return [row[0] for row in rows]
         return [tuple(row) for row in rows]

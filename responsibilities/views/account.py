@@ -1,9 +1,12 @@
+import datetime
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.shortcuts import render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.views.decorators.http import require_safe
 
@@ -12,18 +15,14 @@ from responsibilities.attention import panels_for
 from responsibilities.capabilities import Capability
 from responsibilities.forms import ActivatingPasswordResetForm
 from responsibilities.models import Assignment
+from responsibilities.statements import Statement
 
 
-@login_required
-@require_safe
-def start(request):
-    """The person's start page: what needs their attention, their roles and where they work.
-
-    The panels come from the apps above this one (responsibilities.attention); each runs at
-    most one query, and only when the person's capabilities make it relevant."""
-    assignments = list(
-        Assignment.objects.active()
-        .filter(person=request.user)
+def _roles(person_id: int, day) -> QuerySet:
+    """The person's assignments in force on the day, as the start page lists them."""
+    return (
+        Assignment.objects.active(day)
+        .filter(person=person_id)
         .order_by("role__municipality__name", "role__name")
         .values(
             "unit",
@@ -35,6 +34,22 @@ def start(request):
             unit_name=F("unit__name"),
         )
     )
+
+
+# Compiled once per process: every signed-in person's start page runs it.
+_ROLES = Statement(
+    _roles, (-7_300_417_013, datetime.date(1901, 2, 3)), (-7_300_417_015, datetime.date(1902, 3, 5))
+)
+
+
+@login_required
+@require_safe
+def start(request):
+    """The person's start page: what needs their attention, their roles and where they work.
+
+    The panels come from the apps above this one (responsibilities.attention); each runs at
+    most one query, and only when the person's capabilities make it relevant."""
+    assignments = _ROLES.fetch(request.user.pk, timezone.localdate())
     english = (get_language() or "").startswith("en")
     for assignment in assignments:  # Role.display_name, for a values() row
         if english and assignment["role_name_en"]:

@@ -91,3 +91,16 @@ def test_flat_rows(demo):
     assert statement.fetch(0) == list(slugs(0))
     ale = Municipality.objects.get(slug="ale")
     assert statement.fetch(ale.pk) == list(slugs(ale.pk))
+
+
+def test_the_start_pages_roles_are_read_as_the_orm_reads_them(demo):
+    import datetime as dt
+
+    from responsibilities.views.account import _ROLES, _roles
+
+    assert _ROLES.compiled()
+    today = timezone.localdate()
+    for person in User.objects.all():
+        for day in (today, today - dt.timedelta(days=400), today + dt.timedelta(days=400)):
+            assert _ROLES.fetch(person.pk, day) == list(_roles(person.pk, day)), (person, day)
+    assert any(_ROLES.fetch(person.pk, today) for person in User.objects.all())
