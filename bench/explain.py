@@ -62,13 +62,13 @@ def page_queries(client, path) -> list[dict]:
 def main():
     root = Path(__file__).resolve().parent.parent
     sys.path.insert(0, str(root))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-    os.environ.setdefault(
-        "DATABASE_URL",
-        os.environ.get(
-            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ale_safety_bench_290x10"
-        ),
+    from bench.run import base_env
+
+    url = os.environ.get(
+        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ale_safety_bench_290x10"
     )
+    for key, value in base_env(url).items():  # the settings `make bench` runs the pages with
+        os.environ.setdefault(key, value)
     import django
 
     django.setup()
@@ -77,8 +77,9 @@ def main():
     from django.db import connection
     from django.test import Client
 
-    from bench.run import targets
+    from bench.run import ready_programme_pdfs, targets
 
+    ready_programme_pdfs()  # served, not "being prepared" (the bench runs no worker)
     data = targets()
     clients = {}
     for label, person, path in data["pages"]:

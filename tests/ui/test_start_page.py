@@ -183,3 +183,33 @@ def test_the_password_reset_mail_is_in_the_recipients_language(client, demo, mai
     assert len(mailoutbox) == 2
     assert mailoutbox[0].subject.startswith("Choose a new password")
     assert mailoutbox[1].subject.startswith("Välj ett nytt lösenord")
+
+
+def test_own_reports_compiled_once_read_what_the_access_query_reads(demo):
+    """For people who report through unit roles the own-reports panel's query is compiled
+    once (the units as a subquery of their grants in force); the rows are those of the query
+    over their Access's units, on any day."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from followup.attention import _OWN_REPORTS, _own_reports
+    from responsibilities.access import unit_scope
+    from responsibilities.capabilities import Capability
+    from responsibilities.models import UnitPermission, User
+
+    assert _OWN_REPORTS.compiled()
+    today = timezone.localdate()
+    seen = 0
+    for person in User.objects.all():
+        for day in (today, today - dt.timedelta(days=700)):
+            unit_ids = set(
+                UnitPermission.objects.in_force(day)
+                .filter(user=person, permission__codename=Capability.SUBMIT_FOLLOWUP)
+                .values_list("content_object_id", flat=True)
+            )
+            units = unit_scope(unit_ids, set()).values("pk")
+            expected = list(_own_reports(units))
+            assert _OWN_REPORTS.fetch(person.pk, day) == expected, person
+            seen += bool(expected)
+    assert seen  # somebody's reports were compared
