@@ -371,7 +371,10 @@ class Report(models.Model):
                 [self], Prefetch("review_comments", queryset=review_comments_of(*related))
             )
         else:
-            self._prefetched_objects_cache["review_comments"] = self.review_comments.none()
+            # Filled as Django's prefetch fills it: evaluating none() costs an ORM compile.
+            empty = self.review_comments.none()
+            empty._result_cache, empty._prefetch_done = [], True
+            self._prefetched_objects_cache["review_comments"] = empty
 
     @property
     def latest_review_comments(self) -> list:
