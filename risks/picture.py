@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from responsibilities.models import Municipality
+from responsibilities.statements import Statement
 from risks.models import Level, RiskEntry, RiskReport, RiskSettings
 
 HIGHEST = 5
@@ -132,26 +133,25 @@ class HighRisk(NamedTuple):
     consequence_levels: int | None
 
 
-def unit_picture(unit, year: int) -> UnitPicture:
-    """Two queries: counts per area, kind and state; the register's entries with the scale
-    (which only their levels need)."""
-    reports = RiskReport.objects.filter(
-        municipality_id=unit.municipality_id, unit__path__startswith=unit.path, year=year
+def _unit_counts(municipality_id, path, year):
+    # The path as a value (not a literal pattern): the SQL keeps one shape for every unit.
+    return (
+        RiskReport.objects.filter(
+            municipality_id=municipality_id, unit__path__startswith=Value(path), year=year
+        )
+        .values_list("area__text", "kind", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
-    by_area: dict = defaultdict(Counter)
-    state: Counter = Counter()
-    for area, kind, status, n in (
-        reports.values_list("area__text", "kind", "status").annotate(n=Count("pk")).order_by()
-    ):
-        by_area[area][kind] += n
-        state["open" if status in RiskReport.OPEN_STATES else "closed"] += n
+
+
+def _unit_highest(municipality_id, path):
     # The highest entries only, with the number of them all (a window over the rows before
     # the limit): the register may hold hundreds. Rows of the columns shown, the scale's
     # sizes with them (model instances of entry, unit and settings cost more than the query).
-    entries = [
-        HighRisk(*row)
-        for row in RiskEntry.objects.active()
-        .filter(municipality_id=unit.municipality_id, unit__path__startswith=unit.path)
+    return (
+        RiskEntry.objects.active()
+        .filter(municipality_id=municipality_id, unit__path__startswith=Value(path))
         .annotate(product=F("likelihood") * F("consequence"), register_count=Window(Count("pk")))
         .order_by("-product", "title", "-likelihood")
         .values_list(
@@ -164,7 +164,29 @@ def unit_picture(unit, year: int) -> UnitPicture:
             "municipality__risk_settings__likelihood_levels",
             "municipality__risk_settings__consequence_levels",
         )[:HIGHEST]
-    ]
+    )
+
+
+# Both compiled once per process: the report page shows them for every report (issue 16).
+_UNIT_COUNTS = Statement(
+    _unit_counts,
+    (-7_300_417_017, "-7300417019", 1901),
+    (-7_300_417_023, "-7300417025", 1903),
+)
+_UNIT_HIGHEST = Statement(
+    _unit_highest, (-7_300_417_029, "-7300417031"), (-7_300_417_033, "-7300417035")
+)
+
+
+def unit_picture(unit, year: int) -> UnitPicture:
+    """Two queries: counts per area, kind and state; the register's entries with the scale
+    (which only their levels need)."""
+    by_area: dict = defaultdict(Counter)
+    state: Counter = Counter()
+    for area, kind, status, n in _UNIT_COUNTS.fetch(unit.municipality_id, unit.path, year):
+        by_area[area][kind] += n
+        state["open" if status in RiskReport.OPEN_STATES else "closed"] += n
+    entries = [HighRisk(*row) for row in _UNIT_HIGHEST.fetch(unit.municipality_id, unit.path)]
     scale = RiskSettings(municipality_id=unit.municipality_id)  # the defaults, when none stored
     if entries and entries[0].likelihood_levels is not None:
         scale.likelihood_levels = entries[0].likelihood_levels

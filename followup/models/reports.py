@@ -51,20 +51,34 @@ class StaleRevision(InvalidTransition):
     """Raised when an edit is based on an older revision than the one saved."""
 
 
-def questions_and_answers() -> tuple[Prefetch, Prefetch]:
+def questions_and_answers(*, joined=True) -> tuple[Prefetch, Prefetch]:
     """The prefetches of a report's questions (in order) and answers, as every report page
-    and the form read them."""
+    and the form read them. Not `joined`: the answers without their question's columns, given
+    the cycle's prefetched questions once fetched (ReportQuerySet._prefetch_related_objects)."""
+    answers = Answer.objects.order_by("question__position")
     return (
         Prefetch(
             "cycle__questions",
             queryset=Question.objects.select_related("area").order_by("position"),
         ),
-        Prefetch(
-            "answers",
-            # The answer's question for its type (Answer.value); the area is the cycle's.
-            queryset=Answer.objects.select_related("question").order_by("question__position"),
-        ),
+        # The answer's question for its type (Answer.value); the area is the cycle's.
+        Prefetch("answers", queryset=answers.select_related("question") if joined else answers),
     )
+
+
+def attach_questions(reports) -> None:
+    """Give each prefetched answer that lacks it its question from the report's cycle's
+    prefetched questions (the same rows, so no query per answer later)."""
+    for report in reports:
+        answers = getattr(report, "_prefetched_objects_cache", {}).get("answers")
+        cycle = report.cycle if Report.cycle.is_cached(report) else None
+        questions = getattr(cycle, "_prefetched_objects_cache", {}).get("questions")
+        if answers is None or questions is None:
+            continue
+        by_id = {question.pk: question for question in questions}
+        for answer in answers:
+            if not Answer.question.is_cached(answer) and answer.question_id in by_id:
+                answer.question = by_id[answer.question_id]
 
 
 def readable_by(access, prefix: str = "") -> tuple[set, set, Q]:
@@ -101,6 +115,10 @@ def review_comments_of(*related):
 
 
 class ReportQuerySet(models.QuerySet):
+    def _prefetch_related_objects(self):
+        super()._prefetch_related_objects()
+        attach_questions(self._result_cache)
+
     def visible_to(self, user):
         """Reports the person may read (`Report.READERS`).
 
@@ -128,7 +146,7 @@ class ReportQuerySet(models.QuerySet):
         return self.select_related(
             "unit", "cycle__version__programme__municipality"
         ).prefetch_related(
-            *questions_and_answers(),
+            *questions_and_answers(joined=False),
             Prefetch(
                 "actions",
                 queryset=Action.objects.select_related("responsible_role", "owner").order_by(
@@ -353,7 +371,10 @@ class Report(models.Model):
                 [self], Prefetch("review_comments", queryset=review_comments_of(*related))
             )
         else:
-            self._prefetched_objects_cache["review_comments"] = self.review_comments.none()
+            # Filled as Django's prefetch fills it: evaluating none() costs an ORM compile.
+            empty = self.review_comments.none()
+            empty._result_cache, empty._prefetch_done = [], True
+            self._prefetched_objects_cache["review_comments"] = empty
 
     @property
     def latest_review_comments(self) -> list:

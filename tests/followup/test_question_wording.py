@@ -171,6 +171,22 @@ def test_the_history_names_the_question_as_answered(demo):
     assert subjects == [old]
 
 
+def test_with_contents_gives_each_answer_its_question_without_a_query(
+    demo, django_assert_num_queries
+):
+    """The answers come without their question's columns: each is given the cycle's
+    prefetched question, so reading its type (for its value) costs nothing."""
+    submitted = demo_report("Sektor samhällsbyggnad")
+    reports = list(Report.objects.with_contents().filter(cycle=submitted.cycle))
+    assert sum(len(report.answers.all()) for report in reports) > 0
+    with django_assert_num_queries(0):
+        for report in reports:
+            questions = {question.pk: question for question in report.cycle.questions.all()}
+            for answer in report.answers.all():
+                assert answer.question is questions[answer.question_id]
+                answer.display_value  # noqa: B018 - reads the question's answer type
+
+
 def test_the_data_migration_fills_the_wording_and_the_latest_submission(demo):
     migration = importlib.import_module("followup.migrations.0011_fill_answer_wording")
     draft, submitted = demo_report("Sektor utbildning"), demo_report("Sektor samhällsbyggnad")

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from followup import history
 from followup.models import Attainment, Question
 from tests.followup.conftest import user
 from tests.followup.test_report_form import edit_url, form_data
@@ -46,3 +47,9 @@ def test_answer_and_action_changes_are_told_in_words(client, draft_report):
     assert "<del>Ej uppfyllt</del> → <ins>Uppfyllt</ins>" in page
     assert "Åtgärden lades till" in page and role.name in page and "Ej påbörjad" in page
     assert "partly_met" not in page and "not_started" not in page
+    # The union ran from its SQL compiled once (not the ORM fallback), and reads what the ORM
+    # reads: answers and actions, in order.
+    assert history._UNION.compiled() is not None
+    rows = history._UNION.fetch(draft_report.pk)
+    assert {row[0] for row in rows} == {"answer", "action"}
+    assert rows == list(history._union(draft_report.pk))

@@ -502,6 +502,27 @@ def test_the_unit_picture_shows_the_highest_risks_and_counts_them_all(demo):
     assert [score for _t, score in shown] == sorted((s for s, _t in everything), reverse=True)[:5]
 
 
+def test_the_unit_pictures_statements_read_what_the_orm_reads(new_report):
+    """Compiled once (not the ORM fallback), with the unit's path as a value: the same rows
+    as the querysets they are built from."""
+    from risks import picture
+
+    handle_to_closed(new_report)
+    sector = unit("Sektor utbildning")
+    args = (sector.municipality_id, sector.path)
+    assert picture._UNIT_COUNTS.compiled() is not None
+    assert picture._UNIT_HIGHEST.compiled() is not None
+    counts = picture._UNIT_COUNTS.fetch(*args, 2026)
+    assert counts and sorted(counts) == sorted(picture._unit_counts(*args, 2026))
+    highest = picture._UNIT_HIGHEST.fetch(*args)
+    assert highest and highest == list(picture._unit_highest(*args))
+    # Another unit's rows are not the sector's.
+    other = unit("Förskoleenheten Nödinge")
+    assert picture._UNIT_HIGHEST.fetch(other.municipality_id, other.path) == list(
+        picture._unit_highest(other.municipality_id, other.path)
+    )
+
+
 # --- Query counts -------------------------------------------------------------------------
 
 
