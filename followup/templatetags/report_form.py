@@ -1,0 +1,62 @@
+"""The report form's answer and reply fields, written here rather than through Django's
+widget templates: a template render per field (with an include for its attributes) cost more
+than the rest of a part (issue 16). The markup is the one Django's templates write for these
+widgets (tests/followup/test_report_form_fields.py compares them); any other widget, or a
+form with a renderer of its own, is rendered by Django as before."""
+
+from django import template
+from django.forms.renderers import DjangoTemplates
+from django.utils.html import format_html, format_html_join
+
+register = template.Library()
+
+TEXTAREA = "django/forms/widgets/textarea.html"
+# Django's input templates (each includes input.html); the renderer strips what they write.
+INPUTS = {
+    "django/forms/widgets/input.html",
+    "django/forms/widgets/text.html",
+    "django/forms/widgets/number.html",
+    "django/forms/widgets/date.html",
+}
+
+
+def _attributes(attrs: dict):
+    """django/forms/widgets/attrs.html: ` name="value"`, ` name` for True, nothing for False."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
+
+
+@register.filter
+def widget_html(bound):
+    """`{{ bound }}` (BoundField.as_widget) for a textarea or an input."""
+    widget = bound.field.widget
+    template_name = widget.template_name
+    written = template_name == TEXTAREA or template_name in INPUTS
+    if not written or type(bound.form.renderer) is not DjangoTemplates or bound.field.localize:
+        return str(bound)
+    attrs = bound.build_widget_attrs({}, widget)
+    if bound.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", bound.auto_id)
+    context = widget.get_context(bound.html_name, bound.value(), attrs)["widget"]
+    value = context["value"]
+    if template_name == TEXTAREA:
+        return format_html(
+            '<textarea name="{}"{}>\n{}</textarea>',
+            context["name"],
+            _attributes(context["attrs"]),
+            value if value else "",
+        )
+    return format_html(
+        '<input type="{}" name="{}"{}{}>',
+        context["type"],
+        context["name"],
+        format_html(' value="{}"', value) if value is not None else "",
+        _attributes(context["attrs"]),
+    )
