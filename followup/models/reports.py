@@ -372,7 +372,10 @@ class Report(models.Model):
                 [self], Prefetch("review_comments", queryset=review_comments_of(*related))
             )
         else:
-            self._prefetched_objects_cache["review_comments"] = self.review_comments.none()
+            # As a prefetch leaves it: its rows known (none), so reading it compiles nothing.
+            none = self.review_comments.none()
+            none._result_cache, none._prefetch_done = [], True
+            self._prefetched_objects_cache["review_comments"] = none
 
     @property
     def latest_review_comments(self) -> list:
