@@ -169,8 +169,10 @@ class ReportQuerySet(models.QuerySet):
         """Reports with what the form shows of them, in a fixed number of queries: the
         questions and the answers; the action plan and the files only for their own parts
         (`actions`, `attachments`), counted for the others; and how many times the report was
-        returned (whose comments take replies: Report.prefetch_review_comments("question"))."""
-
+        returned (whose comments take replies: Report.prefetch_review_comments("question")).
+        The answers come without their questions: Report.share_questions() gives each its
+        question from the cycle's (one instance each, no join and no second copy)."""
+        questions, _answers = questions_and_answers()
         queryset = (
             self.select_related("unit", "cycle__version__programme__municipality")
             .annotate(
@@ -181,7 +183,10 @@ class ReportQuerySet(models.QuerySet):
                     ReportEvent, f"{_column(ReportEvent, 'to_status')} = %s", Report.Status.RETURNED
                 ),
             )
-            .prefetch_related(*questions_and_answers())
+            .prefetch_related(
+                questions,
+                Prefetch("answers", queryset=Answer.objects.order_by("question__position")),
+            )
         )
         if actions:
             queryset = queryset.prefetch_related(
@@ -363,6 +368,16 @@ class Report(models.Model):
         if latest is None:
             latest = sum(1 for e in self.events.all() if e.to_status == self.Status.RETURNED)
         return latest
+
+    def share_questions(self) -> None:
+        """Give the prefetched answers their questions from the prefetched cycle questions
+        (for_form() fetches the answers without them). An answer to a question the cycle
+        does not list keeps loading its own."""
+        questions = {question.pk: question for question in self.cycle.questions.all()}
+        for answer in self.answers.all():
+            question = questions.get(answer.question_id)
+            if question is not None:
+                answer.question = question
 
     def prefetch_review_comments(self, *related) -> None:
         """Prefetch the review comments (with the relations named), without a query for a

@@ -73,6 +73,7 @@ def _fetch(request, municipality, pk, key, *, actions=False) -> Report:
         actions=actions or kind == "actions", attachments=kind == "attachments"
     )
     report = report_for(request, municipality, pk, queryset)
+    report.share_questions()
     report.prefetch_review_comments("question")
     return report
 
