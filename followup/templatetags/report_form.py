@@ -7,8 +7,8 @@ form with a renderer of its own, is rendered by Django as before."""
 from django import template
 from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -24,16 +24,17 @@ INPUTS = {
 }
 
 
-def _attributes(attrs: dict):
-    """django/forms/widgets/attrs.html: ` name="value"`, ` name` for True, nothing for False."""
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+def _attributes(attrs: dict) -> SafeString:
+    """django/forms/widgets/attrs.html: ` name="value"`, ` name` for True, nothing for False,
+    each escaped as the template escapes it."""
+    return mark_safe(  # noqa: S308 - every name and value escaped here
+        "".join(
+            f" {conditional_escape(name)}"
+            if value is True
+            else f' {conditional_escape(name)}="{conditional_escape(value)}"'
             for name, value in attrs.items()
             if value is not False
-        ),
+        )
     )
 
 
