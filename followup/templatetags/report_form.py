@@ -1,0 +1,107 @@
+"""The report form's answer and reply fields, written here rather than through Django's
+widget templates: a template render per field (with an include for its attributes) cost more
+than the rest of a part (issue 16). The markup is the one Django's templates write for these
+widgets (tests/followup/test_report_form_fields.py compares them); any other widget, or a
+form with a renderer of its own, is rendered by Django as before."""
+
+from django import template
+from django.forms.renderers import DjangoTemplates
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+register = template.Library()
+
+TEXTAREA = "django/forms/widgets/textarea.html"
+# Django's input templates (each includes input.html); the renderer strips what they write.
+INPUTS = {
+    "django/forms/widgets/input.html",
+    "django/forms/widgets/text.html",
+    "django/forms/widgets/number.html",
+    "django/forms/widgets/date.html",
+}
+
+
+def _attributes(attrs: dict) -> SafeString:
+    """django/forms/widgets/attrs.html: ` name="value"`, ` name` for True, nothing for False,
+    each escaped as the template escapes it."""
+    return mark_safe(  # noqa: S308 - every name and value escaped here
+        "".join(
+            f" {conditional_escape(name)}"
+            if value is True
+            else f' {conditional_escape(name)}="{conditional_escape(value)}"'
+            for name, value in attrs.items()
+            if value is not False
+        )
+    )
+
+
+@register.filter
+def widget_html(bound):
+    """`{{ bound }}` (BoundField.as_widget) for a textarea or an input."""
+    widget = bound.field.widget
+    template_name = widget.template_name
+    written = template_name == TEXTAREA or template_name in INPUTS
+    if not written or type(bound.form.renderer) is not DjangoTemplates or bound.field.localize:
+        return str(bound)
+    attrs = bound.build_widget_attrs({}, widget)
+    if bound.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", bound.auto_id)
+    context = widget.get_context(bound.html_name, bound.value(), attrs)["widget"]
+    value = context["value"]
+    if template_name == TEXTAREA:
+        return format_html(
+            '<textarea name="{}"{}>\n{}</textarea>',
+            context["name"],
+            _attributes(context["attrs"]),
+            value if value else "",
+        )
+    return format_html(
+        '<input type="{}" name="{}"{}{}>',
+        context["type"],
+        context["name"],
+        format_html(' value="{}"', value) if value is not None else "",
+        _attributes(context["attrs"]),
+    )
+
+
+def _counted(singular: str, plural: str, count: int) -> str:
+    """What `{% blocktranslate count counter=count %}` writes."""
+    return ngettext(singular, plural, count) % {"counter": localize(count)}
+
+
+@register.filter
+def part_counts(part) -> str:
+    """A part's counts in the list of parts (the strings the template's blocktranslates
+    wrote), once per part without a template tag per count."""
+    if part.kind == "questions":
+        text = _("%(answered)s of %(total)s answered") % {
+            "answered": localize(part.answered),
+            "total": localize(part.total),
+        }
+        if part.missing:
+            missing = _counted(
+                "%(counter)s required missing", "%(counter)s required missing", part.missing
+            )
+            text += f", <strong>{missing}</strong>"
+    elif part.kind == "actions":
+        text = _counted("%(counter)s action", "%(counter)s actions", part.total)
+        if part.missing:
+            undated = _counted(
+                "%(counter)s without a due date", "%(counter)s without a due date", part.missing
+            )
+            text += f", <strong>{undated}</strong>"
+    else:
+        text = _counted("%(counter)s file", "%(counter)s files", part.total)
+    if part.comments:
+        comments = _counted(
+            "%(counter)s comment from the security chief",
+            "%(counter)s comments from the security chief",
+            part.comments,
+        )
+        text += f", <strong>{comments}</strong>"
+    # Safe: translations of the project's own strings (as blocktranslate writes them,
+    # unescaped) and localized numbers.
+    return mark_safe(text)  # noqa: S308
