@@ -12,6 +12,7 @@ from django.db.models import Count, Q, Value
 from django.utils.translation import gettext as _
 
 from followup.models import Answer, Attainment, Cycle, Question, Report
+from responsibilities.statements import Statement
 
 LEVELS = [level for level, _label in Attainment.choices]
 SCALE = Question.AnswerType.SCALE
@@ -115,22 +116,34 @@ class Column:
         return f"area-{self.area_id}" if self.area_id else "area-general"
 
 
+def area_rows(version_id: int, cycle_id: int):
+    """The version's application areas (id, text, section's and own position, False) and the
+    cycle's scale questions (area id, text, 0, 0, True), in one UNION ALL."""
+    areas = (
+        Cycle(version_id=version_id)
+        .application_areas()
+        .values_list("pk", "text", "section__position", "position", Value(False))
+        .order_by()
+    )
+    questions = (
+        Question.objects.filter(cycle=cycle_id, answer_type=SCALE)
+        .values_list("area_id", "text", Value(0), Value(0), Value(True))
+        .order_by()
+    )
+    return areas.union(questions, all=True)
+
+
+# `area_rows()` compiled once per process: its shape never changes, and the ORM's build and
+# compile cost more than the query.
+AREA_ROWS = Statement(area_rows, (-7_300_419_001, -7_300_419_003), (-7_300_419_005, -7_300_419_007))
+
+
 def area_columns(cycle: Cycle) -> list[Column]:
     """The version's application areas in the programme's order, and a general column last
     when the cycle has scale questions without an area (named after the question when there
     is one). One query: the areas, and the cycle's scale questions (each one's area, and its
     text for a general one), counted here."""
-    areas = (
-        cycle.application_areas()
-        .values_list("pk", "text", "section__position", "position", Value(False))
-        .order_by()
-    )
-    questions = (
-        Question.objects.filter(cycle=cycle.pk, answer_type=SCALE)
-        .values_list("area_id", "text", Value(0), Value(0), Value(True))
-        .order_by()
-    )
-    rows = list(areas.union(questions, all=True))
+    rows = AREA_ROWS.fetch(cycle.version_id, cycle.pk)
     per_area = Counter(area for area, _text, _s, _p, is_question in rows if is_question)
     columns = [
         Column(pk, text, per_area[pk])
@@ -280,13 +293,58 @@ class TrendTable:
     programme_text: bool = False  # the label is the programme's own (Swedish) text
 
 
-def attainment_trend(cycle: Cycle, reports, columns: list[Column]) -> list[TrendTable]:
+def approved_answers(reports):
+    """The scale answers of the approved ones of `reports`, per cycle, area (its id and text)
+    and level: (cycle id, area id, area text, level, count) rows."""
+    return (
+        Answer.objects.filter(
+            report__in=reports.filter(status__in=Report.APPROVED_STATES).values("pk"),
+            question__answer_type=SCALE,
+        )
+        .exclude(attainment="")
+        .values_list("report__cycle_id", "question__area_id", "question__area__text", "attainment")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+def programme_answers(programme_id: int, year: int, municipality_id: int):
+    """`approved_answers()` of the municipality's reports in the programme's cycles up to the
+    year, without a subquery: for a reader of every approved report of the municipality."""
+    return (
+        Answer.objects.filter(
+            report__cycle__version__programme=programme_id,
+            report__cycle__year__lte=year,
+            report__unit__municipality=municipality_id,
+            report__status__in=Report.APPROVED_STATES,
+            question__answer_type=SCALE,
+        )
+        .exclude(attainment="")
+        .values_list("report__cycle_id", "question__area_id", "question__area__text", "attainment")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+# `programme_answers()` compiled once per process (the dashboard's trend).
+PROGRAMME_ANSWERS = Statement(
+    programme_answers,
+    (-7_300_423_001, 1003, -7_300_423_003),
+    (-7_300_423_005, 1005, -7_300_423_007),
+)
+
+
+def attainment_trend(
+    cycle: Cycle, reports, columns: list[Column], all_approved_of: int | None = None
+) -> list[TrendTable]:
     """The programme's follow-ups of every year up to the cycle's (earlier versions' too; of
     two cycles in one year the newer version's): per year the number of approved reports
     among `reports` (a queryset: the reader's or the committee's) and the share of their
     scale answers at each level. First all assessments together, then per application area
     (matched by its text across versions; areas of earlier versions only after the current
-    ones), then the general questions. Two queries."""
+    ones), then the general questions. Two queries. `all_approved_of`: the municipality whose
+    approved reports `reports` holds every one of (the reports of the programme's cycles are
+    its units'): their answers are then read by a query compiled once."""
     approved = Q(status__in=Report.APPROVED_STATES)
     in_programme = Q(
         cycle__version__programme=cycle.version.programme_id, cycle__year__lte=cycle.year
@@ -304,18 +362,12 @@ def attainment_trend(cycle: Cycle, reports, columns: list[Column]) -> list[Trend
             chosen[year] = (cycle_id, n)  # ordered by version: the newest one stays
     year_of = {cycle_id: year for year, (cycle_id, _n) in chosen.items()}
 
-    # The chosen cycles as literal ids: PostgreSQL then reaches the reports by their cycle
-    # index and the answers by their report index (not by reading every answer).
-    answers = (
-        Answer.objects.filter(
-            report__in=reports.filter(approved, cycle__in=sorted(year_of)).values("pk"),
-            question__answer_type=SCALE,
-        )
-        .exclude(attainment="")
-        .values_list("report__cycle_id", "question__area_id", "question__area__text", "attainment")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    if all_approved_of is not None:
+        answers = PROGRAMME_ANSWERS.fetch(cycle.version.programme_id, cycle.year, all_approved_of)
+    else:
+        # The chosen cycles as literal ids: PostgreSQL then reaches the reports by their cycle
+        # index and the answers by their report index (not by reading every answer).
+        answers = approved_answers(reports.filter(cycle__in=sorted(year_of)))
     overall: dict[int, Counter] = defaultdict(Counter)
     by_key: dict[tuple, dict[int, Counter]] = defaultdict(lambda: defaultdict(Counter))
     for cycle_id, area_id, text, level, n in answers:
