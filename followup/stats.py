@@ -7,6 +7,7 @@ number of approved reports differs from year to year."""
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Count, Q, Value
 from django.utils.translation import gettext as _
@@ -334,37 +335,81 @@ PROGRAMME_ANSWERS = Statement(
 )
 
 
-def attainment_trend(
-    cycle: Cycle, reports, columns: list[Column], all_approved_of: int | None = None
-) -> list[TrendTable]:
+def programme_reports(programme_id: int, year: int):
+    """The programme's reports of the cycles up to the year, counted per cycle, status and
+    unit: (cycle id, year, version number, status, unit id, its municipality id, count)."""
+    return (
+        Report.objects.filter(cycle__version__programme=programme_id, cycle__year__lte=year)
+        .values_list(
+            "cycle_id",
+            "cycle__year",
+            "cycle__version__number",
+            "status",
+            "unit_id",
+            "unit__municipality_id",
+        )
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+# `programme_reports()` compiled once per process (the dashboard's trend).
+PROGRAMME_REPORTS = Statement(programme_reports, (-7_300_425_001, 1003), (-7_300_425_003, 1005))
+
+
+class UnitRef(NamedTuple):
+    """What `Report.readable_in()` needs of a unit."""
+
+    pk: int
+    municipality_id: int
+
+
+def readable_per_cycle(rows, access) -> list[tuple[int, int, int, int]]:
+    """From `programme_reports()` rows: each cycle with a report the person may read (by
+    `Report.readable_in()`, the rule of `visible_to()`), with its number of approved ones
+    they may read, in the order of year and version."""
+    found: dict[tuple, int] = {}
+    for cycle_id, year, number, status, unit_id, municipality_id, n in rows:
+        if Report.readable_in(access, status, UnitRef(unit_id, municipality_id)):
+            key = (year, number, cycle_id)
+            found[key] = found.get(key, 0) + (n if status in Report.APPROVED_STATES else 0)
+    return [(cycle_id, year, number, n) for (year, number, cycle_id), n in sorted(found.items())]
+
+
+def attainment_trend(cycle: Cycle, reports, columns: list[Column], access=None) -> list[TrendTable]:
     """The programme's follow-ups of every year up to the cycle's (earlier versions' too; of
     two cycles in one year the newer version's): per year the number of approved reports
     among `reports` (a queryset: the reader's or the committee's) and the share of their
     scale answers at each level. First all assessments together, then per application area
     (matched by its text across versions; areas of earlier versions only after the current
-    ones), then the general questions. Two queries. `all_approved_of`: the municipality whose
-    approved reports `reports` holds every one of (the reports of the programme's cycles are
-    its units'): their answers are then read by a query compiled once."""
-    approved = Q(status__in=Report.APPROVED_STATES)
-    in_programme = Q(
-        cycle__version__programme=cycle.version.programme_id, cycle__year__lte=cycle.year
-    )
-    # Every cycle with a report in scope, with its number of approved ones.
-    per_cycle = (
-        reports.filter(in_programme)
-        .values_list("cycle_id", "cycle__year", "cycle__version__number")
-        .annotate(approved=Count("pk", filter=approved))
-        .order_by("cycle__year", "cycle__version__number")
-    )
+    ones), then the general questions. Two queries.
+
+    With `access` (and `reports` None), the reports are those the person may read: the
+    programme's are sorted by `Report.readable_in()` in Python, and for a reader of every
+    approved report of the municipality (the programme's reports are its units') the
+    answers are read without the visibility condition, both by queries compiled once."""
+    programme_id = cycle.version.programme_id
+    if access is not None:
+        per_cycle = readable_per_cycle(PROGRAMME_REPORTS.fetch(programme_id, cycle.year), access)
+    else:
+        # Every cycle with a report in scope, with its number of approved ones.
+        per_cycle = (
+            reports.filter(cycle__version__programme=programme_id, cycle__year__lte=cycle.year)
+            .values_list("cycle_id", "cycle__year", "cycle__version__number")
+            .annotate(approved=Count("pk", filter=Q(status__in=Report.APPROVED_STATES)))
+            .order_by("cycle__year", "cycle__version__number")
+        )
     chosen: dict[int, tuple[int, int]] = {cycle.year: (cycle.pk, 0)}  # year → (cycle, reports)
     for cycle_id, year, _number, n in per_cycle:
         if year != cycle.year or cycle_id == cycle.pk:
             chosen[year] = (cycle_id, n)  # ordered by version: the newest one stays
     year_of = {cycle_id: year for year, (cycle_id, _n) in chosen.items()}
 
-    if all_approved_of is not None:
-        answers = PROGRAMME_ANSWERS.fetch(cycle.version.programme_id, cycle.year, all_approved_of)
+    if access is not None and Report.reads_all_approved(access, cycle.municipality.pk):
+        answers = PROGRAMME_ANSWERS.fetch(programme_id, cycle.year, cycle.municipality.pk)
     else:
+        if reports is None:
+            reports = Report.objects.visible_to(access.user)
         # The chosen cycles as literal ids: PostgreSQL then reaches the reports by their cycle
         # index and the answers by their report index (not by reading every answer).
         answers = approved_answers(reports.filter(cycle__in=sorted(year_of)))

@@ -150,14 +150,7 @@ def dashboard(request, municipality, pk):
             "overdue": waiting if cycle.is_overdue(today) else [],
             # Units × areas over what the reader may open; the trend over their approved ones.
             "unit_matrix": stats.unit_area_matrix(columns, reports, readable_ids),
-            "trend": stats.attainment_trend(
-                cycle,
-                Report.objects.visible_to(request.user),
-                columns,
-                cycle.municipality.pk
-                if Report.reads_all_approved(access, cycle.municipality.pk)
-                else None,
-            ),
+            "trend": stats.attainment_trend(cycle, None, columns, access),
             "sees_progress": sees_progress,
             "insets": insets_for("cycle", cycle=cycle),
             "can_record_board": can_record_board,
