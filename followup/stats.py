@@ -24,13 +24,16 @@ def status_counts(reports) -> Counter:
 
 
 def with_year_before(cycle: Cycle):
-    """The programme's cycles of the cycle's year and the year before (by the index of
+    """`years_of_programme()` of the cycle's programme, year and the year before."""
+    return years_of_programme(cycle.version.programme_id, cycle.year - 1, cycle.year)
+
+
+def years_of_programme(programme_id: int, year_before: int, year: int):
+    """The programme's cycles of the year and the year before (by the index of
     version and year): their values() rows over `reports__…` fields give every report of
     them, and a cycle without reports as one row of NULLs. Other cycles of the same year
     (another version's) are the caller's to leave out."""
-    return Cycle.objects.filter(
-        version__programme=cycle.version.programme_id, year__in=(cycle.year - 1, cycle.year)
-    )
+    return Cycle.objects.filter(version__programme=programme_id, year__in=(year_before, year))
 
 
 def previous_status_counts(cycle: Cycle, rows=None) -> tuple[int | None, Counter]:
