@@ -339,8 +339,8 @@ PROGRAMME_ANSWERS = Statement(
 
 
 def programme_reports(programme_id: int, year: int):
-    """The programme's reports of the cycles up to the year, counted per cycle, status and
-    unit: (cycle id, year, version number, status, unit id, its municipality id, count)."""
+    """The programme's reports of the cycles up to the year: (cycle id, year, version number,
+    status, unit id, its municipality id)."""
     return (
         Report.objects.filter(cycle__version__programme=programme_id, cycle__year__lte=year)
         .values_list(
@@ -351,7 +351,6 @@ def programme_reports(programme_id: int, year: int):
             "unit_id",
             "unit__municipality_id",
         )
-        .annotate(n=Count("pk"))
         .order_by()
     )
 
@@ -372,10 +371,10 @@ def readable_per_cycle(rows, access) -> list[tuple[int, int, int, int]]:
     `Report.readable_in()`, the rule of `visible_to()`), with its number of approved ones
     they may read, in the order of year and version."""
     found: dict[tuple, int] = {}
-    for cycle_id, year, number, status, unit_id, municipality_id, n in rows:
+    for cycle_id, year, number, status, unit_id, municipality_id in rows:
         if Report.readable_in(access, status, UnitRef(unit_id, municipality_id)):
             key = (year, number, cycle_id)
-            found[key] = found.get(key, 0) + (n if status in Report.APPROVED_STATES else 0)
+            found[key] = found.get(key, 0) + (status in Report.APPROVED_STATES)
     return [(cycle_id, year, number, n) for (year, number, cycle_id), n in sorted(found.items())]
 
 
