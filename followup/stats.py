@@ -7,11 +7,13 @@ number of approved reports differs from year to year."""
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Count, Q, Value
 from django.utils.translation import gettext as _
 
 from followup.models import Answer, Attainment, Cycle, Question, Report
+from responsibilities.statements import Statement
 
 LEVELS = [level for level, _label in Attainment.choices]
 SCALE = Question.AnswerType.SCALE
@@ -22,13 +24,16 @@ def status_counts(reports) -> Counter:
 
 
 def with_year_before(cycle: Cycle):
-    """The programme's cycles of the cycle's year and the year before (by the index of
+    """`years_of_programme()` of the cycle's programme, year and the year before."""
+    return years_of_programme(cycle.version.programme_id, cycle.year - 1, cycle.year)
+
+
+def years_of_programme(programme_id: int, year_before: int, year: int):
+    """The programme's cycles of the year and the year before (by the index of
     version and year): their values() rows over `reports__…` fields give every report of
     them, and a cycle without reports as one row of NULLs. Other cycles of the same year
     (another version's) are the caller's to leave out."""
-    return Cycle.objects.filter(
-        version__programme=cycle.version.programme_id, year__in=(cycle.year - 1, cycle.year)
-    )
+    return Cycle.objects.filter(version__programme=programme_id, year__in=(year_before, year))
 
 
 def previous_status_counts(cycle: Cycle, rows=None) -> tuple[int | None, Counter]:
@@ -115,22 +120,34 @@ class Column:
         return f"area-{self.area_id}" if self.area_id else "area-general"
 
 
+def area_rows(version_id: int, cycle_id: int):
+    """The version's application areas (id, text, section's and own position, False) and the
+    cycle's scale questions (area id, text, 0, 0, True), in one UNION ALL."""
+    areas = (
+        Cycle(version_id=version_id)
+        .application_areas()
+        .values_list("pk", "text", "section__position", "position", Value(False))
+        .order_by()
+    )
+    questions = (
+        Question.objects.filter(cycle=cycle_id, answer_type=SCALE)
+        .values_list("area_id", "text", Value(0), Value(0), Value(True))
+        .order_by()
+    )
+    return areas.union(questions, all=True)
+
+
+# `area_rows()` compiled once per process: its shape never changes, and the ORM's build and
+# compile cost more than the query.
+AREA_ROWS = Statement(area_rows, (-7_300_419_001, -7_300_419_003), (-7_300_419_005, -7_300_419_007))
+
+
 def area_columns(cycle: Cycle) -> list[Column]:
     """The version's application areas in the programme's order, and a general column last
     when the cycle has scale questions without an area (named after the question when there
     is one). One query: the areas, and the cycle's scale questions (each one's area, and its
     text for a general one), counted here."""
-    areas = (
-        cycle.application_areas()
-        .values_list("pk", "text", "section__position", "position", Value(False))
-        .order_by()
-    )
-    questions = (
-        Question.objects.filter(cycle=cycle.pk, answer_type=SCALE)
-        .values_list("area_id", "text", Value(0), Value(0), Value(True))
-        .order_by()
-    )
-    rows = list(areas.union(questions, all=True))
+    rows = AREA_ROWS.fetch(cycle.version_id, cycle.pk)
     per_area = Counter(area for area, _text, _s, _p, is_question in rows if is_question)
     columns = [
         Column(pk, text, per_area[pk])
@@ -280,35 +297,12 @@ class TrendTable:
     programme_text: bool = False  # the label is the programme's own (Swedish) text
 
 
-def attainment_trend(cycle: Cycle, reports, columns: list[Column]) -> list[TrendTable]:
-    """The programme's follow-ups of every year up to the cycle's (earlier versions' too; of
-    two cycles in one year the newer version's): per year the number of approved reports
-    among `reports` (a queryset: the reader's or the committee's) and the share of their
-    scale answers at each level. First all assessments together, then per application area
-    (matched by its text across versions; areas of earlier versions only after the current
-    ones), then the general questions. Two queries."""
-    approved = Q(status__in=Report.APPROVED_STATES)
-    in_programme = Q(
-        cycle__version__programme=cycle.version.programme_id, cycle__year__lte=cycle.year
-    )
-    # Every cycle with a report in scope, with its number of approved ones.
-    per_cycle = (
-        reports.filter(in_programme)
-        .values_list("cycle_id", "cycle__year", "cycle__version__number")
-        .annotate(approved=Count("pk", filter=approved))
-        .order_by("cycle__year", "cycle__version__number")
-    )
-    chosen: dict[int, tuple[int, int]] = {cycle.year: (cycle.pk, 0)}  # year → (cycle, reports)
-    for cycle_id, year, _number, n in per_cycle:
-        if year != cycle.year or cycle_id == cycle.pk:
-            chosen[year] = (cycle_id, n)  # ordered by version: the newest one stays
-    year_of = {cycle_id: year for year, (cycle_id, _n) in chosen.items()}
-
-    # The chosen cycles as literal ids: PostgreSQL then reaches the reports by their cycle
-    # index and the answers by their report index (not by reading every answer).
-    answers = (
+def approved_answers(reports):
+    """The scale answers of the approved ones of `reports`, per cycle, area (its id and text)
+    and level: (cycle id, area id, area text, level, count) rows."""
+    return (
         Answer.objects.filter(
-            report__in=reports.filter(approved, cycle__in=sorted(year_of)).values("pk"),
+            report__in=reports.filter(status__in=Report.APPROVED_STATES).values("pk"),
             question__answer_type=SCALE,
         )
         .exclude(attainment="")
@@ -316,6 +310,111 @@ def attainment_trend(cycle: Cycle, reports, columns: list[Column]) -> list[Trend
         .annotate(n=Count("pk"))
         .order_by()
     )
+
+
+def programme_answers(programme_id: int, year: int, municipality_id: int):
+    """`approved_answers()` of the municipality's reports in the programme's cycles up to the
+    year, without a subquery: for a reader of every approved report of the municipality."""
+    return (
+        Answer.objects.filter(
+            report__cycle__version__programme=programme_id,
+            report__cycle__year__lte=year,
+            report__unit__municipality=municipality_id,
+            report__status__in=Report.APPROVED_STATES,
+            question__answer_type=SCALE,
+        )
+        .exclude(attainment="")
+        .values_list("report__cycle_id", "question__area_id", "question__area__text", "attainment")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+# `programme_answers()` compiled once per process (the dashboard's trend).
+PROGRAMME_ANSWERS = Statement(
+    programme_answers,
+    (-7_300_423_001, 1003, -7_300_423_003),
+    (-7_300_423_005, 1005, -7_300_423_007),
+)
+
+
+def programme_reports(programme_id: int, year: int):
+    """The programme's reports of the cycles up to the year: (cycle id, year, version number,
+    status, unit id, its municipality id)."""
+    return (
+        Report.objects.filter(cycle__version__programme=programme_id, cycle__year__lte=year)
+        .values_list(
+            "cycle_id",
+            "cycle__year",
+            "cycle__version__number",
+            "status",
+            "unit_id",
+            "unit__municipality_id",
+        )
+        .order_by()
+    )
+
+
+# `programme_reports()` compiled once per process (the dashboard's trend).
+PROGRAMME_REPORTS = Statement(programme_reports, (-7_300_425_001, 1003), (-7_300_425_003, 1005))
+
+
+class UnitRef(NamedTuple):
+    """What `Report.readable_in()` needs of a unit."""
+
+    pk: int
+    municipality_id: int
+
+
+def readable_per_cycle(rows, access) -> list[tuple[int, int, int, int]]:
+    """From `programme_reports()` rows: each cycle with a report the person may read (by
+    `Report.readable_in()`, the rule of `visible_to()`), with its number of approved ones
+    they may read, in the order of year and version."""
+    found: dict[tuple, int] = {}
+    for cycle_id, year, number, status, unit_id, municipality_id in rows:
+        if Report.readable_in(access, status, UnitRef(unit_id, municipality_id)):
+            key = (year, number, cycle_id)
+            found[key] = found.get(key, 0) + (status in Report.APPROVED_STATES)
+    return [(cycle_id, year, number, n) for (year, number, cycle_id), n in sorted(found.items())]
+
+
+def attainment_trend(cycle: Cycle, reports, columns: list[Column], access=None) -> list[TrendTable]:
+    """The programme's follow-ups of every year up to the cycle's (earlier versions' too; of
+    two cycles in one year the newer version's): per year the number of approved reports
+    among `reports` (a queryset: the reader's or the committee's) and the share of their
+    scale answers at each level. First all assessments together, then per application area
+    (matched by its text across versions; areas of earlier versions only after the current
+    ones), then the general questions. Two queries.
+
+    With `access` (and `reports` None), the reports are those the person may read: the
+    programme's are sorted by `Report.readable_in()` in Python, and for a reader of every
+    approved report of the municipality (the programme's reports are its units') the
+    answers are read without the visibility condition, both by queries compiled once."""
+    programme_id = cycle.version.programme_id
+    if access is not None:
+        per_cycle = readable_per_cycle(PROGRAMME_REPORTS.fetch(programme_id, cycle.year), access)
+    else:
+        # Every cycle with a report in scope, with its number of approved ones.
+        per_cycle = (
+            reports.filter(cycle__version__programme=programme_id, cycle__year__lte=cycle.year)
+            .values_list("cycle_id", "cycle__year", "cycle__version__number")
+            .annotate(approved=Count("pk", filter=Q(status__in=Report.APPROVED_STATES)))
+            .order_by("cycle__year", "cycle__version__number")
+        )
+    chosen: dict[int, tuple[int, int]] = {cycle.year: (cycle.pk, 0)}  # year → (cycle, reports)
+    for cycle_id, year, _number, n in per_cycle:
+        if year != cycle.year or cycle_id == cycle.pk:
+            chosen[year] = (cycle_id, n)  # ordered by version: the newest one stays
+    year_of = {cycle_id: year for year, (cycle_id, _n) in chosen.items()}
+
+    if access is not None and Report.reads_all_approved(access, cycle.municipality.pk):
+        answers = PROGRAMME_ANSWERS.fetch(programme_id, cycle.year, cycle.municipality.pk)
+    else:
+        if reports is None:
+            reports = Report.objects.visible_to(access.user)
+        # The chosen cycles as literal ids: PostgreSQL then reaches the reports by their cycle
+        # index and the answers by their report index (not by reading every answer).
+        answers = approved_answers(reports.filter(cycle__in=sorted(year_of)))
     overall: dict[int, Counter] = defaultdict(Counter)
     by_key: dict[tuple, dict[int, Counter]] = defaultdict(lambda: defaultdict(Counter))
     for cycle_id, area_id, text, level, n in answers:

@@ -226,16 +226,17 @@ class AreaYears:
     register_count: int
 
 
-def area_years(municipality_id, year: int, under=None) -> AreaYears:
-    """One query: the counts (per area, year, kind and cell), and after them one row with the
-    municipality's scale and the number of entries in its register (its year empty)."""
+def area_year_rows(municipality_id: int, first: int, year: int, under_path: str | None = None):
+    """The counts per area, year, kind and cell of the years `first`..`year`, and after them
+    one row with the municipality's scale and the number of entries in its register (its year
+    empty); under a unit's path, that unit's and its sub-units' only."""
     reports = RiskReport.objects.filter(
-        municipality_id=municipality_id, year__gt=year - YEARS_SHOWN, year__lte=year
+        municipality_id=municipality_id, year__gte=first, year__lte=year
     )
     entries = RiskEntry.objects.active().filter(municipality_id=municipality_id)
-    if under is not None:
-        reports = reports.filter(unit__path__startswith=under.path)
-        entries = entries.filter(unit__path__startswith=under.path)
+    if under_path is not None:
+        reports = reports.filter(unit__path__startswith=under_path)
+        entries = entries.filter(unit__path__startswith=under_path)
     register = entries.order_by().values("municipality").annotate(n=Count("pk")).values("n")
     scale_row = (
         Municipality.objects.filter(pk=municipality_id)
@@ -249,12 +250,29 @@ def area_years(municipality_id, year: int, under=None) -> AreaYears:
         )
         .order_by()
     )
-    rows = list(
+    return (
         reports.values_list("area__text", "year", "likelihood", "consequence", "kind")
         .annotate(n=Count("pk"))
         .order_by()
         .union(scale_row, all=True)
     )
+
+
+# `area_year_rows()` of a whole municipality, compiled once per process (the dashboard's risk
+# inset): the ORM's build and compile cost more than the query.
+MUNICIPALITY_YEAR_ROWS = Statement(
+    area_year_rows, (-7_300_421_001, 1003, 1007), (-7_300_421_003, 1005, 1009)
+)
+
+
+def area_years(municipality_id, year: int, under=None) -> AreaYears:
+    """One query: the counts (per area, year, kind and cell), and after them one row with the
+    municipality's scale and the number of entries in its register (its year empty)."""
+    first = year - YEARS_SHOWN + 1
+    if under is None:
+        rows = MUNICIPALITY_YEAR_ROWS.fetch(municipality_id, first, year)
+    else:
+        rows = list(area_year_rows(municipality_id, first, year, under.path))
     *rows, (_t, _y, likelihood_levels, consequence_levels, _k, register_count) = sorted(
         rows, key=lambda row: row[1] is None
     )

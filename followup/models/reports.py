@@ -368,6 +368,16 @@ class Report(models.Model):
             for capability, by_unit, states in cls.READERS
         )
 
+    @classmethod
+    def reads_all_approved(cls, access, municipality_id: int) -> bool:
+        """Whether the person may read every approved report of the municipality (`READERS`:
+        a municipality-wide grant whose states include the approved ones)."""
+        return any(
+            (states is None or set(cls.APPROVED_STATES) <= set(states))
+            and access.in_municipality(capability, municipality_id)
+            for capability, _by_unit, states in cls.READERS
+        )
+
     @property
     def approval_comment(self) -> str:
         """The reviewer's comment on the latest approval (uses prefetched events)."""
