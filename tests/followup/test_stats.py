@@ -11,6 +11,7 @@ from django.utils import translation
 
 from followup import stats
 from followup.models import Answer, Attainment, Cycle, Question, Report
+from responsibilities.access import access_of
 from responsibilities.capabilities import RoleKind
 from tests.factories import (
     AssignmentFactory,
@@ -248,6 +249,30 @@ def test_the_trend_of_a_scope_counts_only_its_reports(world):
         (2024, 2, 6),
         (2026, 0, 0),  # this year is always shown, even without a report
     ]
+
+
+@pytest.mark.parametrize("person", ["chief", "reader", "sector chief", "outsider"])
+def test_the_trend_read_by_a_persons_access_is_that_of_their_visible_reports(world, person):
+    """The dashboard's trend (statements, the rule of `visible_to()` applied in Python) is
+    the one of the reports the person may read, for every kind of reader."""
+    if person == "sector chief":
+        user = UserFactory()
+        AssignmentFactory(
+            person=user,
+            unit=world["units"][1],
+            role=RoleFactory(
+                municipality=world["units"][1].municipality, kind=RoleKind.SECTOR_CHIEF
+            ),
+        )
+    elif person == "outsider":
+        user = UserFactory()
+    else:
+        user = world[person]
+    for cycle in (world["cycle"], Cycle.objects.with_programme().get(pk=world["c2025"].pk)):
+        columns = stats.area_columns(cycle)
+        expected = stats.attainment_trend(cycle, Report.objects.visible_to(user), columns)
+        actual = stats.attainment_trend(cycle, None, columns, access_of(user))
+        assert [(t.label, rows_of(t)) for t in actual] == [(t.label, rows_of(t)) for t in expected]
 
 
 def test_an_earlier_cycle_ends_its_trend_at_its_own_year(world):
