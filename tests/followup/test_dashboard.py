@@ -279,13 +279,14 @@ PAGES = [
     ("chief", "followup:export", lambda w: {"pk": w["cycle"].pk, "fmt": "csv"}, 7),
     ("chief", "followup:export", lambda w: {"pk": w["cycle"].pk, "fmt": "xlsx"}, 8),
     # The form's overview: the report (with the counts of its actions, files and returns),
-    # questions, answers, review comments, and the risk picture's two (report counts; the
-    # register's entries with the scale). Its parts: tests/followup/test_report_form_parts.py.
-    ("sector_chief", "followup:report_edit", lambda w: {"pk": w["report"].pk}, 10),
+    # questions, answers, and the risk picture's two (report counts; the register's entries
+    # with the scale); review comments only once the report has been returned (these have
+    # not). Its parts: tests/followup/test_report_form_parts.py.
+    ("sector_chief", "followup:report_edit", lambda w: {"pk": w["report"].pk}, 9),
     # The report page: report, questions, answers, actions, attachments, events (with the
-    # answers of each submission), review comments, the answers' and actions' history (one
-    # query), and the risk picture's two.
-    ("sector_chief", "followup:report", lambda w: {"pk": w["report"].pk}, 14),
+    # answers of each submission), the answers' and actions' history (one query), and the
+    # risk picture's two; review comments only once returned.
+    ("sector_chief", "followup:report", lambda w: {"pk": w["report"].pk}, 13),
 ]
 
 
