@@ -7,12 +7,12 @@ number of approved reports differs from year to year."""
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from django.db.models import Count, Q, Value
 from django.utils.translation import gettext as _
 
 from followup.models import Answer, Attainment, Cycle, Question, Report
+from followup.models.reports import ReportUnit
 from responsibilities.statements import Statement
 
 LEVELS = [level for level, _label in Attainment.choices]
@@ -297,14 +297,11 @@ class TrendTable:
     programme_text: bool = False  # the label is the programme's own (Swedish) text
 
 
-def approved_answers(reports):
-    """The scale answers of the approved ones of `reports`, per cycle, area (its id and text)
-    and level: (cycle id, area id, area text, level, count) rows."""
+def tallied(answers):
+    """The scale answers among `answers` counted per cycle, area (its id and text) and level:
+    (cycle id, area id, area text, level, count) rows."""
     return (
-        Answer.objects.filter(
-            report__in=reports.filter(status__in=Report.APPROVED_STATES).values("pk"),
-            question__answer_type=SCALE,
-        )
+        answers.filter(question__answer_type=SCALE)
         .exclude(attainment="")
         .values_list("report__cycle_id", "question__area_id", "question__area__text", "attainment")
         .annotate(n=Count("pk"))
@@ -312,21 +309,25 @@ def approved_answers(reports):
     )
 
 
+def approved_answers(reports):
+    """`tallied()` answers of the approved ones of `reports`."""
+    return tallied(
+        Answer.objects.filter(
+            report__in=reports.filter(status__in=Report.APPROVED_STATES).values("pk")
+        )
+    )
+
+
 def programme_answers(programme_id: int, year: int, municipality_id: int):
     """`approved_answers()` of the municipality's reports in the programme's cycles up to the
     year, without a subquery: for a reader of every approved report of the municipality."""
-    return (
+    return tallied(
         Answer.objects.filter(
             report__cycle__version__programme=programme_id,
             report__cycle__year__lte=year,
             report__unit__municipality=municipality_id,
             report__status__in=Report.APPROVED_STATES,
-            question__answer_type=SCALE,
         )
-        .exclude(attainment="")
-        .values_list("report__cycle_id", "question__area_id", "question__area__text", "attainment")
-        .annotate(n=Count("pk"))
-        .order_by()
     )
 
 
@@ -359,20 +360,13 @@ def programme_reports(programme_id: int, year: int):
 PROGRAMME_REPORTS = Statement(programme_reports, (-7_300_425_001, 1003), (-7_300_425_003, 1005))
 
 
-class UnitRef(NamedTuple):
-    """What `Report.readable_in()` needs of a unit."""
-
-    pk: int
-    municipality_id: int
-
-
 def readable_per_cycle(rows, access) -> list[tuple[int, int, int, int]]:
     """From `programme_reports()` rows: each cycle with a report the person may read (by
     `Report.readable_in()`, the rule of `visible_to()`), with its number of approved ones
     they may read, in the order of year and version."""
     found: dict[tuple, int] = {}
     for cycle_id, year, number, status, unit_id, municipality_id in rows:
-        if Report.readable_in(access, status, UnitRef(unit_id, municipality_id)):
+        if Report.readable_in(access, status, ReportUnit(unit_id, municipality_id)):
             key = (year, number, cycle_id)
             found[key] = found.get(key, 0) + (status in Report.APPROVED_STATES)
     return [(cycle_id, year, number, n) for (year, number, cycle_id), n in sorted(found.items())]

@@ -79,6 +79,16 @@ class RiskSettings(models.Model):
         except cls.DoesNotExist:
             return cls(municipality_id=municipality.pk)
 
+    @classmethod
+    def from_levels(cls, municipality_id, likelihood_levels, consequence_levels) -> "RiskSettings":
+        """As of(), from the two sizes read as columns of a row (None when none are stored:
+        the defaults)."""
+        settings = cls(municipality_id=municipality_id)
+        if likelihood_levels is not None:
+            settings.likelihood_levels = likelihood_levels
+            settings.consequence_levels = consequence_levels
+        return settings
+
     def level(self, likelihood, consequence) -> str | None:
         """The level of a risk: its score as a share of the largest score on this scale."""
         if not likelihood or not consequence:

@@ -187,10 +187,12 @@ def unit_picture(unit, year: int) -> UnitPicture:
         by_area[area][kind] += n
         state["open" if status in RiskReport.OPEN_STATES else "closed"] += n
     entries = [HighRisk(*row) for row in _UNIT_HIGHEST.fetch(unit.municipality_id, unit.path)]
-    scale = RiskSettings(municipality_id=unit.municipality_id)  # the defaults, when none stored
-    if entries and entries[0].likelihood_levels is not None:
-        scale.likelihood_levels = entries[0].likelihood_levels
-        scale.consequence_levels = entries[0].consequence_levels
+    top = entries[0] if entries else None
+    scale = RiskSettings.from_levels(
+        unit.municipality_id,
+        top and top.likelihood_levels,
+        top and top.consequence_levels,
+    )
     labels = dict(Level.choices)
     codes = [code for code, _label in RiskReport.Kind.choices]
     areas = sorted(
@@ -276,9 +278,7 @@ def area_years(municipality_id, year: int, under=None) -> AreaYears:
     *rows, (_t, _y, likelihood_levels, consequence_levels, _k, register_count) = sorted(
         rows, key=lambda row: row[1] is None
     )
-    scale = RiskSettings(municipality_id=municipality_id)  # the defaults when none are stored
-    if likelihood_levels is not None:
-        scale.likelihood_levels, scale.consequence_levels = likelihood_levels, consequence_levels
+    scale = RiskSettings.from_levels(municipality_id, likelihood_levels, consequence_levels)
     years = sorted({row[1] for row in rows} | {year})
     table: dict = defaultdict(Counter)
     cells: Counter = Counter()

@@ -3,6 +3,7 @@
 import datetime
 import uuid
 from pathlib import Path
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -77,6 +78,14 @@ def attach_questions(reports) -> None:
         for answer in answers:
             if not Answer.question.is_cached(answer) and answer.question_id in by_id:
                 answer.question = by_id[answer.question_id]
+
+
+class ReportUnit(NamedTuple):
+    """A unit as a values() row gives it: what `Report.readable_in()` needs, and its name."""
+
+    pk: int
+    municipality_id: int
+    name: str = ""
 
 
 def readable_by(access, prefix: str = "") -> tuple[set, set, Q]:

@@ -2,7 +2,6 @@
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +16,7 @@ from followup import reminders, stats
 from followup.forms import ExecutiveBoardForm
 from followup.insets import insets_for
 from followup.models import Action, Answer, Question, Report
-from followup.models.reports import display
+from followup.models.reports import ReportUnit, display
 from followup.spreadsheets import csv_response, xlsx_response
 from followup.views.common import cycle_for
 from programmes.references import format_paragraph
@@ -28,12 +27,6 @@ from responsibilities.links import page_url
 from responsibilities.statements import Statement
 
 
-class Unit(NamedTuple):
-    pk: int
-    name: str
-    municipality_id: int
-
-
 @dataclass(slots=True)
 class ReportRow:
     """A report as the dashboard lists it: the values it shows, not a model instance (a
@@ -42,7 +35,7 @@ class ReportRow:
     pk: int
     status: str
     status_label: str
-    unit: Unit
+    unit: ReportUnit
     url: str | None  # None when the person may not open the report
     submitted: str  # the day submitted, or "–"
     committee: str  # the committee's date and §, or "–"
@@ -92,7 +85,7 @@ def report_rows(rows, slug: str, access) -> list[ReportRow]:
         committee_on,
         paragraph,
     ) in rows:
-        unit = Unit(unit_id, unit_name, municipality_id)
+        unit = ReportUnit(unit_id, municipality_id, unit_name)
         readable = Report.readable_in(access, status, unit)
         committee = "–"
         if committee_on:
