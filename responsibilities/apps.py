@@ -8,6 +8,12 @@ class ResponsibilitiesConfig(AppConfig):
     verbose_name = _("Responsibilities")
 
     def ready(self):
+        from django.db.models import Field, ForeignObject
+
+        from responsibilities.statements import AnyOf
+
+        Field.register_lookup(AnyOf)
+        ForeignObject.register_lookup(AnyOf)  # a foreign key's own lookups are its class's
         from responsibilities import daily, signals  # noqa: F401 - connects the receivers
         from responsibilities.access import end_expired_assignments
         from responsibilities.audit import purge_expired

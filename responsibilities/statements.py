@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import QuerySet
+from django.db.models import Lookup, QuerySet
 from django.db.models.query import (
     FlatValuesListIterable,
     ModelIterable,
@@ -27,7 +27,36 @@ from django.db.models.query import (
 )
 
 
+class AnyOf(Lookup):
+    """`field__any=[…]`: the field equals one of the values. On PostgreSQL `= ANY(%s)` with the
+    values as one array parameter, so the SQL is the same however many values there are and a
+    `Statement` can take the list as one argument (an index is used as for `IN`, which
+    PostgreSQL plans as the same `= ANY(ARRAY[…])`). Elsewhere it is written as `IN (…)`."""
+
+    lookup_name = "any"
+    prepare_rhs = False
+    can_use_none_as_rhs = False
+
+    def get_prep_lookup(self):
+        field = self.lhs.output_field
+        return [field.get_prep_value(value) for value in self.rhs]
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        field = self.lhs.output_field
+        values = [field.get_db_prep_value(value, connection, prepared=True) for value in self.rhs]
+        if connection.vendor == "postgresql":
+            array = f"{field.cast_db_type(connection)}[]"
+            return f"{lhs} = ANY(%s::{array})", (*lhs_params, values)
+        if not values:
+            return "1 = 0", tuple(lhs_params)
+        marks = ", ".join(["%s"] * len(values))
+        return f"{lhs} IN ({marks})", (*lhs_params, *values)
+
+
 def _adapt(connection, value):
+    if isinstance(value, list | tuple | frozenset | set):
+        return [_adapt(connection, item) for item in value]
     if isinstance(value, datetime.datetime):
         return connection.ops.adapt_datetimefield_value(value)
     if isinstance(value, datetime.date):

@@ -93,6 +93,39 @@ def test_flat_rows(demo):
     assert statement.fetch(ale.pk) == list(slugs(ale.pk))
 
 
+def test_any_of_a_list_reads_what_in_reads(demo):
+    from followup.models import Report
+    from responsibilities.models import OrganisationUnit
+
+    units = sorted(OrganisationUnit.objects.values_list("pk", flat=True))
+    for chosen in ([], units[:1], units[:3], units, [-1, *units[1:2]]):
+        assert list(
+            OrganisationUnit.objects.filter(pk__any=chosen).order_by("pk").values_list("pk")
+        ) == list(OrganisationUnit.objects.filter(pk__in=chosen).order_by("pk").values_list("pk"))
+        # A foreign key's column too.
+        assert set(Report.objects.filter(unit__any=chosen).values_list("pk", flat=True)) == set(
+            Report.objects.filter(unit__in=chosen).values_list("pk", flat=True)
+        )
+
+
+def test_a_list_is_one_argument_of_a_statement_on_postgresql(demo):
+    from django.db import connection
+
+    from responsibilities.models import OrganisationUnit
+
+    def names(pks):
+        return OrganisationUnit.objects.filter(pk__any=pks).order_by("pk").values_list(
+            "name", flat=True
+        )
+
+    statement = Statement(names, ((-7_300_417_101,),), ((-7_300_417_103, -7_300_417_105),))
+    units = sorted(OrganisationUnit.objects.values_list("pk", flat=True))
+    # One SQL for lists of any length on PostgreSQL; elsewhere IN (…) of its length: the ORM.
+    assert bool(statement.compiled()) == (connection.vendor == "postgresql")
+    for chosen in ((), tuple(units[:1]), tuple(units[:4]), tuple(units)):
+        assert statement.fetch(chosen) == list(names(chosen))
+
+
 def test_the_start_pages_roles_are_read_as_the_orm_reads_them(demo):
     import datetime as dt
 
