@@ -114,8 +114,10 @@ def test_a_list_is_one_argument_of_a_statement_on_postgresql(demo):
     from responsibilities.models import OrganisationUnit
 
     def names(pks):
-        return OrganisationUnit.objects.filter(pk__any=pks).order_by("pk").values_list(
-            "name", flat=True
+        return (
+            OrganisationUnit.objects.filter(pk__any=pks)
+            .order_by("pk")
+            .values_list("name", flat=True)
         )
 
     statement = Statement(names, ((-7_300_417_101,),), ((-7_300_417_103, -7_300_417_105),))
