@@ -71,17 +71,20 @@ def filter_query(data) -> str:
     return query.urlencode()
 
 
-def _filtered(request, register, *, columns=True):
-    form = ActionFilterForm(
+def filter_form(request, register) -> ActionFilterForm:
+    return ActionFilterForm(
         request.GET or None,
         choice_rows=CHOICE_ROWS.fetch(*register),
         years=YEARS.fetch(register[0]),
     )
+
+
+def filtered(form, register):
+    """The register's actions narrowed by the form's filters, in the register's order."""
     actions = registered(*register)
-    listed = form.filter(actions, timezone.localdate()) if form.is_bound else actions
-    if columns:
-        listed = listed.with_register_columns()
-    return form, in_order(listed)
+    if form.is_bound:
+        actions = form.filter(actions, timezone.localdate())
+    return in_order(actions)
 
 
 def in_order(actions):
@@ -203,18 +206,22 @@ def with_total(rows):
 def page_of(rows, number, first=None) -> Page:
     """Paginator.get_page() in one query: the page's rows carry the count of the whole list
     (`with_total()`). Only a number past the end (an old link) costs the paginator's own
-    count and page besides. `first`: what gives the first page's rows, where not `rows`."""
-    paginator = Paginator(rows, PER_PAGE)
+    count and page besides. `rows` makes the queryset of every row, called only when needed;
+    `first`, where given, gives the first page's rows instead (with_total()'s)."""
     try:
         wanted = int(number)
     except (TypeError, ValueError):
         wanted = 1  # as get_page(): not a number, the first page
+    if wanted == 1 and first is not None:
+        found = first()
+        paginator = Paginator(found, PER_PAGE)
+        paginator.count = found[0]["total"] if found else 0
+        return Page(found, wanted, paginator)
+    rows = rows()
+    paginator = Paginator(rows, PER_PAGE)
     if wanted >= 1:
         start = (wanted - 1) * PER_PAGE
-        if wanted == 1 and first is not None:
-            found = first()
-        else:
-            found = list(with_total(rows)[start : start + PER_PAGE])
+        found = list(with_total(rows)[start : start + PER_PAGE])
         if found or wanted == 1:
             paginator.count = found[0]["total"] if found else 0
             return Page(found, wanted, paginator)
@@ -273,10 +280,10 @@ YEARS = Statement(ActionFilterForm.years_of, (-7_300_435_001,), (-7_300_435_003,
 @require_safe
 def action_register(request, municipality):
     municipality, register = register_for(request, municipality)
-    form, listed = _filtered(request, register, columns=False)
+    form = filter_form(request, register)
     query = filter_query(request.GET)
     page = page_of(
-        page_rows(listed),
+        lambda: page_rows(filtered(form, register)),
         request.GET.get("sida"),
         first=None if query else (lambda: FIRST_PAGE.fetch(*register)),
     )
@@ -335,7 +342,7 @@ def action_export(request, municipality, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
     municipality, register = register_for(request, municipality)
-    _form, listed = _filtered(request, register)
+    listed = filtered(filter_form(request, register), register).with_register_columns()
     header, rows = export_rows(listed, timezone.localdate())
     record(
         AuditEvent.Action.EXPORTED,
