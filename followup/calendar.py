@@ -1,16 +1,20 @@
 """Follow-up deadlines in the calendar feed (the unit's report due dates and its actions) and
 in the municipality's year (the årshjul)."""
 
-from django.db.models import BooleanField, ExpressionWrapper, F, Q, Value
+import datetime
+import functools
+
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from followup.models import Action, Cycle, Report
-from followup.models.reports import readable_by
+from followup.models.reports import ReportUnit
 from followup.views.common import OVERSEEING
 from responsibilities.access import access_of, units_with
 from responsibilities.calendar import Deadline, register, register_year
 from responsibilities.capabilities import Capability
 from responsibilities.links import page_url
+from responsibilities.statements import Statement
 
 
 @register
@@ -47,50 +51,61 @@ def report_deadlines(person):
         )
 
 
-# Held for the whole municipality, each lets the person read every report of it that has
-# been reported to its committee (Report.READERS; a committee date is only on a REPORTED
-# report, by the constraint report_committee_date_only_when_reported).
-READS_REPORTED = tuple(
-    capability
-    for capability, _by_unit, states in Report.READERS
-    if states is None or Report.Status.REPORTED in states
-)
-
-
-def readable_to(access, municipality):
-    """Whether the viewer may open a report reported to its committee, as an expression on
-    the row: visible_to()'s rule (readable_by), without its subqueries (building them cost
-    more than the rest of the årshjul's query); for those who read every such report of the
-    municipality, only that it is the municipality's."""
-    if any(access.in_municipality(cap, municipality) for cap in READS_REPORTED):
-        return ExpressionWrapper(Q(unit__municipality=municipality), output_field=BooleanField())
-    units, municipalities, readable = readable_by(access)
-    if not (units or municipalities):
-        return Value(False)
-    return ExpressionWrapper(readable, output_field=BooleanField())
-
-
 # The dates of a cycle in the year, by the key of their uid.
 CYCLE_DATES = (("opens", "opens_on"), ("due", "due_on"), ("board", "board_date"))
+
+
+def _cycles_in(municipality_id, first, last, *, drafts):
+    """The municipality's cycles with a date between `first` and `last`, as values() rows;
+    without `drafts`, not those being prepared (plans only their managers see)."""
+    cycles = Cycle.objects.for_municipality(municipality_id).filter(
+        Q(opens_on__range=(first, last))
+        | Q(due_on__range=(first, last))
+        | Q(board_date__range=(first, last))
+    )
+    if not drafts:
+        cycles = cycles.exclude(status=Cycle.Status.DRAFT)
+    return cycles.values("pk", "year", *(field for _key, field in CYCLE_DATES))
+
+
+def _reported_in(municipality_id, first, last):
+    """The municipality's reports reported to their committee between `first` and `last`."""
+    return Report.objects.filter(
+        cycle__version__programme__municipality=municipality_id,
+        committee_date__range=(first, last),
+    ).values_list(
+        "pk", "committee_date", "status", "unit", "unit__municipality", "cycle__year", "unit__name"
+    )
+
+
+# The årshjul's queries compiled once; the arguments a municipality and the year's first and
+# last day (the ORM's `__year` written as the range it compiles to).
+_SAMPLES = (
+    (-7_300_437_001, datetime.date(1901, 2, 3), datetime.date(1901, 4, 5)),
+    (-7_300_437_003, datetime.date(1902, 3, 5), datetime.date(1902, 6, 7)),
+)
+CYCLES = {
+    drafts: Statement(functools.partial(_cycles_in, drafts=drafts), *_SAMPLES)
+    for drafts in (False, True)
+}
+REPORTED = Statement(_reported_in, *_SAMPLES)
 
 
 @register_year
 def cycle_deadlines_in(municipality, year, viewer):
     """The cycles' dates (opens, due, reported to the executive board) and each unit's report
-    to its committee. Two queries of values() rows; each title translated once."""
+    to its committee, linked where the viewer may read it (`Report.readable_in()`, the rule
+    of visible_to()). Two queries of rows; each title translated once."""
     access = access_of(viewer)
     oversees = any(access.in_municipality(cap, municipality) for cap in OVERSEEING)
-    cycles = Cycle.objects.for_municipality(municipality).filter(
-        Q(opens_on__year=year) | Q(due_on__year=year) | Q(board_date__year=year)
-    )
-    if not access.in_municipality(Capability.MANAGE_CYCLES, municipality):
-        cycles = cycles.exclude(status=Cycle.Status.DRAFT)  # plans only their managers see
+    drafts = access.in_municipality(Capability.MANAGE_CYCLES, municipality)
+    span = (municipality.pk, datetime.date(year, 1, 1), datetime.date(year, 12, 31))
     titles = {
         "opens": _("Follow-up %(year)s opens"),
         "due": _("Follow-up %(year)s: reports due"),
         "board": _("Follow-up %(year)s reported to the executive board"),
     }
-    for cycle in cycles.values("pk", "year", *(field for _key, field in CYCLE_DATES)):
+    for cycle in CYCLES[drafts].fetch(*span):
         url = page_url(municipality.slug, cycle["pk"], "followup:cycle") if oversees else ""
         for key, field in CYCLE_DATES:
             if cycle[field] is not None:
@@ -100,27 +115,12 @@ def cycle_deadlines_in(municipality, year, viewer):
                     title=titles[key] % {"year": cycle["year"]},
                     url=url,
                 )
-    # Each marked whether the viewer may open it (by visible_to), in the same query.
-    reported = (
-        Report.objects.filter(
-            cycle__version__programme__municipality=municipality, committee_date__year=year
-        )
-        .annotate(readable=readable_to(access, municipality))
-        .values(
-            "pk",
-            "committee_date",
-            "readable",
-            cycle_year=F("cycle__year"),
-            unit_name=F("unit__name"),
-        )
-    )
     title = _("Follow-up %(year)s of %(unit)s reported to the committee")
-    for report in reported:
+    for pk, date, status, unit, unit_municipality, cycle_year, unit_name in REPORTED.fetch(*span):
+        readable = Report.readable_in(access, status, ReportUnit(unit, unit_municipality))
         yield Deadline(
-            uid=f"committee-{report['pk']}",
-            date=report["committee_date"],
-            title=title % {"year": report["cycle_year"], "unit": report["unit_name"]},
-            url=page_url(municipality.slug, report["pk"], "followup:report")
-            if report["readable"]
-            else "",
+            uid=f"committee-{pk}",
+            date=date,
+            title=title % {"year": cycle_year, "unit": unit_name},
+            url=page_url(municipality.slug, pk, "followup:report") if readable else "",
         )

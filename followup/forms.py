@@ -501,8 +501,9 @@ class AttachmentForm(forms.Form):
 
 
 class ActionFilterForm(forms.Form):
-    """The action register's filters (a GET form): every choice list is built from the
-    actions the person may see, in one query each."""
+    """The action register's filters (a GET form): the units, areas and owners to choose from
+    are those of the actions the person may see (`choice_rows()`'s rows), the years those of
+    the municipality's cycles (`years_of()`)."""
 
     class Due(models.TextChoices):
         ALL = "", _("All")
@@ -520,16 +521,10 @@ class ActionFilterForm(forms.Form):
     due = forms.ChoiceField(label=_("Due"), choices=Due.choices, required=False)
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, empty_value=None, required=False)
 
-    def __init__(self, *args, actions, municipality, **kwargs):
+    def __init__(self, *args, choice_rows, years, **kwargs):
         super().__init__(*args, **kwargs)
         everything = [("", _("All"))]
-        units, areas, owners = self._choices_of(actions)
-        years = (
-            Cycle.objects.for_municipality(municipality)
-            .order_by("-year")
-            .values_list("year", flat=True)
-            .distinct()
-        )
+        units, areas, owners = self._choices_of(choice_rows)
         self.fields["unit"].choices = everything + units
         self.fields["area"].choices = everything + areas
         self.fields["status"].choices = everything + list(Action.Status.choices)
@@ -537,11 +532,11 @@ class ActionFilterForm(forms.Form):
         self.fields["year"].choices = everything + [(y, str(y)) for y in years]
 
     @staticmethod
-    def _choices_of(actions) -> tuple[list, list, list]:
+    def choice_rows(actions):
         """The units, areas and owners of the actions, in one query: their distinct
         combinations, each list in the database's order (its collation) by a rank per list
         (units by path, areas by text, owners by name)."""
-        rows = (
+        return (
             actions.order_by()
             .values_list(
                 "report__unit",
@@ -567,6 +562,19 @@ class ActionFilterForm(forms.Form):
             )
             .distinct()
         )
+
+    @staticmethod
+    def years_of(municipality_id):
+        """The years of the municipality's cycles, the newest first."""
+        return (
+            Cycle.objects.for_municipality(municipality_id)
+            .order_by("-year")
+            .values_list("year", flat=True)
+            .distinct()
+        )
+
+    @staticmethod
+    def _choices_of(rows) -> tuple[list, list, list]:
         units, areas, owners = {}, {}, {}
         for unit, name, area, text, owner, first, last, username, *ranks in rows:
             units[unit] = (ranks[0], name)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import translation
 
 from responsibilities.fields import EARLIEST_DATE, LATEST_DATE
+from responsibilities.statements import Statement
 
 
 @dataclass(frozen=True)
@@ -94,12 +95,20 @@ def yearly_deadlines(person):
             yield Deadline(uid=f"yearly-{deadline.pk}-{date}", date=date, title=deadline.name)
 
 
+def _yearly_deadlines_of(municipality_id):
+    from responsibilities.notifications import YearlyDeadline
+
+    return YearlyDeadline.objects.filter(municipality=municipality_id)
+
+
+# Compiled once: every visit of the årshjul reads them.
+_YEARLY = Statement(_yearly_deadlines_of, (-7_300_439_001,), (-7_300_439_003,))
+
+
 @register_year
 def yearly_deadlines_in(municipality, year, viewer):
     """The municipality's recurring dates (county board, RSA) that fall in the year."""
-    from responsibilities.notifications import YearlyDeadline
-
-    for deadline in YearlyDeadline.objects.filter(municipality=municipality):
+    for deadline in _YEARLY.fetch(municipality.pk):
         date = deadline.date_in(year)
         if date is not None:
             yield Deadline(uid=f"yearly-{deadline.pk}-{date}", date=date, title=deadline.name)

@@ -92,22 +92,42 @@ def readable_by(access, prefix: str = "") -> tuple[set, set, Q]:
     """Which reports the person's Access lets them read (`Report.READERS`), as a condition on
     the report at `prefix` (e.g. "report__"), with the units and municipalities it names (the
     condition holds only for reports of those). Nothing readable: a condition no row meets."""
+    grants = reader_grants(access)
+    units = {unit for _states, unit_ids, _municipality_ids in grants for unit in unit_ids}
+    municipalities = {
+        pk for _states, _unit_ids, municipality_ids in grants for pk in municipality_ids
+    }
+    return units, municipalities, readable_where(grants, prefix)
+
+
+def reader_grants(access) -> list[tuple]:
+    """For each of `Report.READERS` in order: its states, and the units and the municipalities
+    (sorted ids; empty where none) where the person holds its capability."""
+    return [
+        (
+            states,
+            tuple(sorted(access.unit_ids(capability))) if by_unit else (),
+            tuple(sorted(access.municipality_ids_with(capability))),
+        )
+        for capability, by_unit, states in Report.READERS
+    ]
+
+
+def readable_where(grants, prefix: str = "", lookup: str = "in") -> Q:
+    """readable_by()'s condition from reader_grants(), each empty list left out. With the
+    lookup "any" each list is one parameter (a `Statement` per shape of the grants)."""
     readable = Q(pk__in=[])
-    units, municipalities = set(), set()
-    for capability, by_unit, states in Report.READERS:
-        unit_ids = access.unit_ids(capability) if by_unit else set()
-        municipality_ids = access.municipality_ids_with(capability)
+    for states, unit_ids, municipality_ids in grants:
         if not (unit_ids or municipality_ids):
             continue
-        units |= unit_ids
-        municipalities |= municipality_ids
-        where = Q(**{f"{prefix}unit__in": sorted(unit_ids)}) | Q(
-            **{f"{prefix}unit__municipality__in": sorted(municipality_ids)}
-        )
+        where = Q()
+        for field, ids in (("unit", unit_ids), ("unit__municipality", municipality_ids)):
+            if ids or lookup == "in":  # an empty `__in` leaves itself out of the SQL
+                where |= Q(**{f"{prefix}{field}__{lookup}": ids})
         if states is not None:
             where &= Q(**{f"{prefix}status__in": states})
         readable |= where
-    return units, municipalities, readable
+    return readable
 
 
 # What the report page shows of a review comment (with_contents()).
@@ -924,6 +944,18 @@ def display(answer_type, value) -> str:
     return "" if value is None else str(value)
 
 
+def register_lists(access) -> tuple[tuple, ...]:
+    """Who an action register is for, as the lists of ids ActionQuerySet.in_register() takes:
+    the units the person chairs and the municipalities they review or chair the whole of,
+    then reader_grants()'s units and municipalities for each of `Report.READERS`."""
+    units = access.unit_ids(Capability.SUBMIT_FOLLOWUP)
+    municipalities = access.municipality_ids_with(
+        Capability.SUBMIT_FOLLOWUP
+    ) | access.municipality_ids_with(Capability.REVIEW_FOLLOWUP)
+    readers = [ids for _states, *lists in reader_grants(access) for ids in lists]
+    return (tuple(sorted(units)), tuple(sorted(municipalities)), *readers)
+
+
 class ActionQuerySet(models.QuerySet):
     def in_register_of(self, user):
         """Actions in the person's action register: every unit's for a reviewer of the whole
@@ -931,18 +963,32 @@ class ActionQuerySet(models.QuerySet):
         person may read (a reviewer never sees another unit's draft)."""
         if not user.is_authenticated:
             return self.none()
-        access = access_of(user)
-        units = access.unit_ids(Capability.SUBMIT_FOLLOWUP)
-        municipalities = access.municipality_ids_with(
-            Capability.SUBMIT_FOLLOWUP
-        ) | access.municipality_ids_with(Capability.REVIEW_FOLLOWUP)
-        if not (units or municipalities):
+        lists = register_lists(access_of(user))
+        if not (lists[0] or lists[1]):
             return self.none()
+        return self.in_register(*lists)
+
+    def in_register(self, units, municipalities, *readers):
+        """in_register_of() from register_lists(): each list one parameter (`__any`) and left
+        out where empty, so that the register's queries are compiled once per shape of the
+        lists (a Statement each) and PostgreSQL plans what it plans for literal lists."""
+        # These units and every unit of these municipalities, as unit_scope() (by index).
+        scope = Q(pk__in=[])
+        if units:
+            scope |= Q(pk__any=units)
+        if municipalities:
+            scope |= Q(municipality__any=municipalities)
         # Of reports the person may read: visible_to()'s condition on the action's own report
         # (a subquery of reports cost more to build and compile than the rest of the query).
-        _units, _municipalities, readable = readable_by(access, "report__")
+        grants = [
+            (states, unit_ids, municipality_ids)
+            for (_capability, _by_unit, states), unit_ids, municipality_ids in zip(
+                Report.READERS, readers[::2], readers[1::2], strict=True
+            )
+        ]
         return self.filter(
-            readable, report__unit__in=unit_scope(units, municipalities).values("pk")
+            readable_where(grants, "report__", "any"),
+            report__unit__in=OrganisationUnit.objects.filter(scope).values("pk"),
         )
 
     def unfinished(self):

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from followup.forms import ActionFilterForm, ActionStatusForm
 from followup.models import Action, InvalidTransition
+from followup.models.reports import register_lists
 from followup.spreadsheets import csv_response, xlsx_response
 from followup.views.common import municipality_for
 from responsibilities.access import access_for
@@ -27,6 +28,7 @@ from responsibilities.audit import AuditEvent, record
 from responsibilities.capabilities import Capability
 from responsibilities.links import page_url
 from responsibilities.models import Role, User
+from responsibilities.statements import Statement
 
 PER_PAGE = 50
 FILTERS = ("unit", "area", "status", "owner", "due", "year")
@@ -40,21 +42,24 @@ def may_keep_register(request, municipality) -> bool:
     )
 
 
+def registered(municipality_id, *lists):
+    """The actions of a person's register in one municipality (`lists`: register_lists())."""
+    return Action.objects.in_register(*lists).filter(report__unit__municipality=municipality_id)
+
+
 def register_for(request, slug):
-    """The municipality and the actions of its register the person may see, or 404."""
+    """The municipality and the person's register in it as the arguments of `registered()`
+    (and of the register's statements), or 404."""
     municipality = municipality_for(request, slug)
     if not may_keep_register(request, municipality):
         raise Http404
-    actions = Action.objects.in_register_of(request.user).filter(
-        report__unit__municipality=municipality
-    )
-    return municipality, actions
+    return municipality, (municipality.pk, *register_lists(access_for(request)))
 
 
 def action_for(request, slug, pk) -> tuple:
     """The municipality and an action in the person's register, or 404."""
-    municipality, actions = register_for(request, slug)
-    return municipality, get_object_or_404(actions.with_register_columns(), pk=pk)
+    municipality, register = register_for(request, slug)
+    return municipality, get_object_or_404(registered(*register).with_register_columns(), pk=pk)
 
 
 def filter_query(data) -> str:
@@ -66,13 +71,24 @@ def filter_query(data) -> str:
     return query.urlencode()
 
 
-def _filtered(request, municipality, actions, *, columns=True):
-    form = ActionFilterForm(request.GET or None, actions=actions, municipality=municipality)
-    today = timezone.localdate()
-    listed = form.filter(actions, today) if form.is_bound else actions
-    if columns:
-        listed = listed.with_register_columns()
-    return form, listed.order_by(
+def filter_form(request, register) -> ActionFilterForm:
+    return ActionFilterForm(
+        request.GET or None,
+        choice_rows=CHOICE_ROWS.fetch(*register),
+        years=YEARS.fetch(register[0]),
+    )
+
+
+def filtered(form, register):
+    """The register's actions narrowed by the form's filters, in the register's order."""
+    actions = registered(*register)
+    if form.is_bound:
+        actions = form.filter(actions, timezone.localdate())
+    return in_order(actions)
+
+
+def in_order(actions):
+    return actions.order_by(
         F("due_on").asc(nulls_last=True), "report__unit__path", "-report__cycle__year", "pk"
     )
 
@@ -182,32 +198,95 @@ def register_rows(rows, slug, today, query) -> list[dict]:
     return rows
 
 
-def page_of(rows, number) -> Page:
+def with_total(rows):
+    """Each row with the count of the whole list (COUNT(*) OVER ())."""
+    return rows.annotate(total=Window(Count("pk")))
+
+
+def page_of(rows, number, first=None) -> Page:
     """Paginator.get_page() in one query: the page's rows carry the count of the whole list
-    (COUNT(*) OVER ()). Only a number past the end (an old link) costs the paginator's own
-    count and page besides."""
-    paginator = Paginator(rows, PER_PAGE)
+    (`with_total()`). Only a number past the end (an old link) costs the paginator's own
+    count and page besides. `rows` makes the queryset of every row, called only when needed;
+    `first`, where given, gives the first page's rows instead (with_total()'s)."""
     try:
         wanted = int(number)
     except (TypeError, ValueError):
         wanted = 1  # as get_page(): not a number, the first page
+    if wanted == 1 and first is not None:
+        found = first()
+        paginator = Paginator(found, PER_PAGE)
+        paginator.count = found[0]["total"] if found else 0
+        return Page(found, wanted, paginator)
+    rows = rows()
+    paginator = Paginator(rows, PER_PAGE)
     if wanted >= 1:
         start = (wanted - 1) * PER_PAGE
-        found = list(rows.annotate(total=Window(Count("pk")))[start : start + PER_PAGE])
+        found = list(with_total(rows)[start : start + PER_PAGE])
         if found or wanted == 1:
             paginator.count = found[0]["total"] if found else 0
             return Page(found, wanted, paginator)
     return paginator.get_page(number)
 
 
+def page_rows(actions):
+    """The register's rows as values() (ROW_FIELDS and ROW_COLUMNS)."""
+    return actions.with_carried_on().values(*ROW_FIELDS, **ROW_COLUMNS)
+
+
+class RegisterStatement:
+    """`build(municipality_id, *register_lists())` compiled once per shape of the lists (which
+    of them are empty): an empty list is left out of the SQL, as the ORM leaves out an empty
+    `__in`, so PostgreSQL plans what it plans for the ORM's query (each `= ANY` adds to its
+    planning time). The lists given are one argument each."""
+
+    def __init__(self, build):
+        self.build = build
+        self._statements: dict[tuple, Statement] = {}
+
+    def fetch(self, municipality_id, *lists) -> list:
+        shape = tuple(bool(ids) for ids in lists)
+        if not (any(shape[:2]) and any(shape[2:])):
+            return list(self.build(municipality_id, *lists))  # nothing in it: no query
+        if shape not in self._statements:
+            self._statements[shape] = self._statement(shape)
+        return self._statements[shape].fetch(municipality_id, *(ids for ids in lists if ids))
+
+    def _statement(self, shape) -> Statement:
+        def build(municipality_id, *given):
+            given = iter(given)
+            return self.build(municipality_id, *(next(given) if held else () for held in shape))
+
+        def sample(first, length):
+            # Odd negative ids, which occur nowhere else: a municipality, then the lists.
+            ids = iter(range(first, first - 1000, -2))
+            lists = (tuple(next(ids) for _i in range(length)) for held in shape if held)
+            return (next(ids), *lists)
+
+        return Statement(build, sample(-7_300_431_001, 1), sample(-7_300_433_001, 2))
+
+
+# The register's queries compiled once (RegisterStatement): what every visit reads, and the
+# unfiltered first page. Other pages and filters go through the ORM.
+CHOICE_ROWS = RegisterStatement(
+    lambda *register: ActionFilterForm.choice_rows(registered(*register))
+)
+FIRST_PAGE = RegisterStatement(
+    lambda *register: with_total(page_rows(in_order(registered(*register))))[:PER_PAGE]
+)
+YEARS = Statement(ActionFilterForm.years_of, (-7_300_435_001,), (-7_300_435_003,))
+
+
 @login_required
 @require_safe
 def action_register(request, municipality):
-    municipality, actions = register_for(request, municipality)
-    form, listed = _filtered(request, municipality, actions, columns=False)
-    rows = listed.with_carried_on().values(*ROW_FIELDS, **ROW_COLUMNS)
-    page = page_of(rows, request.GET.get("sida"))
+    municipality, register = register_for(request, municipality)
+    form = filter_form(request, register)
     query = filter_query(request.GET)
+    page = page_of(
+        lambda: page_rows(filtered(form, register)),
+        request.GET.get("sida"),
+        first=None if query else (lambda: FIRST_PAGE.fetch(*register)),
+    )
     page.object_list = register_rows(
         list(page.object_list), municipality.slug, timezone.localdate(), query
     )
@@ -262,8 +341,8 @@ def export_rows(actions, today):
 def action_export(request, municipality, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    municipality, actions = register_for(request, municipality)
-    _form, listed = _filtered(request, municipality, actions)
+    municipality, register = register_for(request, municipality)
+    listed = filtered(filter_form(request, register), register).with_register_columns()
     header, rows = export_rows(listed, timezone.localdate())
     record(
         AuditEvent.Action.EXPORTED,

@@ -252,11 +252,12 @@ def test_it_paginates(client, demo):
     assert len(second.context["page"].object_list) == first.context["page"].paginator.count - 50
 
 
+@pytest.mark.parametrize("first", [False, True])
 @pytest.mark.parametrize("number", [None, "1", "2", "3", "99", "0", "-1", "abc", "1.5", " 2"])
-def test_a_page_of_the_register_is_the_one_the_paginator_gives(demo, number):
+def test_a_page_of_the_register_is_the_one_the_paginator_gives(demo, number, first):
     from django.core.paginator import Paginator
 
-    from followup.views.actions import PER_PAGE, page_of
+    from followup.views.actions import PER_PAGE, page_of, with_total
 
     report = demo_report("Sektor samhällsbyggnad", 2025)
     with reopened(report.pk):
@@ -265,18 +266,23 @@ def test_a_page_of_the_register_is_the_one_the_paginator_gives(demo, number):
         )
     rows = Action.objects.order_by("pk").values("pk")
     expected = Paginator(rows, PER_PAGE).get_page(number)
-    page = page_of(rows, number)
+    # The first page given otherwise (as the register's statement gives it) or from the rows.
+    page = page_of(
+        lambda: rows, number, (lambda: list(with_total(rows)[:PER_PAGE])) if first else None
+    )
     assert page.number == expected.number
     assert [row["pk"] for row in page] == [row["pk"] for row in expected]
     assert page.paginator.count == expected.paginator.count == Action.objects.count()
     assert page.paginator.num_pages == expected.paginator.num_pages == 3
 
 
+@pytest.mark.parametrize("first", [False, True])
 @pytest.mark.parametrize("number", [None, "1", "2"])
-def test_an_empty_register_has_one_empty_page(demo, number):
+def test_an_empty_register_has_one_empty_page(demo, number, first):
     from followup.views.actions import page_of
 
-    page = page_of(Action.objects.filter(what="Ingen").values("pk"), number)
+    rows = Action.objects.filter(what="Ingen").values("pk")
+    page = page_of(lambda: rows, number, (lambda: []) if first else None)
     assert (page.number, list(page), page.paginator.count, page.paginator.num_pages) == (
         1,
         [],
@@ -322,6 +328,53 @@ def test_the_filter_lists_are_the_registers_units_areas_and_owners_in_order(clie
     assert form.fields["owner"].choices[1:] == [(person.pk, str(person)) for person in owners]
     assert len(units) == 2 and len(areas) == 2
     assert [str(person) for person in owners] == ["Siri Sektorchef", "Sven Sektorchef"]
+
+
+def test_the_registers_statements_read_what_its_querysets_read(varied_plan):
+    from django.db import connection
+
+    from followup.forms import ActionFilterForm
+    from followup.models.reports import register_lists
+    from followup.views.actions import (
+        CHOICE_ROWS,
+        FIRST_PAGE,
+        PER_PAGE,
+        YEARS,
+        in_order,
+        page_rows,
+        registered,
+        with_total,
+    )
+    from responsibilities.access import access_of
+    from responsibilities.models import Municipality, User
+
+    ale = Municipality.objects.get(slug="ale")
+    units = tuple(sorted(set(Action.objects.values_list("report__unit", flat=True))))
+    assert len(units) >= 2
+    people = [(ale.pk, *register_lists(access_of(person))) for person in User.objects.all()]
+    # And lists no one holds in the demo, each different: a value in a wrong place shows.
+    made_up = [
+        (ale.pk, units, (), units[:1], (), (), (ale.pk,), (), ()),
+        (ale.pk, units[1:], (ale.pk,), (), (), units, (), units[:1], ()),
+    ]
+    for register in made_up:
+        assert registered(*register)
+    found = set()
+    for register in people + made_up:
+        actions = registered(*register)
+        choices = CHOICE_ROWS.fetch(*register)
+        assert choices == list(ActionFilterForm.choice_rows(actions)), register
+        rows = FIRST_PAGE.fetch(*register)
+        assert rows == list(with_total(page_rows(in_order(actions)))[:PER_PAGE]), register
+        found.add(len(rows))
+    assert len(found) >= 3  # registers of different sizes (the chief's, the sector chiefs')
+    assert YEARS.fetch(ale.pk) == list(ActionFilterForm.years_of(ale.pk)) != []
+    # Compiled once per shape of the lists on PostgreSQL; elsewhere `__any` is IN (…) of the
+    # list's length, and the ORM runs them.
+    shapes = [*CHOICE_ROWS._statements.values(), *FIRST_PAGE._statements.values()]
+    assert len(shapes) >= 4
+    assert all(bool(s.compiled()) == (connection.vendor == "postgresql") for s in shapes)
+    assert YEARS.compiled()
 
 
 @pytest.mark.parametrize(

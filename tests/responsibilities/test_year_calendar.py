@@ -197,8 +197,8 @@ def test_the_number_of_queries_does_not_grow_with_cycles_and_documents(
     target = reverse("year_calendar", kwargs={"municipality": world["municipality"].slug})
     client.get(target)  # warms the per-process caches (content types, translations)
     # session, user, access (its rows name the municipality), the bell; yearly dates,
-    # documents, cycles, committee reports (each marked whether the viewer may read it), risk
-    # reviews
+    # documents, cycles, committee reports (with what says whether the viewer may read them),
+    # risk reviews
     with django_assert_num_queries(9):
         response = client.get(target)
     shown = sum(1 for m in response.context["months"] for e in m["entries"] if e["deadline"])
@@ -259,8 +259,7 @@ def test_the_risk_handler_of_the_municipality_sees_every_units_reviews_a_sector_
 def test_a_committee_report_is_marked_readable_exactly_when_visible_to_lets_the_person_read_it(
     demo, username
 ):
-    from followup.calendar import readable_to
-    from responsibilities.access import access_of
+    from followup.calendar import cycle_deadlines_in
     from responsibilities.models import Municipality
 
     ale = Municipality.objects.get(slug="ale")
@@ -269,8 +268,36 @@ def test_a_committee_report_is_marked_readable_exactly_when_visible_to_lets_the_
     )
     assert reports.count() >= 2
     viewer = user(username)
-    marked = dict(
-        reports.annotate(readable=readable_to(access_of(viewer), ale)).values_list("pk", "readable")
-    )
+    linked = {
+        deadline.uid: bool(deadline.url)
+        for year in {report.committee_date.year for report in reports}
+        for deadline in cycle_deadlines_in(ale, year, viewer)
+        if deadline.uid.startswith("committee-")
+    }
     visible = set(Report.objects.visible_to(viewer).values_list("pk", flat=True))
-    assert marked == {pk: pk in visible for pk in marked}
+    assert linked == {f"committee-{report.pk}": report.pk in visible for report in reports}
+
+
+def test_the_years_queries_are_compiled_once_and_read_what_the_orm_reads(demo):
+    from followup.calendar import CYCLES, REPORTED, _cycles_in, _reported_in
+    from responsibilities.calendar import _YEARLY, _yearly_deadlines_of
+    from responsibilities.models import Municipality
+
+    read = {"cycles": 0, "reported": 0, "yearly": 0}
+    for municipality in Municipality.objects.all():
+        for year in (2024, 2025, 2026, 2027):
+            span = (municipality.pk, datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+            for drafts, statement in CYCLES.items():
+                cycles = statement.fetch(*span)
+                assert cycles == list(_cycles_in(*span, drafts=drafts))
+                read["cycles"] += len(cycles)
+            reported = REPORTED.fetch(*span)
+            assert reported == list(_reported_in(*span))
+            read["reported"] += len(reported)
+        yearly = [(d.pk, d.name, d.month, d.day) for d in _YEARLY.fetch(municipality.pk)]
+        assert yearly == [
+            (d.pk, d.name, d.month, d.day) for d in _yearly_deadlines_of(municipality.pk)
+        ]
+        read["yearly"] += len(yearly)
+    assert all(read.values()), read
+    assert all(s.compiled() for s in (*CYCLES.values(), REPORTED, _YEARLY))
