@@ -240,6 +240,25 @@ class UnitMatrix:
         return list(zip(self.columns, self.totals, strict=True))
 
 
+def scale_answer_counts(report_ids):
+    """The reports' scale answers counted per report, area and level: (report id, area id,
+    level, count) rows."""
+    return (
+        Answer.objects.filter(report__any=report_ids, question__answer_type=SCALE)
+        .exclude(attainment="")
+        .values_list("report_id", "question__area_id", "attainment")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+# `scale_answer_counts()` compiled once per process (the dashboard's matrix), the reports'
+# ids one argument (on PostgreSQL; elsewhere the ORM builds it).
+SCALE_ANSWER_COUNTS = Statement(
+    scale_answer_counts, ((-7_300_433_001,),), ((-7_300_433_003, -7_300_433_005),)
+)
+
+
 def unit_area_matrix(columns: list[Column], reports, readable_ids) -> UnitMatrix:
     """One row per report (in the given order) × one column per area. A report counts when it
     is not a draft and its id is among `readable_ids` (what the reader may open); its cells
@@ -251,14 +270,7 @@ def unit_area_matrix(columns: list[Column], reports, readable_ids) -> UnitMatrix
     ]
     found: dict[tuple, Counter] = defaultdict(Counter)
     if counted:
-        rows = (
-            Answer.objects.filter(report__in=counted, question__answer_type=SCALE)
-            .exclude(attainment="")
-            .values_list("report_id", "question__area_id", "attainment")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        for report_id, area_id, level, n in rows:
+        for report_id, area_id, level, n in SCALE_ANSWER_COUNTS.fetch(tuple(counted)):
             found[report_id, area_id][level] += n
     counted_ids = set(counted)
     return UnitMatrix(
@@ -365,8 +377,14 @@ def readable_per_cycle(rows, access) -> list[tuple[int, int, int, int]]:
     `Report.readable_in()`, the rule of `visible_to()`), with its number of approved ones
     they may read, in the order of year and version."""
     found: dict[tuple, int] = {}
+    readable: dict[tuple, bool] = {}  # a unit's reports of one status, over the years
     for cycle_id, year, number, status, unit_id, municipality_id in rows:
-        if Report.readable_in(access, status, ReportUnit(unit_id, municipality_id)):
+        seen = (status, unit_id, municipality_id)
+        if seen not in readable:
+            readable[seen] = Report.readable_in(
+                access, status, ReportUnit(unit_id, municipality_id)
+            )
+        if readable[seen]:
             key = (year, number, cycle_id)
             found[key] = found.get(key, 0) + (status in Report.APPROVED_STATES)
     return [(cycle_id, year, number, n) for (year, number, cycle_id), n in sorted(found.items())]
