@@ -368,6 +368,14 @@ class Report(models.Model):
             for capability, _by_unit, states in cls.READERS
         )
 
+    @classmethod
+    def reads_by_status(cls, access) -> bool:
+        """Whether `readable_in()` depends on a report's status and municipality only for the
+        person: none of their grants in `READERS` is for a unit (all are municipality-wide)."""
+        return not any(
+            access.unit_ids(capability) for capability, by_unit, _states in cls.READERS if by_unit
+        )
+
     @property
     def approval_comment(self) -> str:
         """The reviewer's comment on the latest approval (uses prefetched events)."""

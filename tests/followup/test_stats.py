@@ -280,6 +280,8 @@ def test_the_trend_read_by_a_persons_access_is_that_of_their_visible_reports(wor
         user = UserFactory()
     else:
         user = world[person]
+    # Counted per status for those who read by status alone, per report for a unit's chief.
+    assert Report.reads_by_status(access_of(user)) == (person != "sector chief")
     for cycle in (world["cycle"], Cycle.objects.with_programme().get(pk=world["c2025"].pk)):
         columns = stats.area_columns(cycle)
         expected = stats.attainment_trend(cycle, Report.objects.visible_to(user), columns)
