@@ -191,12 +191,14 @@ class ExecutiveBoardForm(BoardReportForm):
     def __init__(self, *args, missing, **kwargs):
         super().__init__(*args, **kwargs)
         self.missing = missing
-        self.fields["without"].queryset = OrganisationUnit.objects.filter(
-            pk__in=[u.pk for u in missing]
-        )
-        self.fields["without"].choices = [(u.pk, u.name) for u in missing]
         if not missing:
             del self.fields["without"]
+            return
+        without = self.fields["without"]
+        if self.is_bound:  # what a post may name (the dashboard shows the form unbound only)
+            without.queryset = OrganisationUnit.objects.filter(pk__in=[u.pk for u in missing])
+        # Worked out only if the widget is rendered (the dashboard writes the options itself).
+        without.choices = lambda: [(u.pk, u.name) for u in missing]
 
     def clean(self):
         data = super().clean()

@@ -240,6 +240,25 @@ class UnitMatrix:
         return list(zip(self.columns, self.totals, strict=True))
 
 
+def scale_answer_counts(report_ids):
+    """The reports' scale answers counted per report, area and level: (report id, area id,
+    level, count) rows."""
+    return (
+        Answer.objects.filter(report__any=report_ids, question__answer_type=SCALE)
+        .exclude(attainment="")
+        .values_list("report_id", "question__area_id", "attainment")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+# `scale_answer_counts()` compiled once per process (the dashboard's matrix), the reports'
+# ids one argument (on PostgreSQL; elsewhere the ORM builds it).
+SCALE_ANSWER_COUNTS = Statement(
+    scale_answer_counts, ((-7_300_433_001,),), ((-7_300_433_003, -7_300_433_005),)
+)
+
+
 def unit_area_matrix(columns: list[Column], reports, readable_ids) -> UnitMatrix:
     """One row per report (in the given order) × one column per area. A report counts when it
     is not a draft and its id is among `readable_ids` (what the reader may open); its cells
@@ -251,14 +270,7 @@ def unit_area_matrix(columns: list[Column], reports, readable_ids) -> UnitMatrix
     ]
     found: dict[tuple, Counter] = defaultdict(Counter)
     if counted:
-        rows = (
-            Answer.objects.filter(report__in=counted, question__answer_type=SCALE)
-            .exclude(attainment="")
-            .values_list("report_id", "question__area_id", "attainment")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        for report_id, area_id, level, n in rows:
+        for report_id, area_id, level, n in SCALE_ANSWER_COUNTS.fetch(tuple(counted)):
             found[report_id, area_id][level] += n
     counted_ids = set(counted)
     return UnitMatrix(
@@ -298,13 +310,14 @@ class TrendTable:
 
 
 def tallied(answers):
-    """The scale answers among `answers` counted per cycle, area (its id and text) and level:
-    (cycle id, area id, area text, level, count) rows."""
+    """The scale answers among `answers` counted per cycle and area (its id and text), a count
+    per level in the order of LEVELS: (cycle id, area id, area text, *counts) rows (a quarter
+    of the rows of one per level, which the dashboard reads for every year)."""
     return (
         answers.filter(question__answer_type=SCALE)
         .exclude(attainment="")
-        .values_list("report__cycle_id", "question__area_id", "question__area__text", "attainment")
-        .annotate(n=Count("pk"))
+        .values_list("report__cycle_id", "question__area_id", "question__area__text")
+        .annotate(**{level: Count("pk", filter=Q(attainment=level)) for level in LEVELS})
         .order_by()
     )
 
@@ -360,16 +373,54 @@ def programme_reports(programme_id: int, year: int):
 PROGRAMME_REPORTS = Statement(programme_reports, (-7_300_425_001, 1003), (-7_300_425_003, 1005))
 
 
+def programme_statuses(programme_id: int, year: int):
+    """The programme's reports of the cycles up to the year counted per cycle and status:
+    (cycle id, year, version number, status, count)."""
+    return (
+        Report.objects.filter(cycle__version__programme=programme_id, cycle__year__lte=year)
+        .values_list("cycle_id", "cycle__year", "cycle__version__number", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+# `programme_statuses()` compiled once per process (the dashboard's trend).
+PROGRAMME_STATUSES = Statement(programme_statuses, (-7_300_437_001, 1003), (-7_300_437_003, 1005))
+
+
 def readable_per_cycle(rows, access) -> list[tuple[int, int, int, int]]:
-    """From `programme_reports()` rows: each cycle with a report the person may read (by
-    `Report.readable_in()`, the rule of `visible_to()`), with its number of approved ones
-    they may read, in the order of year and version."""
+    """From (cycle id, year, version number, status, unit id, its municipality id, number of
+    reports) rows: each cycle with a report the person may read (by `Report.readable_in()`,
+    the rule of `visible_to()`), with its number of approved ones they may read, in the order
+    of year and version. A unit id None stands for any unit of the municipality (the person
+    reads by status there: `Report.reads_by_status()`)."""
     found: dict[tuple, int] = {}
-    for cycle_id, year, number, status, unit_id, municipality_id in rows:
-        if Report.readable_in(access, status, ReportUnit(unit_id, municipality_id)):
+    readable: dict[tuple, bool] = {}  # a unit's reports of one status, over the years
+    for cycle_id, year, number, status, unit_id, municipality_id, n in rows:
+        seen = (status, unit_id, municipality_id)
+        if seen not in readable:
+            readable[seen] = Report.readable_in(
+                access, status, ReportUnit(unit_id, municipality_id)
+            )
+        if readable[seen]:
             key = (year, number, cycle_id)
-            found[key] = found.get(key, 0) + (status in Report.APPROVED_STATES)
+            found[key] = found.get(key, 0) + (n if status in Report.APPROVED_STATES else 0)
     return [(cycle_id, year, number, n) for (year, number, cycle_id), n in sorted(found.items())]
+
+
+def readable_programme_reports(cycle: Cycle, access) -> list[tuple[int, int, int, int]]:
+    """`readable_per_cycle()` of the cycle's programme up to its year: from the reports
+    counted per cycle and status when which ones the person may read depends on their status
+    only (the programme's reports are its municipality's units'), else from every report."""
+    programme_id, municipality_id = cycle.version.programme_id, cycle.municipality.pk
+    if Report.reads_by_status(access):
+        rows = PROGRAMME_STATUSES.fetch(programme_id, cycle.year)
+        return readable_per_cycle(
+            ((c, y, number, status, None, municipality_id, n) for c, y, number, status, n in rows),
+            access,
+        )
+    rows = PROGRAMME_REPORTS.fetch(programme_id, cycle.year)
+    return readable_per_cycle((row + (1,) for row in rows), access)
 
 
 def attainment_trend(cycle: Cycle, reports, columns: list[Column], access=None) -> list[TrendTable]:
@@ -381,12 +432,13 @@ def attainment_trend(cycle: Cycle, reports, columns: list[Column], access=None) 
     ones), then the general questions. Two queries.
 
     With `access` (and `reports` None), the reports are those the person may read: the
-    programme's are sorted by `Report.readable_in()` in Python, and for a reader of every
+    programme's are sorted by `Report.readable_in()` in Python (counted per status when that
+    is all it depends on), and for a reader of every
     approved report of the municipality (the programme's reports are its units') the
     answers are read without the visibility condition, both by queries compiled once."""
     programme_id = cycle.version.programme_id
     if access is not None:
-        per_cycle = readable_per_cycle(PROGRAMME_REPORTS.fetch(programme_id, cycle.year), access)
+        per_cycle = readable_programme_reports(cycle, access)
     else:
         # Every cycle with a report in scope, with its number of approved ones.
         per_cycle = (
@@ -411,12 +463,15 @@ def attainment_trend(cycle: Cycle, reports, columns: list[Column], access=None) 
         answers = approved_answers(reports.filter(cycle__in=sorted(year_of)))
     overall: dict[int, Counter] = defaultdict(Counter)
     by_key: dict[tuple, dict[int, Counter]] = defaultdict(lambda: defaultdict(Counter))
-    for cycle_id, area_id, text, level, n in answers:
+    for cycle_id, area_id, text, *counts in answers:
         year = year_of.get(cycle_id)
         if year is None:
             continue
-        overall[year][level] += n
-        by_key[("area", text) if area_id else ("general",)][year][level] += n
+        area = by_key[("area", text) if area_id else ("general",)][year]
+        for level, n in zip(LEVELS, counts, strict=True):
+            if n:
+                overall[year][level] += n
+                area[level] += n
 
     years = sorted(chosen)
 

@@ -24,6 +24,7 @@ from django.db.models.query import (
     ModelIterable,
     ValuesIterable,
     ValuesListIterable,
+    get_related_populators,
 )
 
 
@@ -74,14 +75,19 @@ class _Compiled:
     fields: list[str] | None  # the model's attnames, in the order selected
     names: list[str] | None  # for values(): the keys of each row's dict
     flat: bool
+    # For model querysets, as the ORM's ModelIterable: where the model's columns are, the
+    # select_related() models' populators and the annotations' places.
+    span: slice | None = None
+    related: list | None = None
+    annotations: dict | None = None
 
 
 ITERABLES = (ModelIterable, ValuesIterable, ValuesListIterable, FlatValuesListIterable)
 
 
 class Statement:
-    """`build(*args)` → a queryset (model rows, `values()` or `values_list()`), compiled once
-    per database.
+    """`build(*args)` → a queryset (model rows, with select_related() and annotations if
+    need be, `values()` or `values_list()`), compiled once per database.
 
     `samples` are two tuples of arguments whose values occur nowhere else in the query (odd
     negative ids, dates a century ago)."""
@@ -108,10 +114,9 @@ class Statement:
             if iterable not in ITERABLES:
                 return None
             if iterable is ModelIterable and (
-                queryset.query.select_related
-                or queryset.query.annotation_select
-                or queryset.query.deferred_loading != (frozenset(), True)
+                queryset.query.deferred_loading != (frozenset(), True)
                 or queryset._prefetch_related_lookups
+                or queryset._known_related_objects
             ):
                 return None
             compiler = queryset.query.get_compiler(alias)
@@ -135,17 +140,22 @@ class Statement:
         if set(slots.values()) != set(range(len(first))):
             return None  # an argument the SQL does not use: it may change its shape
         expressions = [column[0] for column in compiler.select[: compiler.col_count]]
-        model = fields = names = None
+        model = fields = names = span = related = annotations = None
         if queryset._iterable_class is ValuesIterable:
             query = queryset.query
             names = [*query.extra_select, *query.values_select, *query.annotation_select]
             if len(names) != len(expressions):
                 return None
         if queryset._iterable_class is ModelIterable:
-            model = queryset.model
-            fields = [field.attname for field in model._meta.concrete_fields]
-            if len(fields) != len(expressions):
+            # What ModelIterable works out from the compiler on every run, worked out once.
+            klass_info, select = compiler.klass_info, compiler.select
+            model, columns = klass_info["model"], klass_info["select_fields"]
+            span = slice(columns[0], columns[-1] + 1)
+            fields = [column[0].target.attname for column in select[span]]
+            if fields != [field.attname for field in model._meta.concrete_fields]:
                 return None
+            related = get_related_populators(klass_info, select, alias)
+            annotations = dict(compiler.annotation_col_map)
         return _Compiled(
             sql=sql,
             params=params,
@@ -155,6 +165,9 @@ class Statement:
             fields=fields,
             names=names,
             flat=queryset._iterable_class is FlatValuesListIterable,
+            span=span,
+            related=related,
+            annotations=annotations,
         )
 
     def fetch(self, *args, alias: str = DEFAULT_DB_ALIAS) -> list:
@@ -174,12 +187,21 @@ class Statement:
         if compiled.converters:
             rows = [self._convert(list(row), compiled.converters, connection) for row in rows]
         if compiled.model is not None:
-            return [compiled.model.from_db(alias, compiled.fields, row) for row in rows]
+            return [self._instance(row, compiled, alias) for row in rows]
         if compiled.names is not None:
             return [dict(zip(compiled.names, row, strict=True)) for row in rows]
         if compiled.flat:
             return [row[0] for row in rows]
         return [tuple(row) for row in rows]
+
+    @staticmethod
+    def _instance(row, compiled: _Compiled, alias: str):
+        instance = compiled.model.from_db(alias, compiled.fields, row[compiled.span])
+        for populator in compiled.related:
+            populator.populate(row, instance)
+        for name, place in compiled.annotations.items():
+            setattr(instance, name, row[place])
+        return instance
 
     @staticmethod
     def _convert(row: list, converters: dict, connection) -> list:

@@ -212,39 +212,20 @@ class ReportQuerySet(models.QuerySet):
             ),
         )
 
-    def for_form(self, *, actions=False, attachments=False):
-        """Reports with what the form shows of them, in a fixed number of queries: the
-        questions and the answers; the action plan and the files only for their own parts
-        (`actions`, `attachments`), counted for the others; and how many times the report was
-        returned (whose comments take replies: Report.prefetch_review_comments("question")).
-        The answers come without their questions and are given the cycle's (one instance
-        each, no join and no second copy: questions_and_answers(joined=False))."""
-        queryset = (
-            self.select_related("unit", "cycle__version__programme__municipality")
-            .annotate(
-                action_count=_count_of(Action),
-                undated_action_count=_count_of(Action, f"{_column(Action, 'due_on')} IS NULL"),
-                attachment_count=_count_of(Attachment),
-                return_count=_count_of(
-                    ReportEvent, f"{_column(ReportEvent, 'to_status')} = %s", Report.Status.RETURNED
-                ),
-            )
-            .prefetch_related(*questions_and_answers(joined=False))
+    def for_form(self):
+        """Reports with what the form shows of them in their own row: the unit, the cycle
+        with its programme, and how many actions (and undated ones), files and returns each
+        has (the returns' comments take replies: Report.prefetch_review_comments("question")).
+        The form reads the questions, answers, actions and files its part shows itself
+        (views.report_form), with queries compiled once."""
+        return self.select_related("unit", "cycle__version__programme__municipality").annotate(
+            action_count=_count_of(Action),
+            undated_action_count=_count_of(Action, f"{_column(Action, 'due_on')} IS NULL"),
+            attachment_count=_count_of(Attachment),
+            return_count=_count_of(
+                ReportEvent, f"{_column(ReportEvent, 'to_status')} = %s", Report.Status.RETURNED
+            ),
         )
-        if actions:
-            queryset = queryset.prefetch_related(
-                Prefetch(
-                    "actions",
-                    queryset=Action.objects.select_related("responsible_role", "owner").order_by(
-                        "position", "pk"
-                    ),
-                )
-            )
-        if attachments:
-            queryset = queryset.prefetch_related(
-                Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "pk"))
-            )
-        return queryset
 
     def not_submitted(self):
         """Reports still waiting for their unit (drafts and returned ones)."""
@@ -405,6 +386,14 @@ class Report(models.Model):
             (states is None or set(cls.APPROVED_STATES) <= set(states))
             and access.in_municipality(capability, municipality_id)
             for capability, _by_unit, states in cls.READERS
+        )
+
+    @classmethod
+    def reads_by_status(cls, access) -> bool:
+        """Whether `readable_in()` depends on a report's status and municipality only for the
+        person: none of their grants in `READERS` is for a unit (all are municipality-wide)."""
+        return not any(
+            access.unit_ids(capability) for capability, by_unit, _states in cls.READERS if by_unit
         )
 
     @property

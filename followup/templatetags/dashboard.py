@@ -51,6 +51,20 @@ class ShareCells:
 
 
 @register.filter
+def status_table(counts, previous_year) -> SafeString:
+    """The head and body of the reports per status: each status's count, and last year's in
+    brackets when the programme had a cycle then."""
+    head = "".join(f'<th scope="col">{esc(label)}</th>' for _status, label, _n, _before in counts)
+    cells = "".join(
+        f"<td>{n} ({before})</td>" if previous_year else f"<td>{n}</td>"
+        for _status, _label, n, before in counts
+    )
+    return mark_safe(  # noqa: S308 - the labels escaped, the rest numbers
+        f"<thead><tr>{head}</tr></thead>\n    <tbody><tr>{cells}</tr></tbody>"
+    )
+
+
+@register.filter
 def status_rows(reports) -> SafeString:
     """The units (views.dashboard.ReportRow) with their report's status, the day it was
     submitted and its committee meeting; the unit's name links to the report when the person

@@ -1,11 +1,13 @@
-"""The report form's answer and reply fields, written here rather than through Django's
-widget templates: a template render per field (with an include for its attributes) cost more
-than the rest of a part (issue 16). The markup is the one Django's templates write for these
-widgets (tests/followup/test_report_form_fields.py compares them); any other widget, or a
-form with a renderer of its own, is rendered by Django as before."""
+"""The report form's answer and reply fields (and the dashboard's board form), written here
+rather than through Django's widget templates: a template render per field (with an include
+for its attributes) cost more than the rest of a part (issue 16). The markup is the one
+Django's templates (and _field.html) write for these widgets (tests/followup/
+test_report_form_fields.py compares them); any other widget, or a form with a renderer of
+its own, is rendered by Django as before."""
 
 from django import template
 from django.forms.renderers import DjangoTemplates
+from django.template.loader import render_to_string
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -14,6 +16,7 @@ from django.utils.translation import ngettext
 
 register = template.Library()
 
+FIELD = "_field.html"
 TEXTAREA = "django/forms/widgets/textarea.html"
 # Django's input templates (each includes input.html); the renderer strips what they write.
 INPUTS = {
@@ -64,6 +67,28 @@ def widget_html(bound):
         context["name"],
         format_html(' value="{}"', value) if value is not None else "",
         _attributes(context["attrs"]),
+    )
+
+
+@register.filter
+def field_html(bound):
+    """`{% include "_field.html" with field=bound %}` for a field without errors (as an unbound
+    form's are), its widget by widget_html(); a field with errors through the template."""
+    if bound.errors:
+        return render_to_string(FIELD, {"field": bound})
+    required = ' <span class="required" aria-hidden="true">*</span>' if bound.field.required else ""
+    help_text = ""
+    if bound.help_text:
+        help_text = format_html(
+            '<div class="help" id="{}_helptext">{}</div>', bound.auto_id, bound.help_text
+        )
+    return format_html(
+        '<div class="field">\n  <label for="{}">{}{}</label>\n  {}\n  \n  {}\n</div>\n',
+        bound.id_for_label,
+        bound.label,
+        mark_safe(required),  # noqa: S308 - a constant
+        help_text,
+        widget_html(bound),
     )
 
 

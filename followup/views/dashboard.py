@@ -74,6 +74,7 @@ def report_rows(rows, slug: str, access) -> list[ReportRow]:
     """The reports of the rows (REPORT_FIELDS), each marked whether the person may open it
     (by `Report.readable_in()`, the rule of `visible_to()`, without a subquery per row)."""
     labels = {value: str(label) for value, label in Report.Status.choices}
+    here = timezone.get_current_timezone()  # once, not per row
     reports = []
     for (
         pk,
@@ -99,7 +100,7 @@ def report_rows(rows, slug: str, access) -> list[ReportRow]:
                 labels.get(status, status),
                 unit,
                 page_url(slug, pk, "followup:report") if readable else None,
-                timezone.localtime(submitted_at).date().isoformat() if submitted_at else "–",
+                timezone.localtime(submitted_at, here).date().isoformat() if submitted_at else "–",
                 committee,
             )
         )

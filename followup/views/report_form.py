@@ -9,6 +9,8 @@ from enum import StrEnum
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,9 +19,10 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from followup.forms import ActionFormSet, AttachmentForm, ReplyForm, ReportAnswersForm
 from followup.insets import insets_for
-from followup.models import InvalidTransition, Report, StaleRevision
+from followup.models import Action, Attachment, InvalidTransition, Report, StaleRevision
+from followup.models.reports import attach_questions, questions_and_answers
 from followup.review import open_comments
-from followup.views.common import login_required_keeping_input, pending_input, report_for, require
+from followup.views.common import login_required_keeping_input, pending_input, require
 from followup.views.report_parts import (
     ACTIONS,
     answer_gaps,
@@ -33,9 +36,11 @@ from followup.views.report_parts import (
     part_kind,
     submission_gaps,
 )
+from responsibilities.access import access_for
 from responsibilities.capabilities import Capability
 from responsibilities.fields import query_int
 from responsibilities.models import Role, action_owners_for
+from responsibilities.statements import Statement
 
 MAX_EXTRA_ROWS = 20
 SUBMIT_REFUSED = "inskickning"  # in the address after a refused submission: show what is missing
@@ -65,14 +70,64 @@ class PartForms:
         return [form for form in found if form is not None]
 
 
+def _report_row(pk: int, slug: str):
+    """The report for the form (`for_form()`), by its key within the municipality's."""
+    return (
+        Report.objects.for_form()
+        .filter(pk=pk, cycle__version__programme__municipality__slug=slug)
+        .order_by()
+    )
+
+
+def _questions(cycle_id: int):
+    return QUESTIONS.queryset.filter(cycle=cycle_id)
+
+
+def _answers(report_id: int):
+    return ANSWERS.queryset.filter(report=report_id)
+
+
+# The report's row, the cycle's questions and the report's answers (without their questions:
+# each answer is given the cycle's, attach_questions()), every one compiled once per process:
+# the ORM's build and compile of them cost more than the rest of a part's view.
+QUESTIONS, ANSWERS = questions_and_answers(joined=False)
+_REPORT = Statement(_report_row, (-7_300_431_001, "-sample-a"), (-7_300_431_003, "-sample-b"))
+_QUESTIONS = Statement(_questions, (-7_300_431_005,), (-7_300_431_007,))
+_ANSWERS = Statement(_answers, (-7_300_431_009,), (-7_300_431_011,))
+# The action plan and the files, for their own parts only (counted for the others).
+ACTION_PLAN = Prefetch(
+    "actions",
+    queryset=Action.objects.select_related("responsible_role", "owner").order_by("position", "pk"),
+)
+FILES = Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "pk"))
+
+
+def _prefetched(instance, name: str, rows: list) -> None:
+    """`rows` as instance's prefetched `name` (a reverse foreign key), filled as
+    prefetch_related() fills it: each row's own relation points back to the instance."""
+    manager = getattr(instance, name)
+    queryset = manager.get_queryset()
+    for row in rows:
+        setattr(row, manager.field.name, instance)
+    queryset._result_cache, queryset._prefetch_done = rows, True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
+
+
 def _fetch(request, municipality, pk, key, *, actions=False) -> Report:
     """The report with what the part named by `key` shows (and its action plan with
-    `actions`); 404 for a report the person may not read."""
+    `actions`); 404 for a report the person may not read (as report_for())."""
+    found = _REPORT.fetch(pk, municipality)
+    if not found or not found[0].is_readable_by(access_for(request)):
+        raise Http404
+    report = found[0]
+    _prefetched(report.cycle, "questions", _QUESTIONS.fetch(report.cycle_id))
+    _prefetched(report, "answers", _ANSWERS.fetch(report.pk))
+    attach_questions([report])
     kind = part_kind(key)
-    queryset = Report.objects.for_form(
-        actions=actions or kind == "actions", attachments=kind == "attachments"
-    )
-    report = report_for(request, municipality, pk, queryset)
+    more = [ACTION_PLAN] if actions or kind == "actions" else []
+    more += [FILES] if kind == "attachments" else []
+    if more:
+        prefetch_related_objects([report], *more)
     report.prefetch_review_comments("question")
     return report
 

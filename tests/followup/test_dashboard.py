@@ -175,6 +175,22 @@ def test_a_sector_chief_opens_neither_the_dashboard_nor_another_units_report(cli
     assert client.get(url_of_report(other)).status_code == 404
 
 
+def test_a_cycle_is_found_under_its_own_municipalitys_address_only(client, demo):
+    from followup.views.common import _CYCLE
+
+    assert _CYCLE.compiled()  # read by the statement compiled once, not the ORM
+    client.force_login(user("ale-sakerhetschef"))
+    ale = cycle(2026)
+    page = client.get(url("cycle", ale))
+    assert page.status_code == 200 and page.context["cycle"] == ale
+    assert page.context["cycle"].version.programme.municipality.slug == "ale"
+    kalix = Cycle.objects.get(version__programme__municipality__slug="kalix")
+    under_ale = reverse("followup:cycle", kwargs={"municipality": "ale", "pk": kalix.pk})
+    assert client.get(under_ale).status_code == 404
+    missing = reverse("followup:cycle", kwargs={"municipality": "ale", "pk": 999_999})
+    assert client.get(missing).status_code == 404
+
+
 def test_the_csv_export_has_one_row_per_answer_the_reader_may_see(client, demo):
     client.force_login(user("ale-sakerhetschef"))
     response = client.get(url("export", cycle(2025), fmt="csv"))

@@ -40,3 +40,20 @@ def test_reply_fields_as_django_writes_them(posted, saved):
     form.is_valid()
     bound = form["r3"]
     assert str(widget_html(bound)) == str(bound)
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+@pytest.mark.parametrize("posted", [None, {"board-date": "", "board-paragraph": AWKWARD}])
+def test_the_board_forms_fields_as_the_field_template_writes_them(language, posted):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from followup.forms import ExecutiveBoardForm
+    from followup.templatetags.report_form import field_html
+
+    with translation.override(language):
+        form = ExecutiveBoardForm(posted, prefix="board", missing=[])
+        form.is_valid()
+        for name in ("date", "paragraph"):
+            bound = form[name]
+            assert str(field_html(bound)) == render_to_string("_field.html", {"field": bound})

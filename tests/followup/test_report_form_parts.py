@@ -786,3 +786,29 @@ def test_every_part_is_valid_html(client, draft_report, tmp_path):
     messages = json.loads(result.stderr or "{}").get("messages", [])
     assert [m for m in messages if m.get("type") in ("error", "non-document-error")] == []
     assert len(list(tmp_path.iterdir())) == 11
+
+
+def test_the_form_reads_the_report_its_questions_and_answers_as_the_orm_reads_them(demo):
+    from followup.views import report_form
+
+    statements = (report_form._REPORT, report_form._QUESTIONS, report_form._ANSWERS)
+    assert all(statement.compiled() for statement in statements)
+    fields = ("status", "revision", "unit_id", "cycle_id")
+    counts = ("action_count", "undated_action_count", "attachment_count", "return_count")
+    for report in Report.objects.for_form():
+        slug = report.cycle.version.programme.municipality.slug
+        [read] = report_form._REPORT.fetch(report.pk, slug)
+        assert [getattr(read, name) for name in fields + counts] == [
+            getattr(report, name) for name in fields + counts
+        ]
+        assert (read.unit.name, read.cycle.version.title, read.cycle.municipality.slug) == (
+            report.unit.name,
+            report.cycle.version.title,
+            slug,
+        )
+        assert report_form._REPORT.fetch(report.pk, f"{slug}-not") == []
+        questions = report_form._QUESTIONS.fetch(report.cycle_id)
+        assert questions == list(report.cycle.questions.order_by("position"))
+        assert [q.area for q in questions] == [q.area for q in report.cycle.questions.all()]
+        answers = report_form._ANSWERS.fetch(report.pk)
+        assert answers == list(report.answers.order_by("question__position"))

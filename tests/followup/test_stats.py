@@ -196,6 +196,18 @@ def test_the_matrix_counts_what_the_reader_may_open_and_never_a_draft(
     assert [s.percent for s in matrix.totals[1].shares] == [50, 0, 50, 0]
 
 
+def test_the_matrix_reads_its_answers_as_the_orm_reads_them(world):
+    from django.db import connection
+
+    # One SQL for any number of reports on PostgreSQL (the ids one array); elsewhere the ORM.
+    assert bool(stats.SCALE_ANSWER_COUNTS.compiled()) == (connection.vendor == "postgresql")
+    ids = [report.pk for report in world["reports"]]
+    for chosen in (ids[:1], ids[:2], ids, [-1, *ids]):
+        read = stats.SCALE_ANSWER_COUNTS.fetch(tuple(chosen))
+        assert sorted(read, key=str) == sorted(stats.scale_answer_counts(chosen), key=str)
+        assert read
+
+
 def test_a_reader_counts_only_the_approved_reports(world):
     cycle = world["cycle"]
     readable = set(
@@ -268,6 +280,8 @@ def test_the_trend_read_by_a_persons_access_is_that_of_their_visible_reports(wor
         user = UserFactory()
     else:
         user = world[person]
+    # Counted per status for those who read by status alone, per report for a unit's chief.
+    assert Report.reads_by_status(access_of(user)) == (person != "sector chief")
     for cycle in (world["cycle"], Cycle.objects.with_programme().get(pk=world["c2025"].pk)):
         columns = stats.area_columns(cycle)
         expected = stats.attainment_trend(cycle, Report.objects.visible_to(user), columns)

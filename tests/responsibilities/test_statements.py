@@ -139,3 +139,35 @@ def test_the_start_pages_roles_are_read_as_the_orm_reads_them(demo):
         for day in (today, today - dt.timedelta(days=400), today + dt.timedelta(days=400)):
             assert _ROLES.fetch(person.pk, day) == list(_roles(person.pk, day)), (person, day)
     assert any(_ROLES.fetch(person.pk, today) for person in User.objects.all())
+
+
+def test_model_rows_with_related_models_and_annotations_are_read_as_the_orm_reads_them(demo):
+    from django.db.models import Count
+
+    from followup.models import Question
+
+    def questions(cycle_id):
+        # A nullable relation (the general questions have no area) and a join two deep.
+        return (
+            Question.objects.filter(cycle=cycle_id)
+            .select_related("area", "cycle__version")
+            .annotate(answered=Count("answers"))
+            .order_by("position")
+        )
+
+    statement = Statement(questions, (-7_300_417_107,), (-7_300_417_109,))
+    assert statement.compiled()
+    read_some = False
+    for cycle_id in Question.objects.values_list("cycle", flat=True).distinct():
+        read, expected = statement.fetch(cycle_id), list(questions(cycle_id))
+        assert read == expected
+        for got, want in zip(read, expected, strict=True):
+            assert got._state.db == "default" and not got._state.adding
+            assert got.answered == want.answered
+            for instance, other in ((got, want), (got.cycle.version, want.cycle.version)):
+                for field in type(instance)._meta.concrete_fields:
+                    assert getattr(instance, field.attname) == getattr(other, field.attname)
+            assert Question.area.is_cached(got) and got.area == want.area
+            assert (got.area and got.area.text) == (want.area and want.area.text)
+            read_some = read_some or (got.area is None) or got.answered > 0
+    assert read_some
