@@ -1,5 +1,6 @@
 """Forms of the follow-up: cycles and questions, the report form, review steps."""
 
+import copy
 from pathlib import Path
 
 from django import forms
@@ -213,6 +214,15 @@ class ExecutiveBoardForm(BoardReportForm):
 COMMENT_MAX = 5_000
 
 
+# The reviewer's comment on one answer (ReturnForm's c<question id> fields).
+QUESTION_COMMENT = forms.CharField(
+    label=_("Comment on the answer to the unit"),
+    widget=forms.Textarea(attrs={"rows": 3}),
+    max_length=COMMENT_MAX,
+    required=False,
+)
+
+
 class ReturnForm(forms.Form):
     """The review: an overall comment and a comment on any of the report's questions
     (fields c<question id>, sent with a return; the unit sees each beside its question)."""
@@ -232,12 +242,9 @@ class ReturnForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.questions = list(questions)
         for question in self.questions:
-            self.fields[f"c{question.pk}"] = forms.CharField(
-                label=_("Comment on the answer to the unit"),
-                widget=forms.Textarea(attrs={"rows": 3}),
-                max_length=COMMENT_MAX,
-                required=False,
-            )
+            # A copy, as Django gives each form copies of its declared fields: cheaper than
+            # building thirty fields per page (issue 16).
+            self.fields[f"c{question.pk}"] = copy.deepcopy(QUESTION_COMMENT)
 
     def question_comments(self) -> dict:
         """{question: comment} for the questions commented on."""

@@ -1,6 +1,7 @@
 """A unit's yearly report: its answers, its action plan, its evidence and its history."""
 
 import datetime
+import functools
 import uuid
 from pathlib import Path
 from typing import NamedTuple
@@ -23,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from followup.models.compiled import CompiledPrefetch, JoinedStatement
 from followup.models.cycles import Cycle, InvalidTransition, Question
 from followup.models.files import queue_report_files, report_changed
 from programmes.models import SectionItem
@@ -134,6 +136,26 @@ def readable_where(grants, prefix: str = "", lookup: str = "in") -> Q:
 PAGE_COMMENT_RELATIONS = ("author", "replied_by", "question")
 
 
+# What every report page shows of the report itself.
+REPORT_RELATIONS = ("unit", "cycle__version__programme__municipality")
+
+
+def contents(*, submitted_answers=False) -> list[Prefetch]:
+    """The prefetches of with_contents() but the review comments."""
+    events = ReportEvent.objects.select_related("by").order_by("at", "pk")
+    return [
+        *questions_and_answers(joined=False),
+        Prefetch(
+            "actions",
+            queryset=Action.objects.select_related("responsible_role", "owner").order_by(
+                "position", "pk"
+            ),
+        ),
+        Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "pk")),
+        Prefetch("events", queryset=events if submitted_answers else events.defer("answers")),
+    ]
+
+
 def review_comments_of(*related):
     """A report's review comments, oldest round first, with the relations named."""
     from followup.models.reviews import ReviewComment
@@ -190,21 +212,10 @@ class ReportQuerySet(models.QuerySet):
         """Reports with everything the report pages and PDFs show, in a fixed number of
         queries. With `submitted_answers`, the events keep the answers each submission
         submitted (for Report.submission_changes(), then without a query of its own). Without
-        `review_comments`, the caller fetches them (Report.prefetch_review_comments())."""
-        events = ReportEvent.objects.select_related("by").order_by("at", "pk")
-
-        return self.select_related(
-            "unit", "cycle__version__programme__municipality"
-        ).prefetch_related(
-            *questions_and_answers(joined=False),
-            Prefetch(
-                "actions",
-                queryset=Action.objects.select_related("responsible_role", "owner").order_by(
-                    "position", "pk"
-                ),
-            ),
-            Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "pk")),
-            Prefetch("events", queryset=events if submitted_answers else events.defer("answers")),
+        `review_comments`, the caller fetches them (Report.prefetch_review_comments()). One
+        report by its key: `page_report()`, the same compiled once."""
+        return self.select_related(*REPORT_RELATIONS).prefetch_related(
+            *contents(submitted_answers=submitted_answers),
             *(
                 [Prefetch("review_comments", queryset=review_comments_of(*PAGE_COMMENT_RELATIONS))]
                 if review_comments
@@ -1212,3 +1223,40 @@ class Attachment(models.Model):
         file = self.file
         self.delete()
         transaction.on_commit(lambda: file.storage.delete(file.name))
+
+
+# The report page's report with its contents, compiled once per process: built and compiled
+# by the ORM on every request, its seven queries cost more than half the page (issue 16).
+_PAGE_REPORT = JoinedStatement(
+    lambda pk, slug: (
+        Report.objects.select_related(*REPORT_RELATIONS)
+        .filter(pk=pk, cycle__version__programme__municipality__slug=slug)
+        .order_by()
+    ),
+    (-7_300_461_001, "-7300461003"),
+    (-7_300_461_005, "-7300461007"),
+)
+
+
+@functools.cache
+def _page_contents() -> list[CompiledPrefetch]:
+    return [
+        CompiledPrefetch(prefetch, Report, (-7_300_461_009,), (-7_300_461_011,))
+        for prefetch in contents(submitted_answers=True)
+    ]
+
+
+def page_report(pk: int, slug: str) -> Report | None:
+    """The report of the municipality (by its slug) with what
+    `with_contents(submitted_answers=True, review_comments=False)` reads, or None."""
+    low, high = connection.ops.integer_field_range(Report._meta.pk.get_internal_type())
+    if not low <= pk <= high:
+        return None  # no such key (the ORM would not ask either)
+    found = _PAGE_REPORT.fetch(pk, slug)
+    if not found:
+        return None
+    report = found[0]
+    for prefetch in _page_contents():
+        prefetch.fill(report)
+    attach_questions([report])
+    return report

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from followup.models import Cycle, Report
+from followup.models.reports import REPORT_RELATIONS
 from responsibilities.access import access_for, municipality_for
 from responsibilities.capabilities import Capability
 from responsibilities.statements import Statement
@@ -54,14 +55,20 @@ _CYCLE = Statement(_cycle, (-7_300_435_001, -7_300_435_003), (-7_300_435_005, -7
 
 def report_for(request, slug, pk, queryset=None) -> Report:
     """A report the person may read, or 404: fetched by its key, then checked against the
-    person's Access (`Report.is_readable_by`, the rule of `visible_to()` without a query)."""
+    person's Access (`readable()`)."""
     queryset = queryset if queryset is not None else Report.objects.all()
     report = get_object_or_404(
-        queryset.select_related("cycle__version__programme__municipality", "unit"),
+        queryset.select_related(*REPORT_RELATIONS),
         pk=pk,
         cycle__version__programme__municipality__slug=slug,
     )
-    if not report.is_readable_by(access_for(request)):
+    return readable(request, report)
+
+
+def readable(request, report: Report | None) -> Report:
+    """The report if the person may read it (`Report.is_readable_by`, the rule of
+    `visible_to()` without a query), else 404 (also for None: no such report)."""
+    if report is None or not report.is_readable_by(access_for(request)):
         raise Http404
     return report
 

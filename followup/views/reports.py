@@ -12,9 +12,9 @@ from followup.forms import BoardReportForm, ReturnForm
 from followup.history import changes_of
 from followup.insets import insets_for
 from followup.models import Attachment, InvalidTransition, Report
-from followup.models.reports import PAGE_COMMENT_RELATIONS
+from followup.models.reports import PAGE_COMMENT_RELATIONS, page_report
 from followup.review import report_items, submission_changes
-from followup.views.common import report_for, require
+from followup.views.common import readable, report_for, require
 from responsibilities.access import access_for
 from responsibilities.capabilities import Capability
 
@@ -64,8 +64,7 @@ def _detail_context(request, report, review_form=None):
 @login_required
 @require_safe
 def report_detail(request, municipality, pk):
-    contents = Report.objects.with_contents(submitted_answers=True, review_comments=False)
-    report = report_for(request, municipality, pk, contents)
+    report = readable(request, page_report(pk, municipality))
     report.prefetch_review_comments(*PAGE_COMMENT_RELATIONS)
     return render(request, "followup/report_detail.html", _detail_context(request, report))
 
