@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from followup.models.compiled import CompiledPrefetch, JoinedStatement
+from followup.models.compiled import CompiledPrefetch
 from followup.models.cycles import Cycle, InvalidTransition, Question
 from followup.models.files import queue_report_files, report_changed
 from programmes.models import SectionItem
@@ -39,6 +39,7 @@ from responsibilities.audit import AuditEvent
 from responsibilities.audit import record as audit
 from responsibilities.capabilities import Capability
 from responsibilities.models import OrganisationUnit, Role
+from responsibilities.statements import Statement
 
 
 class Attainment(models.TextChoices):
@@ -1227,7 +1228,7 @@ class Attachment(models.Model):
 
 # The report page's report with its contents, compiled once per process: built and compiled
 # by the ORM on every request, its seven queries cost more than half the page (issue 16).
-_PAGE_REPORT = JoinedStatement(
+_PAGE_REPORT = Statement(
     lambda pk, slug: (
         Report.objects.select_related(*REPORT_RELATIONS)
         .filter(pk=pk, cycle__version__programme__municipality__slug=slug)

@@ -8,7 +8,6 @@ import pytest
 from django.core.files.base import ContentFile
 
 from followup.models import Action, Attachment, Report
-from followup.models.compiled import JoinedStatement
 from followup.models.reports import _PAGE_REPORT, _page_contents, page_report
 from responsibilities.models import Role
 from tests.followup.conftest import reopened, user
@@ -75,8 +74,8 @@ def test_the_page_reads_each_report_as_the_orm_reads_it(
             due_on=datetime.date(2026, 6, 1),
             position=9,
         )
-    assert all(statement.statement.compiled() for statement in [_PAGE_REPORT])
-    assert all(prefetch.statement.statement.compiled() for prefetch in _page_contents())
+    assert _PAGE_REPORT.compiled()
+    assert all(prefetch.statement.compiled() for prefetch in _page_contents())
     checked = 0
     for report_pk, slug in Report.objects.values_list(
         "pk", "cycle__version__programme__municipality__slug"
@@ -135,10 +134,3 @@ def test_a_missing_relation_is_cached_as_none(demo, submitted_report):
     assert Action.owner.field.is_cached(row) and row.owner is None
     assert Action.responsible_role.field.is_cached(row) and row.responsible_role is None
 
-
-def test_a_joined_statement_refuses_what_it_cannot_build():
-    statement = JoinedStatement(
-        lambda pk: Report.objects.select_related().filter(pk=pk), (-7,), (-9,)
-    )
-    with pytest.raises(ValueError, match="named relations"):
-        statement.fetch(1)
