@@ -133,4 +133,3 @@ def test_a_missing_relation_is_cached_as_none(demo, submitted_report):
     row = next(a for a in read.actions.all() if a.pk == action.pk)
     assert Action.owner.field.is_cached(row) and row.owner is None
     assert Action.responsible_role.field.is_cached(row) and row.responsible_role is None
-
