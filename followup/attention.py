@@ -106,10 +106,11 @@ def _own_reports(units) -> QuerySet:
     )
 
 
-def _own_actions(units, due_by) -> QuerySet:
-    """The unfinished actions of the units' reports due by the date, as the panel lists them."""
+def _own_actions(units, due_by, lookup="in") -> QuerySet:
+    """The unfinished actions of the units' reports due by the date, as the panel lists them
+    (`units` a queryset, or a list of ids with `lookup="any"`: one argument of a statement)."""
     return (
-        Action.objects.filter(report__unit__in=units, due_on__lte=due_by)
+        Action.objects.filter(**{f"report__unit__{lookup}": units}, due_on__lte=due_by)
         .exclude(status__in=Action.FINISHED_STATES)
         .exclude(carried_to__isnull=False)
         .order_by("due_on", "pk")
@@ -125,13 +126,18 @@ def _own_actions(units, due_by) -> QuerySet:
 
 
 # Compiled once per process, for those who report for their own units (unit roles): the
-# sector chiefs, unit chiefs and managing directors whose start page this is. (Not the
-# actions: with the units as a subquery PostgreSQL reads every action; with literal ids it
-# starts from the units.)
+# sector chiefs, unit chiefs and managing directors whose start page this is. (The actions
+# take the units' ids as one array argument: with the units as a subquery PostgreSQL reads
+# every action; with the ids it starts from the units.)
 _OWN_REPORTS = Statement(
     lambda person_id, day: _own_reports(_units_of(person_id, day)),
     (-7_300_417_017, datetime.date(1901, 2, 3)),
     (-7_300_417_019, datetime.date(1902, 3, 5)),
+)
+_OWN_ACTIONS = Statement(
+    lambda units, due_by: _own_actions(units, due_by, lookup="any"),
+    ((-7_300_417_021,), datetime.date(1901, 4, 7)),
+    ((-7_300_417_023, -7_300_417_025), datetime.date(1902, 5, 9)),
 )
 
 
@@ -141,8 +147,10 @@ def _own_reports_and_actions(user, access, today) -> tuple[list[dict], list[dict
     if access.municipality_ids_with(Capability.SUBMIT_FOLLOWUP):
         units = access.units_with(Capability.SUBMIT_FOLLOWUP).values("pk")
         return list(_own_reports(units)), list(_own_actions(units, due_by))
-    units = sorted(access.unit_ids(Capability.SUBMIT_FOLLOWUP))
-    return _OWN_REPORTS.fetch(user.pk, today), list(_own_actions(units, due_by))
+    units = tuple(sorted(access.unit_ids(Capability.SUBMIT_FOLLOWUP)))
+    # No units, no actions (and no query, as the ORM asks none for an empty list).
+    actions = _OWN_ACTIONS.fetch(units, due_by) if units else []
+    return _OWN_REPORTS.fetch(user.pk, today), actions
 
 
 def _to_review_and_overdue(access, today) -> tuple[list[dict], list[dict]]:

@@ -213,3 +213,25 @@ def test_own_reports_compiled_once_read_what_the_access_query_reads(demo):
             assert _OWN_REPORTS.fetch(person.pk, day) == expected, person
             seen += bool(expected)
     assert seen  # somebody's reports were compared
+
+
+def test_the_own_actions_panel_reads_what_the_orm_reads(demo):
+    """The start page's actions due soon, compiled once with the units' ids as one argument,
+    are the rows of the ORM's query over the same units, for every set of units."""
+    import datetime as dt
+
+    from followup.attention import _OWN_ACTIONS, _own_actions
+    from followup.models import Action
+    from responsibilities.models import OrganisationUnit
+
+    assert _OWN_ACTIONS.compiled()
+    units = sorted(OrganisationUnit.objects.values_list("pk", flat=True))
+    with_actions = sorted(set(Action.objects.values_list("report__unit_id", flat=True)))
+    due_by = dt.date(2100, 1, 1)
+    seen = 0
+    for chosen in (units[:1], with_actions[:1], with_actions[:3], with_actions, units):
+        expected = list(_own_actions(chosen, due_by))
+        assert _OWN_ACTIONS.fetch(tuple(chosen), due_by) == expected
+        seen += len(expected)
+    assert seen
+    assert _OWN_ACTIONS.fetch(tuple(units), dt.date(1990, 1, 1)) == []
