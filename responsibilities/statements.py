@@ -114,9 +114,7 @@ class Statement:
             if iterable not in ITERABLES:
                 return None
             if iterable is ModelIterable and (
-                queryset.query.deferred_loading != (frozenset(), True)
-                or queryset._prefetch_related_lookups
-                or queryset._known_related_objects
+                queryset._prefetch_related_lookups or queryset._known_related_objects
             ):
                 return None
             compiler = queryset.query.get_compiler(alias)
@@ -152,7 +150,12 @@ class Statement:
             model, columns = klass_info["model"], klass_info["select_fields"]
             span = slice(columns[0], columns[-1] + 1)
             fields = [column[0].target.attname for column in select[span]]
-            if fields != [field.attname for field in model._meta.concrete_fields]:
+            # Every column in the model's order, or those of only()/defer() with the key (the
+            # others left deferred by from_db(), as the ORM leaves them).
+            concrete = [field.attname for field in model._meta.concrete_fields]
+            if model._meta.pk.attname not in fields or fields != [
+                name for name in concrete if name in fields
+            ]:
                 return None
             related = get_related_populators(klass_info, select, alias)
             annotations = dict(compiler.annotation_col_map)
