@@ -150,7 +150,9 @@ def commit() -> str:
     def git(*args):
         return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout
 
-    dirty = " (uncommitted changes)" if git("status", "--porcelain", "--untracked-files=no") else ""
+    # RESULTS.md itself is written by the run before its last sections: not a change.
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench/RESULTS.md")
+    dirty = " (uncommitted changes)" if changed else ""
     return git("rev-parse", "--short", "HEAD").strip() + dirty
 
 
