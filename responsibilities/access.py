@@ -202,15 +202,20 @@ def units_with(user, capability: str) -> QuerySet[OrganisationUnit]:
     return access_of(user).units_with(capability)
 
 
-def unit_scope(unit_ids, municipality_ids) -> QuerySet[OrganisationUnit]:
+def unit_scope(unit_ids, municipality_ids, lookup="in") -> QuerySet[OrganisationUnit]:
     """These units and every unit of these municipalities, as literal ids: PostgreSQL finds
     them by index and estimates them right. (The OR of two permission subqueries it could only
-    answer by scanning every unit, and then joined every report of the installation.)"""
+    answer by scanning every unit, and then joined every report of the installation.) With
+    the lookup "any" each list is one parameter (of a `Statement`), left out where empty as an
+    empty `__in` leaves itself out."""
     if not unit_ids and not municipality_ids:
         return OrganisationUnit.objects.none()
-    return OrganisationUnit.objects.filter(
-        Q(pk__in=sorted(unit_ids)) | Q(municipality_id__in=sorted(municipality_ids))
-    )
+    scope = Q()
+    for field, ids in (("pk", unit_ids), ("municipality_id", municipality_ids)):
+        if ids or lookup == "in":
+            # A statement's argument as given (sorted by register_lists()); sets sorted.
+            scope |= Q(**{f"{field}__{lookup}": ids if lookup == "any" else sorted(ids)})
+    return OrganisationUnit.objects.filter(scope)
 
 
 def municipality_grants(user, capability: str) -> QuerySet[MunicipalityPermission]:

@@ -973,12 +973,6 @@ class ActionQuerySet(models.QuerySet):
         """in_register_of() from register_lists(): each list one parameter (`__any`) and left
         out where empty, so that the register's queries are compiled once per shape of the
         lists (a Statement each) and PostgreSQL plans what it plans for literal lists."""
-        # These units and every unit of these municipalities, as unit_scope() (by index).
-        scope = Q(pk__in=[])
-        if units:
-            scope |= Q(pk__any=units)
-        if municipalities:
-            scope |= Q(municipality__any=municipalities)
         # Of reports the person may read: visible_to()'s condition on the action's own report
         # (a subquery of reports cost more to build and compile than the rest of the query).
         grants = [
@@ -989,7 +983,7 @@ class ActionQuerySet(models.QuerySet):
         ]
         return self.filter(
             readable_where(grants, "report__", "any"),
-            report__unit__in=OrganisationUnit.objects.filter(scope).values("pk"),
+            report__unit__in=unit_scope(units, municipalities, "any").values("pk"),
         )
 
     def unfinished(self):
