@@ -17,6 +17,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Lookup, QuerySet
 from django.db.models.query import (
@@ -50,7 +51,7 @@ class AnyOf(Lookup):
             array = f"{field.cast_db_type(connection)}[]"
             return f"{lhs} = ANY(%s::{array})", (*lhs_params, values)
         if not values:
-            return "1 = 0", tuple(lhs_params)
+            raise EmptyResultSet  # as `__in=[]`: no row, and no query where it decides alone
         marks = ", ".join(["%s"] * len(values))
         return f"{lhs} IN ({marks})", (*lhs_params, *values)
 
