@@ -14,11 +14,18 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from followup.models import Action, Cycle, Report
+from responsibilities.access import permission_id
 from responsibilities.capabilities import Capability, RoleKind
 from responsibilities.deadlines import holding, recipients_by_municipality
 from responsibilities.email_preferences import AtOnce
 from responsibilities.links import page_url, url_template
-from responsibilities.models import UnitPermission, User, grant_in_force, in_force
+from responsibilities.models import (
+    OrganisationUnit,
+    UnitPermission,
+    User,
+    grant_in_force,
+    in_force,
+)
 from responsibilities.notifications import (
     Notification,
     email_at_once,
@@ -42,16 +49,18 @@ class Notice(models.TextChoices):
     ACTION_OVERDUE = "action_overdue", _("Action overdue")
 
 
-def reporting(prefix: str = "") -> Q:
+def reporting(prefix: str = "", permission: int | None = None) -> Q:
     """The rule for who reports for a unit, as a condition on a unit grant (`prefix` reaches
     it through a relation): submit_followup for the unit, in force today, to an active person.
-    unit_people() reads the grants; the set-based scans join them (to_reporters)."""
-    return grant_in_force(prefix=prefix) & Q(
-        **{
-            f"{prefix}permission__codename": Capability.SUBMIT_FOLLOWUP,
-            f"{prefix}user__is_active": True,
-        }
-    )
+    unit_people() reads the grants; the set-based scans join them (to_reporters) and give the
+    permission's id as `permission` (access.permission_id()): joined by its codename instead,
+    PostgreSQL guessed a fourteenth of the reporters and hashed reporters × reports in batches
+    on disk."""
+    if permission is None:
+        which = {f"{prefix}permission__codename": Capability.SUBMIT_FOLLOWUP}
+    else:
+        which = {f"{prefix}permission_id": permission}
+    return grant_in_force(prefix=prefix) & Q(**which, **{f"{prefix}user__is_active": True})
 
 
 def committee_member(prefix: str = "") -> Q:
@@ -80,9 +89,10 @@ def unit_people(unit_ids) -> dict[int, list[int]]:
 
 
 def to_reporters(rows, to=""):
-    """The people who report for the report's unit (reporting())."""
+    """The people who report for the report's unit (reporting()). One query."""
     grant = f"{to}unit__unitpermission__"
-    return rows.filter(reporting(grant)), F(f"{grant}user_id")
+    permission = permission_id(OrganisationUnit, Capability.SUBMIT_FOLLOWUP)
+    return rows.filter(reporting(grant, permission)), F(f"{grant}user_id")
 
 
 def to_cycle_managers(reports):
