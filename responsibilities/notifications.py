@@ -10,7 +10,7 @@ import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, connections, models, router, transaction
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import JSONObject
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -57,6 +57,8 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     # Set when the cause ended (the revision was adopted, the report reviewed): kept, not shown.
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    # Indexed where set (notification_digest_idx): most rows wait for their digest, and a
+    # whole-column index would take an entry for each of them as well.
     digest = models.ForeignKey(
         "Digest",
         on_delete=models.SET_NULL,
@@ -64,6 +66,7 @@ class Notification(models.Model):
         blank=True,
         related_name="notifications",
         verbose_name=_("digest"),
+        db_index=False,
     )
     # E-mailed at once (a step that asks the person to act): the digest does not repeat it.
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
@@ -83,8 +86,15 @@ class Notification(models.Model):
             # The bell's list (notification_list): a person's newest first, a page at a time,
             # without sorting everything the daily scans ever sent them.
             models.Index(fields=["recipient", "-created_at"], name="notification_list_idx"),
+            # The digest's collection of what waits for it (collect_digests) …
             models.Index(
                 fields=["digest"], name="notification_undigested_idx", condition=Q(digest=None)
+            ),
+            # … and a digest's notifications (send_digest, and SET NULL when one is deleted).
+            models.Index(
+                fields=["digest"],
+                name="notification_digest_idx",
+                condition=Q(digest__isnull=False),
             ),
         ]
 
@@ -322,13 +332,17 @@ def stale_claim_before() -> datetime.datetime:
     return timezone.now() - datetime.timedelta(seconds=settings.DIGEST_STALE_CLAIM_SECONDS)
 
 
+# Notifications attached to their digests per statement (within SQLite's parameter limit).
+ATTACH_BATCH = 10_000
+
+
 def collect_digests(day=None, recipient_ids=None) -> list[int]:
     """Attach every undelivered notification to its recipient's pending digest of the day;
     return the ids of digests that still need sending (new ones and ones whose sender died).
     With `recipient_ids`, only those people's (a reminder sent now). Each person's choice of
     summary (email_preferences) is read in the same queries: "weekly" only on Mondays, with
     everything since the last one; "never" not at all.
-    A constant number of queries however many people and notifications there are."""
+    Four queries, and one more for every ATTACH_BATCH notifications."""
     from responsibilities.email_preferences import (
         AtOnce,
         before_summary_chosen,
@@ -352,25 +366,38 @@ def collect_digests(day=None, recipient_ids=None) -> list[int]:
             .exclude(declined_at_once(AtOnce.REMINDERS))
             .exclude(without_summary_before(start_of_day))
         )
-    recipients = set(undelivered.values_list("recipient_id", flat=True).distinct())
+    waiting = list(undelivered.order_by().values_list("pk", "recipient_id"))
+    # One statement however many (Django splits it where the database limits parameters), in
+    # the recipients' order: the digests' ids then follow it, as the rows below do.
     Digest.objects.bulk_create(
-        [Digest(recipient_id=recipient_id, day=day) for recipient_id in recipients],
+        [Digest(recipient_id=person, day=day) for person in sorted({r for _, r in waiting})],
         ignore_conflicts=True,
-        batch_size=500,
     )
     # Only a digest still pending takes new items: one being sent (or sent) today has already
     # read its list, so what came after waits for tomorrow's digest.
     pending_today = Digest.objects.filter(
         recipient_id=OuterRef("recipient_id"), day=day, status=Digest.Status.PENDING
     ).values("pk")[:1]
-    undelivered.update(digest=Subquery(pending_today))
+    # The rows just read, by their ids and still undelivered: an UPDATE of this table alone,
+    # ATTACH_BATCH ids at a time. Written as a join of `undelivered` (WHERE id IN (SELECT …
+    # joined)), PostgreSQL planned it from statistics that had not seen the day's rows yet
+    # (the scans write them just before; a table is analysed again only after a while) and
+    # could loop over every notification for each one.
+    ids = [pk for pk, _recipient in waiting]
+    for start in range(0, len(ids), ATTACH_BATCH):
+        Notification.objects.filter(
+            pk__any=ids[start : start + ATTACH_BATCH],
+            digest=None,
+            resolved_at=None,
+            emailed_at=None,
+        ).update(digest=Subquery(pending_today))
     digests = Digest.objects.filter(
-        Q(status=Digest.Status.PENDING, notifications__isnull=False)
+        Q(Exists(Notification.objects.filter(digest=OuterRef("pk"))), status=Digest.Status.PENDING)
         | Q(status=Digest.Status.SENDING, claimed_at__lt=stale_claim_before())
     )
     if recipient_ids is not None:
         digests = digests.filter(recipient_id__in=sorted(recipient_ids))
-    return list(digests.values_list("id", flat=True).distinct())
+    return list(digests.order_by().values_list("id", flat=True))
 
 
 def claim_digest(digest_id) -> bool:

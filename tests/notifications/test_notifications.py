@@ -208,6 +208,28 @@ def test_two_workers_at_once_send_one_email(demo):
     assert len(mail.outbox) == 1
 
 
+def test_collecting_attaches_by_id_in_batches(demo, monkeypatch):
+    """The notifications read are attached by their ids, a batch at a time, in UPDATEs of the
+    notification table alone (no join for the planner to misjudge), and every one is."""
+    from django.test.utils import CaptureQueriesContext
+
+    from responsibilities import notifications
+
+    monkeypatch.setattr(notifications, "ATTACH_BATCH", 3)
+    people = list(User.objects.filter(is_active=True)[:7])
+    for person in people:
+        notify(person, FollowupNotice.REPORT_DUE, "b", "1", "Follow-up report due")
+    with CaptureQueriesContext(connection) as queries:
+        digest_ids = collect_digests()
+    updates = [q["sql"] for q in queries if q["sql"].startswith("UPDATE")]
+    assert len(updates) == 3  # 7 notifications, 3 at a time
+    assert all(" IN (SELECT" not in sql and " JOIN " not in sql for sql in updates)
+    assert not Notification.objects.filter(digest=None).exists()
+    assert sorted(digest_ids) == sorted(
+        Digest.objects.filter(recipient__in=people).values_list("pk", flat=True)
+    )
+
+
 def test_collecting_digests_takes_the_same_queries_for_many_people(demo):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
