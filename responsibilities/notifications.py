@@ -332,17 +332,14 @@ def stale_claim_before() -> datetime.datetime:
     return timezone.now() - datetime.timedelta(seconds=settings.DIGEST_STALE_CLAIM_SECONDS)
 
 
-# Notifications attached to their digests per statement (within SQLite's parameter limit).
-ATTACH_BATCH = 10_000
-
-
 def collect_digests(day=None, recipient_ids=None) -> list[int]:
     """Attach every undelivered notification to its recipient's pending digest of the day;
     return the ids of digests that still need sending (new ones and ones whose sender died).
     With `recipient_ids`, only those people's (a reminder sent now). Each person's choice of
     summary (email_preferences) is read in the same queries: "weekly" only on Mondays, with
     everything since the last one; "never" not at all.
-    Four queries, and one more for every ATTACH_BATCH notifications."""
+    A constant number of queries however many people and notifications there are (on
+    PostgreSQL; SQLite's limit on parameters takes one more per 499 notifications)."""
     from responsibilities.email_preferences import (
         AtOnce,
         before_summary_chosen,
@@ -378,15 +375,19 @@ def collect_digests(day=None, recipient_ids=None) -> list[int]:
     pending_today = Digest.objects.filter(
         recipient_id=OuterRef("recipient_id"), day=day, status=Digest.Status.PENDING
     ).values("pk")[:1]
-    # The rows just read, by their ids and still undelivered: an UPDATE of this table alone,
-    # ATTACH_BATCH ids at a time. Written as a join of `undelivered` (WHERE id IN (SELECT …
-    # joined)), PostgreSQL planned it from statistics that had not seen the day's rows yet
-    # (the scans write them just before; a table is analysed again only after a while) and
-    # could loop over every notification for each one.
+    # The rows just read, by their ids and still undelivered: an UPDATE of this table alone.
+    # Written as a join of `undelivered` (WHERE id IN (SELECT … joined)), PostgreSQL planned
+    # it from statistics that had not seen the day's rows yet (the scans write them just
+    # before; a table is analysed again only after a while) and could loop over every
+    # notification for each one. One statement on PostgreSQL (the ids are one array): split,
+    # each part could be planned as a scan of everything undelivered. Where the database
+    # limits a statement's parameters (SQLite), as many statements as that takes.
     ids = [pk for pk, _recipient in waiting]
-    for start in range(0, len(ids), ATTACH_BATCH):
+    limit = connections[router.db_for_write(Notification)].features.max_query_params
+    per_statement = limit // 2 if limit else max(len(ids), 1)
+    for start in range(0, len(ids), per_statement):
         Notification.objects.filter(
-            pk__any=ids[start : start + ATTACH_BATCH],
+            pk__any=ids[start : start + per_statement],
             digest=None,
             resolved_at=None,
             emailed_at=None,

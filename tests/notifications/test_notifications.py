@@ -208,26 +208,36 @@ def test_two_workers_at_once_send_one_email(demo):
     assert len(mail.outbox) == 1
 
 
-def test_collecting_attaches_by_id_in_batches(demo, monkeypatch):
-    """The notifications read are attached by their ids, a batch at a time, in UPDATEs of the
-    notification table alone (no join for the planner to misjudge), and every one is."""
+def updates_collecting(people, subject):
     from django.test.utils import CaptureQueriesContext
 
-    from responsibilities import notifications
-
-    monkeypatch.setattr(notifications, "ATTACH_BATCH", 3)
-    people = list(User.objects.filter(is_active=True)[:7])
     for person in people:
-        notify(person, FollowupNotice.REPORT_DUE, "b", "1", "Follow-up report due")
+        notify(person, FollowupNotice.REPORT_DUE, subject, "1", "Follow-up report due")
     with CaptureQueriesContext(connection) as queries:
         digest_ids = collect_digests()
-    updates = [q["sql"] for q in queries if q["sql"].startswith("UPDATE")]
-    assert len(updates) == 3  # 7 notifications, 3 at a time
-    assert all(" IN (SELECT" not in sql and " JOIN " not in sql for sql in updates)
     assert not Notification.objects.filter(digest=None).exists()
     assert sorted(digest_ids) == sorted(
         Digest.objects.filter(recipient__in=people).values_list("pk", flat=True)
     )
+    return [q["sql"] for q in queries if q["sql"].startswith("UPDATE")]
+
+
+def test_collecting_attaches_by_id(demo, monkeypatch):
+    """The notifications read are attached by their ids in UPDATEs of the notification table
+    alone (no join for the planner to misjudge), as many as a limit on a statement's
+    parameters takes (SQLite's), and every one is attached."""
+    monkeypatch.setattr(connection.features, "max_query_params", 6)
+    updates = updates_collecting(list(User.objects.filter(is_active=True)[:7]), "b")
+    assert len(updates) == 3  # 7 notifications, 3 per statement
+    assert all(" IN (SELECT" not in sql and " JOIN " not in sql for sql in updates)
+
+
+def test_collecting_attaches_in_one_statement_on_postgresql(demo):
+    """On PostgreSQL the ids are one array: one UPDATE however many (in parts, each part
+    could be planned as a scan of everything undelivered)."""
+    require_postgresql()
+    (update,) = updates_collecting(list(User.objects.filter(is_active=True)), "b")
+    assert "= ANY(" in update and " JOIN " not in update
 
 
 def test_collecting_digests_takes_the_same_queries_for_many_people(demo):
