@@ -156,7 +156,9 @@ def notify_many(rows) -> int:
             Notification.objects.filter(
                 recipient_id__in={row["recipient_id"] for row in batch},
                 subject__in={row["subject"] for row in batch},
-            ).values_list("recipient_id", "kind", "subject", "period")
+            )
+            .order_by()
+            .values_list("recipient_id", "kind", "subject", "period")
         )
         new = [
             Notification(
