@@ -34,19 +34,25 @@ def percent_text(language: str, value: int | None) -> str:
 
 
 class ShareCells:
-    """Each level's share of a tally as the dashboard writes it: "60 % <span…>(3 of 5)</span>"."""
+    """Each level's share of a tally as the dashboard writes it: "60 % <span…>(3 of 5)</span>".
+    A cell depends on its count and total only, and a page's few hundred cells have a few
+    dozen of those pairs: each is written once per table set."""
 
     def __init__(self):
         self.of = esc(_("%(count)s of %(total)s"))  # filled in with numbers only
         self.language = get_language()
+        self.written: dict[tuple[int, int], str] = {}
 
     def __call__(self, tally: Tally) -> list[str]:
         counts, total, cells = tally.counts, tally.total, []
         for level in LEVELS:
             count = counts[level]
-            value = percent_text(self.language, percent_of(count, total))
-            of = self.of % {"count": count, "total": total}
-            cells.append(f'{value} <span class="meta">({of})</span>')
+            cell = self.written.get((count, total))
+            if cell is None:
+                value = percent_text(self.language, percent_of(count, total))
+                of = self.of % {"count": count, "total": total}
+                cell = self.written[count, total] = f'{value} <span class="meta">({of})</span>'
+            cells.append(cell)
         return cells
 
 
