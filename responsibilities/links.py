@@ -11,12 +11,14 @@ _SLUG, _PK = "municipalityslug", 987654321
 
 
 @functools.cache
-def url_template(name: str) -> str:
-    """The URL named `name` with "{slug}" and "{pk}" in place of its two arguments."""
-    url = reverse(name, kwargs={"municipality": _SLUG, "pk": _PK})
+def url_template(name: str, **fixed: str) -> str:
+    """The URL named `name` with "{slug}" and "{pk}" in place of its two arguments (and the
+    `fixed` ones, such as an export's format, as given)."""
+    url = reverse(name, kwargs={"municipality": _SLUG, "pk": _PK, **fixed})
     return url.replace(_SLUG, "{slug}", 1).replace(str(_PK), "{pk}", 1)
 
 
-def page_url(slug: str, pk: int, name: str) -> str:
-    """reverse(name, kwargs={"municipality": slug, "pk": pk}), without reversing each time."""
-    return url_template(name).format(slug=slug, pk=pk)
+def page_url(slug: str, pk: int, name: str, **fixed: str) -> str:
+    """reverse(name, kwargs={"municipality": slug, "pk": pk, **fixed}), without reversing
+    each time."""
+    return url_template(name, **fixed).format(slug=slug, pk=pk)

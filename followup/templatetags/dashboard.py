@@ -6,6 +6,7 @@ and every cell's value escaped as a template would."""
 
 import functools
 import html
+from collections import Counter
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
@@ -13,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from followup.models import Attainment, Report
-from followup.stats import LEVELS, Tally, TrendTable, UnitMatrix, percent_of
+from followup.stats import LEVELS, TrendTable, UnitMatrix, percent_of
 from programmes.templatetags.programmes import percent
 
 register = template.Library()
@@ -34,19 +35,26 @@ def percent_text(language: str, value: int | None) -> str:
 
 
 class ShareCells:
-    """Each level's share of a tally as the dashboard writes it: "60 % <span…>(3 of 5)</span>"."""
+    """Each level's share of a tally as the dashboard writes it: "60 % <span…>(3 of 5)</span>".
+    A cell depends on its count and total only, and a page's few hundred cells have a few
+    dozen of those pairs: each is written once per table set."""
 
     def __init__(self):
         self.of = esc(_("%(count)s of %(total)s"))  # filled in with numbers only
         self.language = get_language()
+        self.written: dict[tuple[int, int], str] = {}
 
-    def __call__(self, tally: Tally) -> list[str]:
-        counts, total, cells = tally.counts, tally.total, []
+    def __call__(self, counts: Counter, total: int) -> list[str]:
+        """The cells of a tally's `counts` (Tally.counts) of `total` answers (Tally.total)."""
+        cells = []
         for level in LEVELS:
             count = counts[level]
-            value = percent_text(self.language, percent_of(count, total))
-            of = self.of % {"count": count, "total": total}
-            cells.append(f'{value} <span class="meta">({of})</span>')
+            cell = self.written.get((count, total))
+            if cell is None:
+                value = percent_text(self.language, percent_of(count, total))
+                of = self.of % {"count": count, "total": total}
+                cell = self.written[count, total] = f'{value} <span class="meta">({of})</span>'
+            cells.append(cell)
         return cells
 
 
@@ -154,11 +162,13 @@ def matrix_totals(matrix: UnitMatrix) -> SafeString:
     none = esc(_("No answers"))
     out = []
     for tally in matrix.totals:
-        if not tally.total:
+        total = tally.total
+        if not total:
             out.append(f"<td>{none}</td>")
             continue
+        cells = shares(tally.counts, total)
         items = "".join(
-            f"<li>{label} {cell}</li>" for label, cell in zip(labels, shares(tally), strict=True)
+            f"<li>{label} {cell}</li>" for label, cell in zip(labels, cells, strict=True)
         )
         out.append(f'<td><ul class="plain-list">{items}</ul></td>')
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
@@ -192,8 +202,9 @@ def trend_tables(tables: list[TrendTable]) -> SafeString:
             current = ' class="current"' if row.current else ""
             tag = f' <span class="tag">{this}</span>' if row.current else ""
             out.append(f'<tr{current}><th scope="row">{row.year}{tag}</th><td>{row.reports}</td>')
-            if row.tally.total:
-                out.extend(f"<td>{cell}</td>" for cell in shares(row.tally))
+            total = row.tally.total
+            if total:
+                out.extend(f"<td>{cell}</td>" for cell in shares(row.tally.counts, total))
             else:
                 out.append(f'<td colspan="{span}">{none}</td>')
             out.append("</tr>")

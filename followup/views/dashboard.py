@@ -142,12 +142,21 @@ def dashboard(request, municipality, pk):
     )
     columns = stats.area_columns(cycle)
     waiting = [r for r in reports if r.status in Report.OPEN_STATES]
+    # The page's own links, from patterns reversed once per process (a {% url %} costs more).
+    slug = cycle.municipality.slug
+    urls = {
+        "csv": page_url(slug, cycle.pk, "followup:export", fmt="csv"),
+        "xlsx": page_url(slug, cycle.pk, "followup:export", fmt="xlsx"),
+        "remind": page_url(slug, cycle.pk, "followup:cycle_remind"),
+        "board": page_url(slug, cycle.pk, "followup:cycle_board"),
+    }
     return render(
         request,
         "followup/dashboard.html",
         {
             "cycle": cycle,
             "municipality": cycle.municipality,
+            "urls": urls,
             "rows": reports,
             "status_counts": [
                 (status, label, counts[status], previous_counts[status])
