@@ -13,7 +13,9 @@ class FollowupConfig(AppConfig):
             reminders,
         )
         from responsibilities import daily
+        from responsibilities.notifications import register_kinds
 
+        register_kinds(reminders.Notice)
         daily.register(
             "Follow-up reminders",
             task="followup.scan_reminders",

@@ -34,6 +34,21 @@ def chief():
     return User.objects.get(username="ale-sakerhetschef")
 
 
+def test_every_kind_is_shown_by_its_label(demo, client):
+    """Each app registers its kinds: the list shows "Åtgärd är försenad", not action_overdue
+    (the follow-up's kinds were shown by their codes)."""
+    from responsibilities.notifications import notification_kinds
+    from risks.routing import Notice as RiskNotice
+
+    kinds = dict(notification_kinds())
+    for notice in (FollowupNotice, RevisionNotice, RiskNotice, Notification.Kind):
+        assert {value: kinds.get(value) for value in notice.values} == dict(notice.choices)
+    notify(chief(), FollowupNotice.ACTION_OVERDUE, "action:1", "overdue", "Hej")
+    client.force_login(chief())
+    page = client.get("/konto/notiser/", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "Åtgärd är försenad" in page and "action_overdue" not in page
+
+
 def test_notify_is_once_and_only_once(demo):
     assert notify(chief(), FollowupNotice.REPORT_DUE, "report:1", "30d", "Hej")
     assert not notify(chief(), FollowupNotice.REPORT_DUE, "report:1", "30d", "Hej")
