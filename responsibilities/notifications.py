@@ -57,8 +57,8 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     # Set when the cause ended (the revision was adopted, the report reviewed): kept, not shown.
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
-    # Indexed where set (notification_digest_idx): most rows wait for their digest, and a
-    # whole-column index would take an entry for each of them as well.
+    # Indexed where set (notification_digest_idx): every new row waits for its digest, and a
+    # whole-column index would take an entry for it beside notification_undigested_idx's.
     digest = models.ForeignKey(
         "Digest",
         on_delete=models.SET_NULL,
