@@ -28,6 +28,10 @@ import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.run import commit, machine  # noqa: E402 - as bench/scaleout.py
+
 SLUG = "trygghet-och-sakerhet"
 MODES = ("render", "cached", "weasyprint", "render_x10", "interleaved")
 
@@ -134,26 +138,6 @@ def large_draft(adopted):
                 for item in section.items.all()
             )
     return draft
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        text = Path("/proc/cpuinfo").read_text()
-        cpu = re.search(r"model name\s*:\s*(.*)", text)[1]
-    except (OSError, TypeError):
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
-
-
-def commit() -> str:
-    def git(*args):
-        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout
-
-    # RESULTS.md itself is written by the run before its last sections: not a change.
-    changed = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench/RESULTS.md")
-    dirty = " (uncommitted changes)" if changed else ""
-    return git("rev-parse", "--short", "HEAD").strip() + dirty
 
 
 def ms(seconds: float) -> str:
