@@ -5,14 +5,17 @@ Goal attainment is counted from the scale answers; drafts never count. Years are
 shares of the answers (with the counts beside them), never in absolute counts, because the
 number of approved reports differs from year to year."""
 
+import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count, Q, Value
 from django.utils.translation import gettext as _
 
 from followup.models import Answer, Attainment, Cycle, Question, Report
 from followup.models.reports import ReportUnit
+from programmes import public_cache
 from responsibilities.statements import Statement
 
 LEVELS = [level for level, _label in Attainment.choices]
@@ -352,6 +355,30 @@ PROGRAMME_ANSWERS = Statement(
 )
 
 
+# An answer edited in the admin (the only way an approved report's answers change) shows in
+# the trend within this time.
+TREND_SECONDS = 600
+
+
+def cached_programme_answers(
+    programme_id: int, year: int, municipality_id: int, approved: list[tuple[int, int]]
+) -> list[tuple]:
+    """`PROGRAMME_ANSWERS` from the shared cache. `approved` is the number of approved reports
+    of each of the programme's cycles up to the year ((cycle id, count) pairs), and the key:
+    a report never leaves the approved states (`Report.APPROVED_STATES`) and their answers
+    stay as they are, so the answers counted change only when another report of a cycle is
+    approved, and the count of that cycle with it. The areas' texts come from the adopted
+    versions: the published content's generation is in the key too. Past years are then
+    read once, not on every view of the dashboard."""
+    stamp = repr((programme_id, year, municipality_id, sorted(approved), public_cache.generation()))
+    key = "trend-answers:" + hashlib.sha256(stamp.encode()).hexdigest()
+    rows = cache.get(key)
+    if rows is None:
+        rows = PROGRAMME_ANSWERS.fetch(programme_id, year, municipality_id)
+        cache.set(key, rows, TREND_SECONDS)
+    return rows
+
+
 def programme_reports(programme_id: int, year: int):
     """The programme's reports of the cycles up to the year: (cycle id, year, version number,
     status, unit id, its municipality id)."""
@@ -454,7 +481,12 @@ def attainment_trend(cycle: Cycle, reports, columns: list[Column], access=None) 
     year_of = {cycle_id: year for year, (cycle_id, _n) in chosen.items()}
 
     if access is not None and Report.reads_all_approved(access, cycle.municipality.pk):
-        answers = PROGRAMME_ANSWERS.fetch(programme_id, cycle.year, cycle.municipality.pk)
+        answers = cached_programme_answers(
+            programme_id,
+            cycle.year,
+            cycle.municipality.pk,
+            [(cycle_id, n) for cycle_id, _year, _number, n in per_cycle],
+        )
     else:
         if reports is None:
             reports = Report.objects.visible_to(access.user)

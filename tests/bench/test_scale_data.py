@@ -154,7 +154,7 @@ QUERIES = {
     "start page (security chief)": 8,
     "notifications (security chief)": 5,
     "follow-up index (security chief)": 5,
-    "dashboard (security chief)": 11,
+    "dashboard (security chief)": 10,  # the trend's answers from the cache once counted
     # Reports never returned: their review comments (none) are not read; one more once returned.
     "report form (sector chief)": 9,  # its first area part, as bench/run.py measures
     "report page (sector chief)": 13,

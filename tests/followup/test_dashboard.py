@@ -275,10 +275,11 @@ PAGES = [
     # page's own)
     # The dashboard: cycle, its reports with last year's cycles' (one; whether the person may
     # open each is decided from their Access), the columns (areas with their scale questions:
-    # one), units × areas (one), the trend over the years (two), and the risk picture (risks
-    # app, through followup.insets: one, the counts and then the scale with the register's
-    # size).
-    ("chief", "followup:cycle", lambda w: {"pk": w["cycle"].pk}, 11),
+    # one), units × areas (one), the trend over the years (one: its answers were counted by
+    # the first view and kept in the cache until another report is approved), and the risk
+    # picture (risks app, through followup.insets: one, the counts and then the scale with
+    # the register's size).
+    ("chief", "followup:cycle", lambda w: {"pk": w["cycle"].pk}, 10),
     ("chief", "followup:index", lambda w: {}, 5),  # the cycles
     # The list of areas with their counts: areas, questions, answers per question, questions
     # with comments.

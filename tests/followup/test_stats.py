@@ -289,6 +289,30 @@ def test_the_trend_read_by_a_persons_access_is_that_of_their_visible_reports(wor
         assert [(t.label, rows_of(t)) for t in actual] == [(t.label, rows_of(t)) for t in expected]
 
 
+def test_the_trend_reads_past_answers_once_and_again_when_a_report_is_approved(
+    world, django_assert_num_queries
+):
+    """For a reader of every approved report (the security chief), the answers counted are
+    kept in the shared cache under the number of approved reports of each cycle: the next
+    view reads only the reports per cycle and status, and an approval shows at once."""
+    cycle, chief = world["cycle"], world["chief"]
+    columns = stats.area_columns(cycle)
+    access = access_of(chief)
+    assert Report.reads_all_approved(access, cycle.municipality.pk)
+    first = stats.attainment_trend(cycle, None, columns, access)
+    with django_assert_num_queries(1):  # the reports per cycle and status
+        again = stats.attainment_trend(cycle, None, columns, access)
+    assert [rows_of(t) for t in again] == [rows_of(t) for t in first]
+
+    world["reports"][1].approve(by=chief)
+    after = stats.attainment_trend(cycle, None, columns, access_of(chief))
+    expected = stats.attainment_trend(cycle, Report.objects.visible_to(chief), columns)
+    assert (
+        [rows_of(t) for t in after] == [rows_of(t) for t in expected] != [rows_of(t) for t in first]
+    )
+    assert [(row.year, row.reports) for row in after[0].rows][-1] == (2026, 2)
+
+
 def test_an_earlier_cycle_ends_its_trend_at_its_own_year(world):
     c2025 = Cycle.objects.with_programme().get(pk=world["c2025"].pk)
     trend = stats.attainment_trend(c2025, Report.objects.all(), stats.area_columns(c2025))
