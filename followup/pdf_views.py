@@ -24,6 +24,7 @@ from responsibilities.audit import AuditEvent, record
 from responsibilities.capabilities import Capability
 from responsibilities.fields import parse_int
 from responsibilities.models import Municipality, OrganisationUnit
+from responsibilities.statements import Statement
 
 
 @dataclass
@@ -98,41 +99,72 @@ def page_url(slug: str, year: int, anchor: str = "") -> str:
     return url + (f"#{anchor}" if anchor else "")
 
 
+def published_cycles(municipality_id: int):
+    """The municipality's cycles past their preparation, by document and newest year first."""
+    return (
+        Cycle.objects.for_municipality(municipality_id)
+        .exclude(status=Cycle.Status.DRAFT)
+        .select_related("version__programme")
+        .only("year", "status", "version__title", "version__programme__slug")
+        .order_by("version__programme__slug", "-year")
+    )
+
+
+def cycle_files(cycle_ids: list[int], language: str):
+    """The files asked for of these cycles, in one language."""
+    return ReportFile.objects.filter(cycle__any=cycle_ids, language=language)
+
+
+def cycle_reports(cycle_ids: list[int], municipality_id: int):
+    """The reports of these cycles, in the order of the organisation. The unit's municipality
+    too: its units are found by index, not by a scan of all."""
+    return (
+        Report.objects.filter(cycle__any=cycle_ids, unit__municipality=municipality_id)
+        .select_related("unit")
+        .only("cycle", "status", "updated_at", "unit__name", "unit__path")
+        .order_by("unit__path")
+    )
+
+
+def committees(municipality_id: int):
+    return (
+        OrganisationUnit.objects.filter(
+            municipality=municipality_id, kind=OrganisationUnit.Kind.COMMITTEE
+        )
+        .only("name", "path")
+        .order_by("path")
+    )
+
+
+# The reports page's queries, compiled once per process (the cycles' ids one argument on
+# PostgreSQL; elsewhere the ORM builds them).
+PUBLISHED_CYCLES = Statement(published_cycles, (-7_300_451_001,), (-7_300_451_003,))
+CYCLE_FILES = Statement(
+    cycle_files, ((-7_300_453_001,), "sample-a"), ((-7_300_453_003, -7_300_453_005), "sample-b")
+)
+CYCLE_REPORTS = Statement(
+    cycle_reports, ((-7_300_455_001,), -7_300_455_003), ((-7_300_455_005,), -7_300_455_007)
+)
+COMMITTEES = Statement(committees, (-7_300_457_001,), (-7_300_457_003,))
+
+
 @login_required
 @require_safe
 def reports_page(request, municipality):
     """One year at a time (the newest first): per document, the board's and each committee's
     consolidated report and each unit's approved report, with the state of each file."""
     municipality = reader_municipality(request, municipality)
-    published = list(
-        Cycle.objects.for_municipality(municipality)
-        .exclude(status=Cycle.Status.DRAFT)
-        .select_related("version__programme")
-        .only("year", "status", "version__title", "version__programme__slug")
-        .order_by("version__programme__slug", "-year")
-    )
+    published = PUBLISHED_CYCLES.fetch(municipality.pk)
     years = sorted({cycle.year for cycle in published}, reverse=True)
     asked = _int(request.GET.get(YEAR))
     year = asked if asked in years else (years[0] if years else None)
     cycles = [cycle for cycle in published if cycle.year == year]
+    ids = [cycle.pk for cycle in cycles]
     files = {
-        (row.kind, row.cycle_id, row.unit_id): row
-        for row in ReportFile.objects.filter(cycle__in=cycles, language=get_language())
+        (row.kind, row.cycle_id, row.unit_id): row for row in CYCLE_FILES.fetch(ids, get_language())
     }
-    all_reports = list(
-        # The unit's municipality too: its units are found by index, not by a scan of all.
-        Report.objects.filter(cycle__in=cycles, unit__municipality=municipality)
-        .select_related("unit")
-        .only("cycle", "status", "updated_at", "unit__name", "unit__path")
-        .order_by("unit__path")
-    )
-    candidates = list(
-        OrganisationUnit.objects.filter(
-            municipality=municipality, kind=OrganisationUnit.Kind.COMMITTEE
-        )
-        .only("name", "path")
-        .order_by("path")
-    )
+    all_reports = CYCLE_REPORTS.fetch(ids, municipality.pk)
+    candidates = COMMITTEES.fetch(municipality.pk)
     documents: dict = {}
     for cycle in cycles:
         mine = [report for report in all_reports if report.cycle_id == cycle.pk]

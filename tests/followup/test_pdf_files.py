@@ -312,3 +312,69 @@ def test_the_consolidated_data_takes_a_constant_number_of_queries(demo, django_a
     # the columns (one), units × areas (one) and the trend over the years (two)
     with django_assert_num_queries(11):
         reports.consolidated(cycle)
+
+
+def test_the_reports_pages_queries_read_what_the_orm_reads(demo, media):
+    """The reports page's queries, compiled once (the cycles' ids one argument), are the
+    ORM's rows: the same objects, values, joined rows and deferred columns."""
+    from django.db import connection
+
+    from followup import pdf_views
+    from followup.models import Cycle
+    from responsibilities.models import Municipality
+
+    postgresql = connection.vendor == "postgresql"
+    assert pdf_views.PUBLISHED_CYCLES.compiled() and pdf_views.COMMITTEES.compiled()
+    assert bool(pdf_views.CYCLE_FILES.compiled()) == postgresql
+    assert bool(pdf_views.CYCLE_REPORTS.compiled()) == postgresql
+    committee = unit("Utbildningsnämnden")
+    for report_ in Report.objects.filter(cycle__year=2025).select_related("cycle", "unit"):
+        ReportFile.objects.create(
+            kind="unit", cycle=report_.cycle, unit=report_.unit, language="sv"
+        )
+    ReportFile.objects.create(kind="committee", cycle=ale_cycle(), unit=committee, language="en")
+
+    def shown(rows, *columns):
+        values = []
+        for row in rows:
+            deferred = row.get_deferred_fields()
+            shown_row = [type(row), row.pk, sorted(deferred)]
+            for column in columns:
+                value = row
+                for name in column.split("__"):
+                    value = getattr(value, name)
+                shown_row.append(value)
+            values.append(shown_row)
+        return values
+
+    def by_pk(row):
+        return row[1]
+
+    seen = 0
+    for municipality in Municipality.objects.all():
+        cycles = pdf_views.PUBLISHED_CYCLES.fetch(municipality.pk)
+        columns = ("year", "status", "version__title", "version__programme__slug")
+        assert shown(cycles, *columns) == shown(
+            pdf_views.published_cycles(municipality.pk), *columns
+        )
+        committees = pdf_views.COMMITTEES.fetch(municipality.pk)
+        assert shown(committees, "name", "path") == shown(
+            pdf_views.committees(municipality.pk), "name", "path"
+        )
+        ids = sorted(Cycle.objects.for_municipality(municipality).values_list("pk", flat=True))
+        for chosen in (ids[:1], ids):
+            for language in ("sv", "en"):
+                files = pdf_views.CYCLE_FILES.fetch(chosen, language)
+                columns = ("kind", "cycle_id", "unit_id", "language", "status")
+                orm = pdf_views.cycle_files(chosen, language)
+                assert sorted(shown(files, *columns), key=by_pk) == sorted(
+                    shown(orm, *columns), key=by_pk
+                )
+                seen += len(files)
+            reports_ = pdf_views.CYCLE_REPORTS.fetch(chosen, municipality.pk)
+            columns = ("cycle_id", "status", "updated_at", "unit__name", "unit__path", "unit__pk")
+            assert shown(reports_, *columns) == shown(
+                pdf_views.cycle_reports(chosen, municipality.pk), *columns
+            )
+            seen += len(reports_)
+    assert seen
