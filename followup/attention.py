@@ -82,12 +82,6 @@ def _with_texts(rows: list[dict]) -> list[dict]:
     return rows
 
 
-def in_municipalities(municipality_ids) -> dict:
-    """Reports of these municipalities, as literal ids on joined tables: PostgreSQL starts
-    from the municipality's programme and reaches the reports by their cycle index."""
-    return {"cycle__version__programme__municipality__in": sorted(municipality_ids)}
-
-
 def _units_of(person_id: int, day) -> QuerySet:
     """The units where the person submits the follow-up through a unit role on the day."""
     return (
@@ -153,26 +147,61 @@ def _own_reports_and_actions(user, access, today) -> tuple[list[dict], list[dict
     return _OWN_REPORTS.fetch(user.pk, today), actions
 
 
+def _review_and_overdue(review, manage, today, lookup="in") -> QuerySet:
+    """The submitted reports of the municipalities `review` and the overdue ones of the
+    municipalities `manage` (ids; an empty list left out), in the open cycles, as the panels
+    list them. With `lookup="any"` each list is one argument of a statement."""
+    wanted = []
+    municipality = f"cycle__version__programme__municipality__{lookup}"
+    if review:
+        wanted.append(Q(status=Report.Status.SUBMITTED, **{municipality: review}))
+    if manage:
+        wanted.append(
+            Q(status__in=Report.OPEN_STATES, cycle__due_on__lt=today, **{municipality: manage})
+        )
+    return (
+        Report.objects.filter(
+            functools.reduce(operator.or_, wanted), cycle__status=Cycle.Status.OPEN
+        )
+        .order_by("cycle__due_on", "unit__path")
+        .values(*REPORT_FIELDS, **REPORT_COLUMNS)
+    )
+
+
+# `_review_and_overdue()` compiled once per process for each of the lists that can be given
+# (the municipalities one array argument each; an empty list is no condition at all).
+_TO_REVIEW = Statement(
+    lambda review: _review_and_overdue(review, (), None, "any"),
+    ((-7_300_461_001,),),
+    ((-7_300_461_003, -7_300_461_005),),
+)
+_OVERDUE = Statement(
+    lambda manage, today: _review_and_overdue((), manage, today, "any"),
+    ((-7_300_461_007,), datetime.date(1901, 6, 11)),
+    ((-7_300_461_009, -7_300_461_011), datetime.date(1902, 7, 13)),
+)
+_TO_REVIEW_AND_OVERDUE = Statement(
+    lambda review, manage, today: _review_and_overdue(review, manage, today, "any"),
+    ((-7_300_461_013,), (-7_300_461_015,), datetime.date(1901, 8, 15)),
+    ((-7_300_461_017, -7_300_461_019), (-7_300_461_021,), datetime.date(1902, 9, 17)),
+)
+
+
 def _to_review_and_overdue(access, today) -> tuple[list[dict], list[dict]]:
     """The reports waiting for the person's review (by submission) and the overdue ones of
     the cycles they manage (by due date and unit), in one query: the two never share a
     report (submitted, or still with the unit)."""
-    wanted = []
-    review = access.municipality_ids_with(Capability.REVIEW_FOLLOWUP)
-    if review:
-        wanted.append(Q(status=Report.Status.SUBMITTED, **in_municipalities(review)))
-    manage = access.municipality_ids_with(Capability.MANAGE_CYCLES)
-    if manage:
-        wanted.append(
-            Q(status__in=Report.OPEN_STATES, cycle__due_on__lt=today, **in_municipalities(manage))
-        )
-    if not wanted:
+    review = tuple(sorted(access.municipality_ids_with(Capability.REVIEW_FOLLOWUP)))
+    manage = tuple(sorted(access.municipality_ids_with(Capability.MANAGE_CYCLES)))
+    if review and manage:
+        rows = _TO_REVIEW_AND_OVERDUE.fetch(review, manage, today)
+    elif review:
+        rows = _TO_REVIEW.fetch(review)
+    elif manage:
+        rows = _OVERDUE.fetch(manage, today)
+    else:
         return [], []
-    rows = shown(
-        Report.objects.filter(
-            functools.reduce(operator.or_, wanted), cycle__status=Cycle.Status.OPEN
-        ).order_by("cycle__due_on", "unit__path")
-    )
+    rows = _with_texts(rows)
     waiting = [row for row in rows if row["status"] == Report.Status.SUBMITTED]
     # As ORDER BY submitted_at: the unsubmitted (none, in practice) last.
     waiting.sort(key=lambda row: (row["submitted_at"] is None, row["submitted_at"] or 0))

@@ -215,6 +215,49 @@ def test_own_reports_compiled_once_read_what_the_access_query_reads(demo):
     assert seen  # somebody's reports were compared
 
 
+def test_the_review_and_overdue_panels_read_what_the_orm_reads(demo):
+    """The reports to review and the overdue ones, compiled once for each of the lists a
+    person can have (the municipalities one argument each), are the ORM's rows over literal
+    lists, for every combination and day."""
+    import datetime as dt
+
+    from django.db import connection
+
+    from followup.attention import (
+        _OVERDUE,
+        _TO_REVIEW,
+        _TO_REVIEW_AND_OVERDUE,
+        _review_and_overdue,
+    )
+    from followup.models import Report
+    from responsibilities.models import Municipality
+
+    postgresql = connection.vendor == "postgresql"
+    assert all(bool(s.compiled()) == postgresql for s in (_TO_REVIEW, _OVERDUE))
+    assert bool(_TO_REVIEW_AND_OVERDUE.compiled()) == postgresql
+    Report.objects.filter(pk=Report.objects.order_by("pk").values("pk")[:1]).update(
+        status=Report.Status.SUBMITTED
+    )
+    everywhere = tuple(sorted(Municipality.objects.values_list("pk", flat=True)))
+    seen = set()
+    for day in (dt.date(2000, 1, 1), dt.date(2100, 1, 1)):
+        for review in ((), everywhere[:1], everywhere):
+            for manage in ((), everywhere[-1:], everywhere):
+                if not (review or manage):
+                    continue
+                expected = list(_review_and_overdue(review, manage, day))
+                if review and manage:
+                    rows = _TO_REVIEW_AND_OVERDUE.fetch(review, manage, day)
+                elif review:
+                    rows = _TO_REVIEW.fetch(review)
+                else:
+                    rows = _OVERDUE.fetch(manage, day)
+                assert rows == expected, (review, manage, day)
+                seen |= {row["status"] for row in rows}
+    # Both panels' reports were compared: waiting for review and overdue with the unit.
+    assert Report.Status.SUBMITTED in seen and seen - {Report.Status.SUBMITTED}
+
+
 def test_the_own_actions_panel_reads_what_the_orm_reads(demo):
     """The start page's actions due soon, compiled once with the units' ids as one argument,
     are the rows of the ORM's query over the same units, for every set of units."""
