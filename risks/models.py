@@ -138,14 +138,30 @@ class ReferenceCounter(models.Model):
         return counter.last
 
 
-def _handled_by(user) -> Q:
-    """Reports in units (and sub-units) the person manages, or anywhere in a municipality
-    where they handle risks for all of it: from the grants in force today that the person's
-    Access has loaded, as literal ids (no subquery on the permission tables)."""
+def handled_lists(user) -> tuple[tuple, tuple]:
+    """The units (and sub-units) the person manages and the municipalities where they handle
+    risks for all of it: from the grants in force today that the person's Access has loaded,
+    as sorted ids (no subquery on the permission tables)."""
     access = access_of(user)
-    units = sorted(access.unit_ids(Capability.HANDLE_RISKS))
-    municipalities = sorted(access.municipality_ids_with(Capability.HANDLE_RISKS))
-    return Q(unit__in=units) | Q(municipality__in=municipalities)
+    return (
+        tuple(sorted(access.unit_ids(Capability.HANDLE_RISKS))),
+        tuple(sorted(access.municipality_ids_with(Capability.HANDLE_RISKS))),
+    )
+
+
+def handled_where(units, municipalities, lookup: str = "in") -> Q:
+    """Rows in the units or anywhere in the municipalities (`handled_lists()`). With the
+    lookup "any" each list is one parameter, and an empty one is left out of the SQL (as
+    the ORM leaves out an empty `__in`): a Statement per shape of the lists."""
+    where = Q(pk__in=[])
+    for field, ids in (("unit", units), ("municipality", municipalities)):
+        if ids or lookup == "in":
+            where |= Q(**{f"{field}__{lookup}": ids})
+    return where
+
+
+def _handled_by(user) -> Q:
+    return handled_where(*handled_lists(user))
 
 
 class RiskReportQuerySet(models.QuerySet):
@@ -155,7 +171,15 @@ class RiskReportQuerySet(models.QuerySet):
         chief. A confidential report's text is a further check (`text_visible_to`)."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(Q(reported_by=user) | Q(handler=user) | _handled_by(user))
+        return self.visible_by(user.pk, *handled_lists(user))
+
+    def visible_by(self, user_id, units, municipalities, lookup: str = "in"):
+        """`visible_to()` from the person's id and `handled_lists()`."""
+        return self.filter(
+            Q(reported_by=user_id)
+            | Q(handler=user_id)
+            | handled_where(units, municipalities, lookup)
+        )
 
     def open(self):
         return self.filter(status__in=RiskReport.OPEN_STATES)
