@@ -28,7 +28,7 @@ from responsibilities.audit import AuditEvent, record
 from responsibilities.capabilities import Capability
 from responsibilities.links import page_url
 from responsibilities.models import Role, User
-from responsibilities.statements import Statement
+from responsibilities.statements import Statement, StatementPerShape
 
 PER_PAGE = 50
 FILTERS = ("unit", "area", "status", "owner", "due", "year")
@@ -233,45 +233,14 @@ def page_rows(actions):
     return actions.with_carried_on().values(*ROW_FIELDS, **ROW_COLUMNS)
 
 
-class RegisterStatement:
-    """`build(municipality_id, *register_lists())` compiled once per shape of the lists (which
-    of them are empty): an empty list is left out of the SQL, as the ORM leaves out an empty
-    `__in`, so PostgreSQL plans what it plans for the ORM's query (each `= ANY` adds to its
-    planning time). The lists given are one argument each."""
-
-    def __init__(self, build):
-        self.build = build
-        self._statements: dict[tuple, Statement] = {}
-
-    def fetch(self, municipality_id, *lists) -> list:
-        shape = tuple(bool(ids) for ids in lists)
-        if not (any(shape[:2]) and any(shape[2:])):
-            return list(self.build(municipality_id, *lists))  # nothing in it: no query
-        if shape not in self._statements:
-            self._statements[shape] = self._statement(shape)
-        return self._statements[shape].fetch(municipality_id, *(ids for ids in lists if ids))
-
-    def _statement(self, shape) -> Statement:
-        def build(municipality_id, *given):
-            given = iter(given)
-            return self.build(municipality_id, *(next(given) if held else () for held in shape))
-
-        def sample(first, length):
-            # Odd negative ids, which occur nowhere else: a municipality, then the lists.
-            ids = iter(range(first, first - 1000, -2))
-            lists = (tuple(next(ids) for _i in range(length)) for held in shape if held)
-            return (next(ids), *lists)
-
-        return Statement(build, sample(-7_300_431_001, 1), sample(-7_300_433_001, 2))
-
-
-# The register's queries compiled once (RegisterStatement): what every visit reads, and the
-# unfiltered first page. Other pages and filters go through the ORM.
-CHOICE_ROWS = RegisterStatement(
-    lambda *register: ActionFilterForm.choice_rows(registered(*register))
+# The register's queries compiled once per shape of the lists (StatementPerShape): what
+# every visit reads, and the unfiltered first page. Other pages and filters go through the
+# ORM.
+CHOICE_ROWS = StatementPerShape(
+    lambda *register: ActionFilterForm.choice_rows(registered(*register)), plain=1
 )
-FIRST_PAGE = RegisterStatement(
-    lambda *register: with_total(page_rows(in_order(registered(*register))))[:PER_PAGE]
+FIRST_PAGE = StatementPerShape(
+    lambda *register: with_total(page_rows(in_order(registered(*register))))[:PER_PAGE], plain=1
 )
 YEARS = Statement(ActionFilterForm.years_of, (-7_300_435_001,), (-7_300_435_003,))
 

@@ -370,8 +370,14 @@ def test_the_registers_statements_read_what_its_querysets_read(varied_plan):
     assert len(found) >= 3  # registers of different sizes (the chief's, the sector chiefs')
     assert YEARS.fetch(ale.pk) == list(ActionFilterForm.years_of(ale.pk)) != []
     # Compiled once per shape of the lists on PostgreSQL; elsewhere `__any` is IN (…) of the
-    # list's length, and the ORM runs them.
-    shapes = [*CHOICE_ROWS._statements.values(), *FIRST_PAGE._statements.values()]
+    # list's length, and the ORM runs them. A register without units or municipalities, or
+    # without reports to read, has no rows: the ORM answers it without a query.
+    shapes = [
+        statement
+        for statements in (CHOICE_ROWS._statements, FIRST_PAGE._statements)
+        for shape, statement in statements.items()
+        if any(shape[:2]) and any(shape[2:])
+    ]
     assert len(shapes) >= 4
     assert all(bool(s.compiled()) == (connection.vendor == "postgresql") for s in shapes)
     assert YEARS.compiled()

@@ -171,3 +171,56 @@ def test_model_rows_with_related_models_and_annotations_are_read_as_the_orm_read
             assert (got.area and got.area.text) == (want.area and want.area.text)
             read_some = read_some or (got.area is None) or got.answered > 0
     assert read_some
+
+
+def test_a_query_that_selects_nothing_goes_through_the_orm_without_a_query(
+    demo, django_assert_num_queries
+):
+    def in_units(unit_ids):
+        return Municipality.objects.filter(pk__in=[]).filter(pk__gte=unit_ids).values_list("slug")
+
+    statement = Statement(in_units, (-7_300_417_101,), (-7_300_417_103,))
+    assert statement.compiled() is None
+    with django_assert_num_queries(0):
+        assert statement.fetch(0) == []
+
+
+def test_a_statement_per_shape_of_its_lists_reads_what_the_orm_reads(
+    demo, django_assert_num_queries
+):
+    """One statement per shape (which lists of ids are empty), each list one argument: the
+    rows of the ORM's query for every combination; with every list empty the ORM's (no
+    query)."""
+    from django.db import connection
+
+    from responsibilities.models import OrganisationUnit
+    from responsibilities.statements import StatementPerShape
+
+    def names(first_id, unit_ids, municipality_ids):
+        where = Q(pk__in=[])
+        for field, ids in (("pk", unit_ids), ("municipality", municipality_ids)):
+            if ids:
+                where |= Q(**{f"{field}__any": ids})
+        return (
+            OrganisationUnit.objects.filter(where, pk__gte=first_id)
+            .order_by("pk")
+            .values_list("name", flat=True)
+        )
+
+    statement = StatementPerShape(names, plain=1)
+    units = sorted(OrganisationUnit.objects.values_list("pk", flat=True))
+    ale, kalix = (Municipality.objects.get(slug=slug).pk for slug in ("ale", "kalix"))
+    seen = 0
+    for first in (units[0], units[len(units) // 2]):
+        for unit_ids in ((), tuple(units[:1]), tuple(units[-3:])):
+            for municipality_ids in ((), (kalix,), (ale, kalix)):
+                expected = list(names(first, unit_ids, municipality_ids))
+                rows = statement.fetch(first, unit_ids, municipality_ids)
+                assert rows == expected, (first, unit_ids, municipality_ids)
+                seen += len(rows)
+    assert seen
+    with django_assert_num_queries(0):
+        assert statement.fetch(units[0], (), ()) == []
+    postgresql = connection.vendor == "postgresql"
+    assert len(statement._statements) == 3
+    assert all(bool(s.compiled()) == postgresql for s in statement._statements.values())
