@@ -17,11 +17,12 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from followup.models import Action, Cycle, Report
+from followup.models.reports import reader_lists
 from responsibilities.attention import Panel, register
 from responsibilities.capabilities import Capability
 from responsibilities.links import page_url
 from responsibilities.models import UnitPermission
-from responsibilities.statements import Statement
+from responsibilities.statements import Statement, StatementPerShape
 
 ACTIONS_DUE_WITHIN_DAYS = 30
 LATEST_APPROVED = 5
@@ -56,14 +57,9 @@ class _Dates:
         return self.done[value]
 
 
-def shown(reports, limit=None) -> list[dict]:
-    """Reports as rows with what the panels show: a link to the report, the title, the
-    status label and the dates formatted."""
-    return _with_texts(list(reports.values(*REPORT_FIELDS, **REPORT_COLUMNS)[:limit]))
-
-
 def _with_texts(rows: list[dict]) -> list[dict]:
-    """shown() for rows already read (REPORT_FIELDS and REPORT_COLUMNS)."""
+    """Report rows (REPORT_FIELDS and REPORT_COLUMNS) with what the panels show: a link to
+    the report, the title, the status label and the dates formatted."""
     statuses = {value: str(label) for value, label in Report.Status.choices}
     dates = _Dates()
     for row in rows:
@@ -212,6 +208,21 @@ def _to_review_and_overdue(access, today) -> tuple[list[dict], list[dict]]:
     return waiting, overdue
 
 
+def _latest_approved(*lists) -> QuerySet:
+    """The newest approved reports the person may read (`Report.visible_by()`), as the panel
+    lists them."""
+    return (
+        Report.objects.visible_by(*lists)
+        .filter(status__in=Report.APPROVED_STATES)
+        .order_by("-approved_at", "unit__path")
+        .values(*REPORT_FIELDS, **REPORT_COLUMNS)[:LATEST_APPROVED]
+    )
+
+
+# Compiled once per process for each shape of the reader's lists.
+_LATEST_APPROVED = StatementPerShape(_latest_approved)
+
+
 @register
 def followup_panels(user, access):
     today = timezone.localdate()
@@ -252,11 +263,6 @@ def followup_panels(user, access):
         Capability.REVIEW_FOLLOWUP
     )
     if readers_only and access.anywhere(Capability.READ_REPORTS):
-        approved = shown(
-            Report.objects.visible_to(user)
-            .filter(status__in=Report.APPROVED_STATES)
-            .order_by("-approved_at", "unit__path"),
-            limit=LATEST_APPROVED,
-        )
+        approved = _with_texts(_LATEST_APPROVED.fetch(*reader_lists(access)))
         if approved:
             yield Panel("followup/_attention_approved.html", approved, order=50)

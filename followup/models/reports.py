@@ -116,6 +116,28 @@ def reader_grants(access) -> list[tuple]:
     ]
 
 
+def reader_lists(access) -> tuple[tuple, ...]:
+    """`readable_by()` as sorted lists of ids: the units and the municipalities the person
+    reads anything of, then each of `reader_grants()`'s units and municipalities."""
+    grants = reader_grants(access)
+    readers = [ids for _states, *lists in grants for ids in lists]
+    units = {unit for _states, unit_ids, _municipality_ids in grants for unit in unit_ids}
+    municipalities = {
+        pk for _states, _unit_ids, municipality_ids in grants for pk in municipality_ids
+    }
+    return (tuple(sorted(units)), tuple(sorted(municipalities)), *readers)
+
+
+def grants_of(readers) -> list[tuple]:
+    """`reader_grants()` again from its lists (units, municipalities for each of READERS)."""
+    return [
+        (states, unit_ids, municipality_ids)
+        for (_capability, _by_unit, states), unit_ids, municipality_ids in zip(
+            Report.READERS, readers[::2], readers[1::2], strict=True
+        )
+    ]
+
+
 def readable_where(grants, prefix: str = "", lookup: str = "in") -> Q:
     """readable_by()'s condition from reader_grants(), each empty list left out. With the
     lookup "any" each list is one parameter (a `Statement` per shape of the grants)."""
@@ -205,6 +227,13 @@ class ReportQuerySet(models.QuerySet):
             return self.none()
         scope = unit_scope(units, municipalities)
         return self.filter(unit__in=scope.values("pk")).filter(readable)
+
+    def visible_by(self, units, municipalities, *readers):
+        """`visible_to()` from `reader_lists()`: each list one parameter (`__any`), left out
+        where empty, so that it is compiled once per shape of the lists (StatementPerShape)."""
+        return self.filter(unit__in=unit_scope(units, municipalities, "any").values("pk")).filter(
+            readable_where(grants_of(readers), "", "any")
+        )
 
     def for_municipality(self, municipality):
         return self.filter(cycle__version__programme__municipality=municipality)
@@ -975,14 +1004,8 @@ class ActionQuerySet(models.QuerySet):
         lists (a Statement each) and PostgreSQL plans what it plans for literal lists."""
         # Of reports the person may read: visible_to()'s condition on the action's own report
         # (a subquery of reports cost more to build and compile than the rest of the query).
-        grants = [
-            (states, unit_ids, municipality_ids)
-            for (_capability, _by_unit, states), unit_ids, municipality_ids in zip(
-                Report.READERS, readers[::2], readers[1::2], strict=True
-            )
-        ]
         return self.filter(
-            readable_where(grants, "report__", "any"),
+            readable_where(grants_of(readers), "report__", "any"),
             report__unit__in=unit_scope(units, municipalities, "any").values("pk"),
         )
 

@@ -258,6 +258,50 @@ def test_the_review_and_overdue_panels_read_what_the_orm_reads(demo):
     assert Report.Status.SUBMITTED in seen and seen - {Report.Status.SUBMITTED}
 
 
+def test_the_latest_approved_panel_reads_what_visible_to_reads(demo):
+    """The readers' latest approved reports, compiled once per shape of their lists, are the
+    rows of `visible_to()`'s query for every person, and for lists no one holds."""
+    from django.db import connection
+
+    from followup.attention import _LATEST_APPROVED as statement
+    from followup.attention import LATEST_APPROVED, REPORT_COLUMNS, REPORT_FIELDS
+    from followup.models import Report
+    from followup.models.reports import reader_lists
+    from responsibilities.access import access_of
+    from responsibilities.models import Municipality, OrganisationUnit, User
+
+    def expected(rows):
+        return list(
+            rows.filter(status__in=Report.APPROVED_STATES)
+            .order_by("-approved_at", "unit__path")
+            .values(*REPORT_FIELDS, **REPORT_COLUMNS)[:LATEST_APPROVED]
+        )
+
+    seen = 0
+    for person in User.objects.all():
+        rows = statement.fetch(*reader_lists(access_of(person)))
+        assert rows == expected(Report.objects.visible_to(person)), person
+        seen += len(rows)
+    assert seen
+    # Lists no one holds in the demo: a value in a wrong place shows.
+    made_up = 0
+    ale = Municipality.objects.get(slug="ale").pk
+    units = tuple(
+        sorted(OrganisationUnit.objects.filter(municipality=ale).values_list("pk", flat=True))
+    )
+    for lists in (
+        (units[:5], (), units[:5], (), (), (), (), ()),
+        (units, (ale,), (), (), (), (ale,), units[3:], ()),
+        ((), (ale,), (), (), (), (), (), (ale,)),
+    ):
+        rows = statement.fetch(*lists)
+        assert rows == expected(Report.objects.visible_by(*lists)), lists
+        made_up += len(rows)
+    assert made_up
+    postgresql = connection.vendor == "postgresql"
+    assert all(bool(s.compiled()) == postgresql for s in statement._statements.values())
+
+
 def test_the_own_actions_panel_reads_what_the_orm_reads(demo):
     """The start page's actions due soon, compiled once with the units' ids as one argument,
     are the rows of the ORM's query over the same units, for every set of units."""
