@@ -307,6 +307,25 @@ def test_an_approval_with_comments_on_questions_is_refused_and_the_input_kept(
     assert submitted_report.status == S.SUBMITTED and not ReviewComment.objects.exists()
 
 
+def test_a_too_long_comment_is_refused_beside_its_own_question_only(client, submitted_report):
+    """An error stays with its own question, the page links to it, and the other question
+    keeps its text; nothing is saved."""
+    first, second = questions_of(submitted_report, "text")[:2]
+    client.force_login(user("ale-sakerhetschef"))
+    response = client.post(
+        review_url(submitted_report),
+        review_post(submitted_report, on={first: "x" * 5_001, second: "Beskriv övningen."}),
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert page.count('aria-invalid="true"') == 1
+    assert f'id="id_c{first.pk}" rows="3" maxlength="5000" form="review-form" aria-invalid' in page
+    assert f'href="#id_c{first.pk}"' in page and f'href="#id_c{second.pk}"' not in page
+    assert ">Beskriv övningen.</textarea>" in page
+    submitted_report.refresh_from_db()
+    assert submitted_report.status == S.SUBMITTED and not ReviewComment.objects.exists()
+
+
 def test_an_empty_return_is_refused_beside_the_comment_field(client, submitted_report):
     client.force_login(user("ale-sakerhetschef"))
     response = client.post(review_url(submitted_report), {"intent": "return", "comment": ""})
