@@ -16,7 +16,7 @@ from followup import reminders, stats
 from followup.forms import ExecutiveBoardForm
 from followup.insets import insets_for
 from followup.models import Action, Answer, Question, Report
-from followup.models.reports import ReportUnit, display
+from followup.models.reports import ReportUnit, display, reader_lists
 from followup.spreadsheets import csv_response, xlsx_response
 from followup.views.common import cycle_for
 from programmes.references import format_paragraph
@@ -24,7 +24,7 @@ from responsibilities.access import access_for
 from responsibilities.audit import AuditEvent, record
 from responsibilities.capabilities import Capability
 from responsibilities.links import page_url
-from responsibilities.statements import Statement
+from responsibilities.statements import Statement, StatementPerShape
 
 
 @dataclass(slots=True)
@@ -183,17 +183,45 @@ def dashboard(request, municipality, pk):
     )
 
 
-def exported_reports(cycle, user) -> dict[int, tuple[str, str]]:
-    """The cycle's reports the person may read, drafts aside, in the units' order: each one's
-    unit and status (its label, translated once, not per row)."""
-    statuses = {value: str(label) for value, label in Report.Status.choices}
-    reports = (
-        Report.objects.visible_to(user)
-        .filter(cycle=cycle)
+def _exported(cycle_id, *lists):
+    """The cycle's reports visible by `reader_lists()`, drafts aside, in the units' order."""
+    return (
+        Report.objects.visible_by(*lists)
+        .filter(cycle=cycle_id)
         .exclude(status=Report.Status.DRAFT)
         .values_list("pk", "unit__name", "status")
         .order_by("unit__path")
     )
+
+
+def _answers(report_ids):
+    """The reports' answers with their questions, in the questions' order (`answer_rows()`)."""
+    return (
+        Answer.objects.filter(report__any=report_ids)
+        .values_list(
+            "report_id",
+            "question__answer_type",
+            "question_text",
+            "question__text",
+            "question__area__text",
+            *ANSWER_COLUMNS,
+        )
+        .order_by("question__position")
+    )
+
+
+# The value column of each answer type, in the order `_answers()` reads them.
+ANSWER_COLUMNS = list(dict.fromkeys(Answer.FIELD_FOR_TYPE.values()))
+# The export's queries, compiled once per process (and per shape of the reader's lists).
+EXPORTED = StatementPerShape(_exported, plain=1)
+ANSWERS = Statement(_answers, ((-7_300_465_001,),), ((-7_300_465_003, -7_300_465_005),))
+
+
+def exported_reports(cycle, access) -> dict[int, tuple[str, str]]:
+    """The cycle's reports the person may read (`Report.visible_to()`), drafts aside, in the
+    units' order: each one's unit and status (its label, translated once, not per row)."""
+    statuses = {value: str(label) for value, label in Report.Status.choices}
+    reports = EXPORTED.fetch(cycle.pk, *reader_lists(access))
     return {pk: (unit, statuses.get(status, status)) for pk, unit, status in reports}
 
 
@@ -209,23 +237,11 @@ def answer_rows(reports: dict) -> tuple[list, list]:
         _("The question now, if reworded since"),
     ]
     general = _("General")
-    columns = list(dict.fromkeys(Answer.FIELD_FOR_TYPE.values()))  # the value of each type
-    value_of = {kind: columns.index(field) for kind, field in Answer.FIELD_FOR_TYPE.items()}
+    value_of = {kind: ANSWER_COLUMNS.index(field) for kind, field in Answer.FIELD_FOR_TYPE.items()}
     few = {Question.AnswerType.SCALE, Question.AnswerType.YES_NO}
     shown = {}  # a scale's or a yes/no's few values in words, each translated once
     per_report = {pk: [] for pk in reports}
-    answers = (
-        Answer.objects.filter(report__in=list(reports))
-        .values_list(
-            "report_id",
-            "question__answer_type",
-            "question_text",
-            "question__text",
-            "question__area__text",
-            *columns,
-        )
-        .order_by("question__position")
-    )
+    answers = ANSWERS.fetch(list(reports)) if reports else []
     for report_id, kind, asked, now, area, *values in answers:
         value = values[value_of[kind]]
         if kind in few:
@@ -277,7 +293,7 @@ def export(request, municipality, pk, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
     cycle = cycle_for(request, municipality, pk)
-    reports = exported_reports(cycle, request.user)
+    reports = exported_reports(cycle, access_for(request))
     header, rows = answer_rows(reports)
     name = f"uppfoljning-{cycle.municipality.slug}-{cycle.year}"
     record(

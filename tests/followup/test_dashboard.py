@@ -217,6 +217,59 @@ def test_the_csv_export_has_one_row_per_answer_the_reader_may_see(client, demo):
     assert any(row[3] == "Måluppfyllelse inom området" and row[4] == "Ej uppfyllt" for row in rows)
 
 
+def test_the_exports_queries_read_what_the_orm_reads(demo):
+    """The export's reports (compiled once per shape of the reader's lists) and answers
+    (compiled once, the reports one argument) are the ORM's rows, for every demo person."""
+    from django.db import connection
+
+    from followup.models import Answer
+    from followup.models.reports import reader_lists
+    from followup.views import dashboard
+    from responsibilities.access import access_of
+    from responsibilities.models import User
+
+    postgresql = connection.vendor == "postgresql"
+    seen = set()
+    for person in User.objects.all():
+        for shown in (cycle(2025), cycle(2026)):
+            rows = dashboard.EXPORTED.fetch(shown.pk, *reader_lists(access_of(person)))
+            expected = (
+                Report.objects.visible_to(person)
+                .filter(cycle=shown)
+                .exclude(status=Report.Status.DRAFT)
+                .values_list("pk", "unit__name", "status")
+                .order_by("unit__path")
+            )
+            assert rows == list(expected), (person, shown)
+            seen.add(len(rows))
+            ids = [pk for pk, _unit, _status in rows]
+            if ids:
+                # Each report's answers in the questions' order (the reports' among themselves
+                # as the plan finds them: answer_rows() puts them in the reports' order).
+                def per_report(answers):
+                    grouped = {}
+                    for row in answers:
+                        grouped.setdefault(row[0], []).append(row)
+                    return grouped
+
+                expected = Answer.objects.filter(report__in=ids).values_list(
+                    "report_id",
+                    "question__answer_type",
+                    "question_text",
+                    "question__text",
+                    "question__area__text",
+                    *dashboard.ANSWER_COLUMNS,
+                )
+                assert per_report(dashboard.ANSWERS.fetch(ids)) == per_report(
+                    expected.order_by("question__position")
+                )
+    assert len(seen) >= 3  # the chief's, a sector chief's, none
+    assert Answer.objects.exists()
+    assert bool(dashboard.ANSWERS.compiled()) == postgresql
+    shapes = dashboard.EXPORTED._statements.values()
+    assert shapes and all(bool(s.compiled()) == postgresql for s in shapes)
+
+
 def test_the_xlsx_export_holds_answers_and_the_action_plan(client, demo):
     client.force_login(user("ale-sakerhetschef"))
     response = client.get(url("export", cycle(2025), fmt="xlsx"))
