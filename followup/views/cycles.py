@@ -29,28 +29,24 @@ from followup.models import (
     ReviewComment,
 )
 from followup.models.cycles import questions_version
+from followup.models.reports import reader_lists
 from followup.views.actions import may_keep_register
 from followup.views.common import cycle_for, municipality_for, oversees
-from responsibilities.access import access_for, units_with
+from responsibilities.access import access_for, unit_scope
 from responsibilities.capabilities import Capability
 from responsibilities.links import page_url
 from responsibilities.models import OrganisationUnit
+from responsibilities.statements import Statement, StatementPerShape
 
 
-@login_required
-@require_safe
-def index(request, municipality):
-    """Cycles of the municipality for those who oversee them; the person's own units'
-    reports over the years."""
-    municipality = municipality_for(request, municipality)
-    overseer = oversees(request, municipality)
-    own_units = units_with(request.user, Capability.SUBMIT_FOLLOWUP).filter(
-        municipality=municipality
-    )
-    statuses = {value: str(label) for value, label in Report.Status.choices}
-    own_reports = list(
-        Report.objects.visible_to(request.user)
-        .filter(unit__in=own_units)
+def own_reports(municipality_id, units, municipalities, *readers):
+    """The reports the person may read (`Report.visible_by()`, from `reader_lists()`) of the
+    units of the municipality they report for (`units`, `municipalities`: where they hold
+    the capability to submit), the newest year first."""
+    own = unit_scope(units, municipalities, "any").filter(municipality=municipality_id)
+    return (
+        Report.objects.visible_by(*readers)
+        .filter(unit__in=own.values("pk"))
         .order_by("-cycle__year", "unit__path")
         .values(
             "pk",
@@ -60,6 +56,35 @@ def index(request, municipality):
             unit_name=F("unit__name"),
         )
     )
+
+
+def cycles_of(municipality_id):
+    return Cycle.objects.for_municipality(municipality_id).values(
+        "pk", "year", "status", "due_on", title=F("version__title")
+    )
+
+
+# The follow-up start page's queries, compiled once per process (the person's reports per
+# shape of their lists).
+OWN_REPORTS = StatementPerShape(own_reports, plain=1)
+CYCLES = Statement(cycles_of, (-7_300_467_001,), (-7_300_467_003,))
+
+
+@login_required
+@require_safe
+def index(request, municipality):
+    """Cycles of the municipality for those who oversee them; the person's own units'
+    reports over the years."""
+    municipality = municipality_for(request, municipality)
+    overseer = oversees(request, municipality)
+    access = access_for(request)
+    statuses = {value: str(label) for value, label in Report.Status.choices}
+    own_reports = OWN_REPORTS.fetch(
+        municipality.pk,
+        tuple(sorted(access.unit_ids(Capability.SUBMIT_FOLLOWUP))),
+        tuple(sorted(access.municipality_ids_with(Capability.SUBMIT_FOLLOWUP))),
+        *reader_lists(access),
+    )
     slug = municipality.slug
     for report in own_reports:  # values() rows; one reverse() for all the rows
         report["url"] = page_url(slug, report["pk"], "followup:report")
@@ -67,15 +92,7 @@ def index(request, municipality):
         report["due"] = report["due_on"].isoformat()  # the date filter's Y-m-d
     if not overseer and not own_reports:
         raise Http404
-    cycles = (
-        list(
-            Cycle.objects.for_municipality(municipality).values(
-                "pk", "year", "status", "due_on", title=F("version__title")
-            )
-        )
-        if overseer
-        else []
-    )
+    cycles = CYCLES.fetch(municipality.pk) if overseer else []
     manage = _("Manage %(year)s")
     cycle_statuses = {value: str(label) for value, label in Cycle.Status.choices}
     for cycle in cycles:

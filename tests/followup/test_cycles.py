@@ -69,3 +69,56 @@ def test_invalid_dates_are_refused_in_swedish(client, demo):
     assert response.status_code == 400
     assert "Sista dag kan inte vara före öppningsdagen." in response.content.decode()
     assert not Cycle.objects.filter(year=2028).exists()
+
+
+def test_the_follow_up_start_pages_queries_read_what_the_orm_reads(demo):
+    """The person's reports (compiled once per shape of their lists) and the cycles
+    (compiled once) are the ORM's rows, for every demo person and municipality."""
+    from django.db import connection
+    from django.db.models import F
+
+    from followup.models import Cycle, Report
+    from followup.models.reports import reader_lists
+    from followup.views import cycles
+    from responsibilities.access import access_of
+    from responsibilities.capabilities import Capability
+    from responsibilities.models import Municipality, User
+
+    postgresql = connection.vendor == "postgresql"
+    seen = set()
+    for municipality in Municipality.objects.all():
+        assert cycles.CYCLES.fetch(municipality.pk) == list(
+            Cycle.objects.for_municipality(municipality).values(
+                "pk", "year", "status", "due_on", title=F("version__title")
+            )
+        )
+        for person in User.objects.all():
+            access = access_of(person)
+            rows = cycles.OWN_REPORTS.fetch(
+                municipality.pk,
+                tuple(sorted(access.unit_ids(Capability.SUBMIT_FOLLOWUP))),
+                tuple(sorted(access.municipality_ids_with(Capability.SUBMIT_FOLLOWUP))),
+                *reader_lists(access),
+            )
+            own = access.units_with(Capability.SUBMIT_FOLLOWUP).filter(municipality=municipality)
+            expected = (
+                Report.objects.visible_to(person)
+                .filter(unit__in=own)
+                .order_by("-cycle__year", "unit__path")
+                .values(
+                    "pk",
+                    "status",
+                    year=F("cycle__year"),
+                    due_on=F("cycle__due_on"),
+                    unit_name=F("unit__name"),
+                )
+            )
+            assert rows == list(expected), (person, municipality)
+            seen.add(len(rows))
+    assert len(seen) >= 3
+    assert bool(cycles.CYCLES.compiled()) and cycles.OWN_REPORTS._statements
+    shapes = cycles.OWN_REPORTS._statements.items()
+    # Compiled where the person has units to report for and reports to read.
+    assert all(
+        bool(s.compiled()) == postgresql for shape, s in shapes if any(shape[:2]) and any(shape[2:])
+    )
