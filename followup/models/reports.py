@@ -91,18 +91,6 @@ class ReportUnit(NamedTuple):
     name: str = ""
 
 
-def readable_by(access, prefix: str = "") -> tuple[set, set, Q]:
-    """Which reports the person's Access lets them read (`Report.READERS`), as a condition on
-    the report at `prefix` (e.g. "report__"), with the units and municipalities it names (the
-    condition holds only for reports of those). Nothing readable: a condition no row meets."""
-    grants = reader_grants(access)
-    units = {unit for _states, unit_ids, _municipality_ids in grants for unit in unit_ids}
-    municipalities = {
-        pk for _states, _unit_ids, municipality_ids in grants for pk in municipality_ids
-    }
-    return units, municipalities, readable_where(grants, prefix)
-
-
 def reader_grants(access) -> list[tuple]:
     """For each of `Report.READERS` in order: its states, and the units and the municipalities
     (sorted ids; empty where none) where the person holds its capability."""
@@ -117,8 +105,9 @@ def reader_grants(access) -> list[tuple]:
 
 
 def reader_lists(access) -> tuple[tuple, ...]:
-    """`readable_by()` as sorted lists of ids: the units and the municipalities the person
-    reads anything of, then each of `reader_grants()`'s units and municipalities."""
+    """Which reports the person's Access lets them read (`Report.READERS`), as sorted lists
+    of ids: the units and the municipalities they read anything of, then each of
+    `reader_grants()`'s units and municipalities (`ReportQuerySet.visible_by()`)."""
     grants = reader_grants(access)
     readers = [ids for _states, *lists in grants for ids in lists]
     units = {unit for _states, unit_ids, _municipality_ids in grants for unit in unit_ids}
@@ -139,8 +128,10 @@ def grants_of(readers) -> list[tuple]:
 
 
 def readable_where(grants, prefix: str = "", lookup: str = "in") -> Q:
-    """readable_by()'s condition from reader_grants(), each empty list left out. With the
-    lookup "any" each list is one parameter (a `Statement` per shape of the grants)."""
+    """Which of the reports of its units and municipalities the grants (`reader_grants()`)
+    let the person read, as a condition on the report at `prefix` (e.g. "report__"), each
+    empty list left out; nothing readable: a condition no row meets. With the lookup "any"
+    each list is one parameter (a `Statement` per shape of the grants)."""
     readable = Q(pk__in=[])
     for states, unit_ids, municipality_ids in grants:
         if not (unit_ids or municipality_ids):
@@ -222,17 +213,18 @@ class ReportQuerySet(models.QuerySet):
         index), then which of those reports each grant lets them read."""
         if not user.is_authenticated:
             return self.none()
-        units, municipalities, readable = readable_by(access_of(user))
-        if not (units or municipalities):
+        lists = reader_lists(access_of(user))
+        if not (lists[0] or lists[1]):
             return self.none()
-        scope = unit_scope(units, municipalities)
-        return self.filter(unit__in=scope.values("pk")).filter(readable)
+        return self.visible_by(*lists, lookup="in")
 
-    def visible_by(self, units, municipalities, *readers):
-        """`visible_to()` from `reader_lists()`: each list one parameter (`__any`), left out
-        where empty, so that it is compiled once per shape of the lists (StatementPerShape)."""
-        return self.filter(unit__in=unit_scope(units, municipalities, "any").values("pk")).filter(
-            readable_where(grants_of(readers), "", "any")
+    def visible_by(self, units, municipalities, *readers, lookup="any"):
+        """`visible_to()` from `reader_lists()`. With the lookup "any" each list is one
+        parameter, left out where empty, so that it is compiled once per shape of the lists
+        (StatementPerShape); with "in", literal ids."""
+        scope = unit_scope(units, municipalities, lookup)
+        return self.filter(unit__in=scope.values("pk")).filter(
+            readable_where(grants_of(readers), "", lookup)
         )
 
     def for_municipality(self, municipality):
