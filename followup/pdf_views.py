@@ -160,11 +160,13 @@ def reports_page(request, municipality):
     year = asked if asked in years else (years[0] if years else None)
     cycles = [cycle for cycle in published if cycle.year == year]
     ids = [cycle.pk for cycle in cycles]
+    # No follow-up past its preparation yet: nothing to read (and no query for it).
     files = {
-        (row.kind, row.cycle_id, row.unit_id): row for row in CYCLE_FILES.fetch(ids, get_language())
+        (row.kind, row.cycle_id, row.unit_id): row
+        for row in (CYCLE_FILES.fetch(ids, get_language()) if ids else [])
     }
-    all_reports = CYCLE_REPORTS.fetch(ids, municipality.pk)
-    candidates = COMMITTEES.fetch(municipality.pk)
+    all_reports = CYCLE_REPORTS.fetch(ids, municipality.pk) if ids else []
+    candidates = COMMITTEES.fetch(municipality.pk) if ids else []
     documents: dict = {}
     for cycle in cycles:
         mine = [report for report in all_reports if report.cycle_id == cycle.pk]

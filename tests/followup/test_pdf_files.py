@@ -378,3 +378,26 @@ def test_the_reports_pages_queries_read_what_the_orm_reads(demo, media):
             )
             seen += len(reports_)
     assert seen
+
+
+def test_the_reports_page_without_an_opened_follow_up_says_so_and_reads_nothing_more(
+    client, db, django_assert_num_queries
+):
+    from responsibilities.capabilities import RoleKind
+    from tests.factories import AssignmentFactory, MunicipalityFactory, RoleFactory, UserFactory
+
+    municipality = MunicipalityFactory()
+    reader = UserFactory()
+    AssignmentFactory(
+        person=reader, role=RoleFactory(municipality=municipality, kind=RoleKind.COUNCIL)
+    )
+    client.force_login(reader)
+    target = reverse("followup:reports", args=[municipality.slug])
+    client.get(target)
+    # session, user, access, bell, cycles: no files, reports or committees to read
+    with django_assert_num_queries(5):
+        response = client.get(target)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Ingen uppföljning har öppnats än." in page
+    assert 'id="file-board-' not in page
