@@ -8,7 +8,7 @@ from programmes import page_links
 from responsibilities.access import access_for
 from responsibilities.attention import Panel, register
 from responsibilities.capabilities import Capability as C
-from responsibilities.statements import Statement
+from responsibilities.statements import StatementPerShape
 from risks.models import RiskReport, handled_lists
 
 WAITING_SHOWN = 10
@@ -29,22 +29,11 @@ def _waiting(user_id, units, municipalities, lookup="in"):
     )
 
 
-# `_waiting()` compiled once per process for each of the lists a handler can have (the
-# ids one argument each; an empty list is no condition at all).
-_WAITING_IN_UNITS = Statement(
-    lambda user_id, units: _waiting(user_id, units, (), "any"),
-    (-7_300_463_001, (-7_300_463_003,)),
-    (-7_300_463_005, (-7_300_463_007, -7_300_463_009)),
-)
-_WAITING_IN_MUNICIPALITIES = Statement(
-    lambda user_id, municipalities: _waiting(user_id, (), municipalities, "any"),
-    (-7_300_463_011, (-7_300_463_013,)),
-    (-7_300_463_015, (-7_300_463_017, -7_300_463_019)),
-)
-_WAITING_IN_BOTH = Statement(
+# `_waiting()` compiled once per process for each shape of the handler's lists (the ids one
+# argument each; an empty list is no condition at all).
+_WAITING = StatementPerShape(
     lambda user_id, units, municipalities: _waiting(user_id, units, municipalities, "any"),
-    (-7_300_463_021, (-7_300_463_023,), (-7_300_463_025,)),
-    (-7_300_463_027, (-7_300_463_029, -7_300_463_031), (-7_300_463_033,)),
+    plain=1,
 )
 
 
@@ -58,13 +47,7 @@ def risk_panels(user, access):
     items = [(slug, name, slug in handled) for slug, name in places]
     yield Panel("risks/_attention_report.html", items, order=1)
     if access.anywhere(C.HANDLE_RISKS):
-        units, municipalities = handled_lists(user)
-        if units and municipalities:
-            waiting = _WAITING_IN_BOTH.fetch(user.pk, units, municipalities)
-        elif units:
-            waiting = _WAITING_IN_UNITS.fetch(user.pk, units)
-        else:
-            waiting = _WAITING_IN_MUNICIPALITIES.fetch(user.pk, municipalities)
+        waiting = _WAITING.fetch(user.pk, *handled_lists(user))
         if waiting:
             yield Panel("risks/_attention_waiting.html", waiting, order=4)
 

@@ -524,20 +524,14 @@ def test_the_unit_pictures_statements_read_what_the_orm_reads(new_report):
 
 
 def test_the_waiting_panels_statements_read_what_the_orm_reads(new_report):
-    """The start page's reports waiting for a manager, compiled once for each of the lists a
-    handler can have (the ids one argument each), are the rows of `visible_to()`'s query:
+    """The start page's reports waiting for a manager, compiled once for each shape of a
+    handler's lists (the ids one argument each), are the rows of `visible_to()`'s query:
     the same reports, values and joined rows, for every combination of lists."""
     from django.db import connection
 
     from risks import attention
 
     postgresql = connection.vendor == "postgresql"
-    statements = {
-        (True, False): attention._WAITING_IN_UNITS,
-        (False, True): attention._WAITING_IN_MUNICIPALITIES,
-        (True, True): attention._WAITING_IN_BOTH,
-    }
-    assert all(bool(s.compiled()) == postgresql for s in statements.values())
     make_report(unit_name="Förskoleenheten Nödinge")
     sector, preschool = unit("Sektor utbildning"), unit("Förskoleenheten Nödinge")
     kalix = Municipality.objects.get(slug="kalix")
@@ -554,12 +548,13 @@ def test_the_waiting_panels_statements_read_what_the_orm_reads(new_report):
             for municipalities in ((sector.municipality_id,), (kalix.pk,), ()):
                 if not (units or municipalities):
                     continue
-                args = [ids for ids in (units, municipalities) if ids]
-                rows = statements[(bool(units), bool(municipalities))].fetch(person.pk, *args)
+                rows = attention._WAITING.fetch(person.pk, units, municipalities)
                 expected = attention._waiting(person.pk, units, municipalities)
                 assert shown(rows) == shown(expected), (person, units, municipalities)
                 seen += len(rows)
     assert seen
+    shapes = attention._WAITING._statements
+    assert len(shapes) == 3 and all(bool(s.compiled()) == postgresql for s in shapes.values())
 
 
 # --- Query counts -------------------------------------------------------------------------
