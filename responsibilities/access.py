@@ -410,6 +410,14 @@ class Access:
         """Municipalities where the person holds the capability for the whole municipality."""
         return {m for m, caps in self._municipal.items() if capability in caps}
 
+    def id_lists(self, capability: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """`unit_ids()` and `municipality_ids_with()` as sorted tuples: the arguments of a
+        statement compiled once (`unit_scope(..., "any")`)."""
+        return (
+            tuple(sorted(self.unit_ids(capability))),
+            tuple(sorted(self.municipality_ids_with(capability))),
+        )
+
     def units_with(self, *capabilities: str) -> QuerySet[OrganisationUnit]:
         """Units where the person holds any of the capabilities, for the unit or the whole
         municipality: no query until used, then one index lookup."""

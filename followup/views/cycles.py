@@ -80,10 +80,7 @@ def index(request, municipality):
     access = access_for(request)
     statuses = {value: str(label) for value, label in Report.Status.choices}
     own_reports = OWN_REPORTS.fetch(
-        municipality.pk,
-        tuple(sorted(access.unit_ids(Capability.SUBMIT_FOLLOWUP))),
-        tuple(sorted(access.municipality_ids_with(Capability.SUBMIT_FOLLOWUP))),
-        *reader_lists(access),
+        municipality.pk, *access.id_lists(Capability.SUBMIT_FOLLOWUP), *reader_lists(access)
     )
     slug = municipality.slug
     for report in own_reports:  # values() rows; one reverse() for all the rows
