@@ -294,6 +294,7 @@ def task_info() -> dict:
         "users": User.objects.count(),
         "reports": Report.objects.count(),
         "answers": Answer.objects.count(),
+        "server": server_settings(),
     }
 
 
@@ -529,14 +530,18 @@ def task_scans() -> dict:
             for name, function in scans():
                 row = {}
                 for run in ("first", "again"):
+                    before = server_writes()
                     start = time.perf_counter()
                     queries, outcome = counted(function)
                     seconds = time.perf_counter() - start
+                    after = server_writes()
                     size = len(outcome) if isinstance(outcome, list | tuple | set) else outcome
                     row[run] = {
                         "s": round(seconds, 3),
                         "queries": queries,
                         "result": size if isinstance(size, int) else None,
+                        "wal_mb": round((after["wal"] - before["wal"]) / 1e6, 1),
+                        "checkpoints": after["requested"] - before["requested"],
                     }
                 row["load"] = round(os.getloadavg()[0], 1)
                 result[name] = row
@@ -544,6 +549,47 @@ def task_scans() -> dict:
     except Rollback:
         pass
     return result
+
+
+def server_writes() -> dict:
+    """The server's WAL position (bytes) and how many checkpoints it was forced to make
+    because the WAL outgrew `max_wal_size` (not those on its timer): a step that writes more
+    WAL than that between two checkpoints makes the server write every page it changes
+    next in full again, which costs more per row the more rows a step writes."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_current_wal_insert_lsn() - '0/0'::pg_lsn, checkpoints_req "
+            "FROM pg_stat_bgwriter"
+        )
+        wal, requested = cursor.fetchone()
+    return {"wal": int(wal), "requested": requested}
+
+
+def server_settings() -> dict:
+    """The server settings that decide what a write-heavy step costs."""
+    from django.db import connection
+
+    names = ("max_wal_size", "shared_buffers", "checkpoint_timeout")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, setting, unit FROM pg_settings WHERE name = ANY(%s)", [list(names)]
+        )
+        rows = {name: (setting, unit) for name, setting, unit in cursor.fetchall()}
+    return {name: _setting_text(*rows[name]) for name in names if name in rows}
+
+
+def _setting_text(setting: str, unit: str | None) -> str:
+    """pg_settings' value in its unit ("1024", "MB"; "16384", "8kB") as "1 GB", "128 MB"."""
+    sizes = {"kB": 1024, "8kB": 8192, "MB": 1024**2}
+    if unit in sizes:
+        size = int(setting) * sizes[unit]
+        for name, factor in (("GB", 1024**3), ("MB", 1024**2)):
+            if size >= factor and size % factor == 0:
+                return f"{size // factor} {name}"
+        return f"{size // 1024} kB"
+    return f"{setting} {unit}" if unit else setting
 
 
 # --- RESULTS.md ------------------------------------------------------------------------------
@@ -635,6 +681,17 @@ def target_rows(report: dict) -> list[tuple[str, str, bool]]:
     return rows
 
 
+def wal_text(row: dict) -> str:
+    return f"{row['wal_mb']:.0f} MB" if "wal_mb" in row else "–"
+
+
+def server_line(server: dict | None) -> str:
+    """ " (max_wal_size 1 GB, shared_buffers 128 MB, …)" as the run found the server."""
+    if not server:
+        return ""
+    return " (" + ", ".join(f"{name} {value}" for name, value in server.items()) + ")"
+
+
 def render(report: dict) -> str:
     small, large = report["small"], report["large"]
     lines = [
@@ -643,7 +700,8 @@ def render(report: dict) -> str:
         f"- Machine: {machine()}, shared with six other engineers' work: figures move by tens "
         "of percent; the load average (1 min) is recorded beside each figure",
         f"- Date: {report['measured']['date']}",
-        f"- Commit: {report['measured']['commit']}; Python {platform.python_version()}; PostgreSQL",
+        f"- Commit: {report['measured']['commit']}; Python {platform.python_version()}; "
+        f"PostgreSQL{server_line(large['info'].get('server'))}",
         f"- Command: `{report['command']}`",
         "",
         "| data set | municipalities × years | units | people | reports | answers | generated in |",
@@ -729,11 +787,16 @@ def render(report: dict) -> str:
         "back at the end: *first* finds the work, *again* is the same day once more (what "
         "the next day's run costs when nothing changed). Queries counted without a cap. "
         "*Result* is what the scan returns on its first run: the notifications written "
-        "(announcing, reminders, actions), the people whose assignments ended, the digests.",
+        "(announcing, reminders, actions), the people whose assignments ended, the digests. "
+        "*WAL*: what the server wrote to its write-ahead log during the step's first run; "
+        "*forced checkpoints*: those the server made during it because its WAL outgrew "
+        "`max_wal_size` (after each one, the next change of every page is written to the WAL "
+        "in full), at each size.",
         "",
         f"| scan | {small['name']}: time / queries | {large['name']}: time / queries "
-        f"| {large['name']} again | result | load |",
-        "| --- | --- | --- | --- | --- | --- |",
+        f"| {large['name']} again | result | WAL {small['name']} / {large['name']} "
+        "| forced checkpoints | load |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name, big in large["scans"].items():
         little = small["scans"].get(name, {}).get("first", {"s": 0, "queries": None})
@@ -742,11 +805,18 @@ def render(report: dict) -> str:
             f"| `{name}` | {little['s'] * 1000:.0f} ms / {little['queries']} "
             f"| {first['s'] * 1000:.0f} ms / {first['queries']} "
             f"| {again['s'] * 1000:.0f} ms / {again['queries']} | {first['result']} "
+            f"| {wal_text(little)} / {wal_text(first)} "
+            f"| {little.get('checkpoints', '–')} / {first.get('checkpoints', '–')} "
             f"| {big['load']} |"
         )
     for part in (small, large):
         total = sum(row["first"]["s"] for row in part["scans"].values())
-        lines.append(f"\nAll scans over {part['name']}: {total:.1f} s.")
+        wal = sum(row["first"].get("wal_mb", 0) for row in part["scans"].values())
+        forced = sum(row["first"].get("checkpoints", 0) for row in part["scans"].values())
+        lines.append(
+            f"\nAll scans over {part['name']}: {total:.1f} s, {wal:.0f} MB of WAL, "
+            f"{forced} forced checkpoint{'' if forced == 1 else 's'}."
+        )
     notes = ROOT / "bench" / "NOTES.md"
     if notes.exists():
         lines += ["", notes.read_text().strip()]

@@ -1,7 +1,11 @@
 """bench/run.py judges the per-page targets at the size issue 16 names (290 × 10) and the
 growth of the daily scan between it and ten times that."""
 
-from bench.run import render, target_rows
+import pytest
+from django.db import connection
+
+from bench.run import _setting_text, render, server_settings, server_writes, target_rows
+from responsibilities.models import Municipality
 
 
 def page(cpu, queries=8):
@@ -16,7 +20,10 @@ def page(cpu, queries=8):
     }
 
 
-def size(name, cpu, scan_s):
+def size(name, cpu, scan_s, wal_mb=None, checkpoints=None):
+    first = {"s": scan_s, "queries": 3, "result": 1}
+    if wal_mb is not None:
+        first.update(wal_mb=wal_mb, checkpoints=checkpoints)
     return {
         "name": name,
         "size": name,
@@ -24,7 +31,7 @@ def size(name, cpu, scan_s):
         "queries": {"bare view": page(0.3, 0), "start page (security chief)": page(cpu)},
         "scans": {
             "scan": {
-                "first": {"s": scan_s, "queries": 3, "result": 1},
+                "first": first,
                 "again": {"s": 0.1, "queries": 3, "result": 0},
                 "load": 1.0,
             }
@@ -62,3 +69,38 @@ def test_a_run_from_before_the_target_size_was_recorded_is_judged_at_the_larger_
     del old["target"]
     rows = {name: met for name, _measured, met in target_rows(old)}
     assert rows["start page (security chief): ≤ 10 ms CPU per request"] is False
+
+
+def test_the_scans_show_the_servers_wal_and_forced_checkpoints_and_its_settings():
+    server = {"max_wal_size": "1 GB", "shared_buffers": "128 MB"}
+    report = {
+        **REPORT,
+        "small": size("290 × 10", 9.0, 4.0, wal_mb=240.4, checkpoints=0),
+        "large": size("2900 × 10", 11.0, 50.0, wal_mb=2404.0, checkpoints=4),
+    }
+    report["large"]["info"] = {**report["large"]["info"], "server": server}
+    text = render(report)
+    assert "PostgreSQL (max_wal_size 1 GB, shared_buffers 128 MB)" in text
+    assert "| 240 MB / 2404 MB | 0 / 4 |" in text
+    assert "All scans over 290 × 10: 4.0 s, 240 MB of WAL, 0 forced checkpoints." in text
+    assert "All scans over 2900 × 10: 50.0 s, 2404 MB of WAL, 4 forced checkpoints." in text
+    # A run recorded before WAL was measured still renders.
+    assert "| – / – | – / – |" in render(REPORT)
+
+
+def test_server_settings_are_written_in_their_unit():
+    assert _setting_text("1024", "MB") == "1 GB"
+    assert _setting_text("16384", "8kB") == "128 MB"
+    assert _setting_text("300", "s") == "300 s"
+    assert _setting_text("on", None) == "on"
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's WAL and settings")
+def test_the_server_is_read_for_its_wal_checkpoints_and_settings():
+    before = server_writes()
+    Municipality.objects.create(name="Walby", slug="walby")
+    after = server_writes()
+    assert after["wal"] > before["wal"]
+    assert after["requested"] >= before["requested"]
+    assert set(server_settings()) == {"max_wal_size", "shared_buffers", "checkpoint_timeout"}
