@@ -5,6 +5,9 @@
              targets are judged at) and <name>_2900x10 (ten times that, to show how cost grows);
   queries    queries (uncapped, also with a session refresh) and CPU per page for the same
              personas at both sizes;
+  instructions  the same pages' instructions per request under valgrind's callgrind, which
+             counts them the same whatever else the machine is doing (skipped, with a note,
+             where valgrind or a C compiler is missing);
   load       wrk against gunicorn (2 sync workers, DJANGO_DEBUG=false) on 127.0.0.1:8161: each
              page right after the bare view in every round, as a ratio to it; paced users for
              the latency; the workers' CPU per request from /proc; the load average;
@@ -28,10 +31,12 @@ import json
 import os
 import platform
 import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -389,22 +394,28 @@ CPU_ROUNDS = 7  # in-process rounds, each over every page in turn
 CPU_RUNS = 10  # requests per page and round
 
 
-def task_queries(slug: str = "skala-001") -> dict:
+def page_clients(slug: str = "skala-001"):
+    """The pages measured, the bare view first, and a test client per person (signed in),
+    behind the proxy's https header as production runs (no redirect to https)."""
     from django.test import Client
 
-    from ale_safety.middleware import SessionLifetimeMiddleware
-
-    ready_programme_pdfs(slug)
-    data = targets(slug)
+    pages = [("bare view", None, "/bench/bare/"), *targets(slug)["pages"]]
     clients = {}
-    result = {}
-    pages = [("bare view", None, "/bench/bare/"), *data["pages"]]
-    for label, person, path in pages:
+    for _label, person, _path in pages:
         if person not in clients:
-            # Behind the proxy's https header, as production runs (no redirect to https).
             clients[person] = Client(HTTP_X_FORWARDED_PROTO="https")
             if person is not None:
                 clients[person].force_login(person)
+    return pages, clients
+
+
+def task_queries(slug: str = "skala-001") -> dict:
+    from ale_safety.middleware import SessionLifetimeMiddleware
+
+    ready_programme_pdfs(slug)
+    pages, clients = page_clients(slug)
+    result = {}
+    for label, person, path in pages:
         client = clients[person]
         client.get(path)  # warm: PDF rendered once, caches filled
         queries, response = counted(client.get, path)
@@ -456,6 +467,104 @@ def task_queries(slug: str = "skala-001") -> dict:
             }
         )
     return result
+
+
+INSTRUCTION_RUNS = 5  # requests per page counted under callgrind (the count repeats to 0.1 %)
+CALLGRIND_CONTROL = r"""
+#include <valgrind/callgrind.h>
+void start(void) { CALLGRIND_START_INSTRUMENTATION; }
+void zero(void) { CALLGRIND_ZERO_STATS; }
+void dump(const char *label) { CALLGRIND_DUMP_STATS_AT(label); }
+"""
+
+
+def task_instructions(slug: str = "skala-001") -> dict:
+    """Run under callgrind (`instructions()`), started uninstrumented: per page two requests
+    to warm it, then the counters zeroed and INSTRUCTION_RUNS requests counted, dumped under
+    the page's label. The pages' own instructions only: not Django's start, not the others'."""
+    import ctypes
+
+    control = ctypes.CDLL(os.environ["BENCH_CALLGRIND_CONTROL"])
+    ready_programme_pdfs(slug)
+    pages, clients = page_clients(slug)
+    gc.collect()
+    gc.freeze()  # as in task_queries and every gunicorn worker
+    control.start()
+    for label, person, path in pages:
+        client = clients[person]
+        client.get(path)
+        client.get(path)
+        control.zero()
+        for _ in range(INSTRUCTION_RUNS):
+            client.get(path)
+        control.dump(f"page {INSTRUCTION_RUNS} {label}".encode())
+    return {}
+
+
+def callgrind_control() -> Path | None:
+    """A small library whose functions are callgrind's client requests (start, zero, dump),
+    built once with the machine's C compiler; None where valgrind or a compiler is missing."""
+    header = Path("/usr/include/valgrind/callgrind.h")
+    compiler = shutil.which("cc") or shutil.which("gcc")
+    if not (shutil.which("valgrind") and compiler and header.exists()):
+        return None
+    built = ROOT / "var" / "bench" / "callgrind-control.so"
+    if not built.exists():
+        built.parent.mkdir(parents=True, exist_ok=True)
+        source = built.with_suffix(".c")
+        source.write_text(CALLGRIND_CONTROL)
+        subprocess.run([compiler, "-O2", "-shared", "-fPIC", "-o", built, source], check=True)
+    return built
+
+
+def instructions(database_url: str) -> dict[str, float]:
+    """Instructions per request of each page (task_instructions under callgrind), or {} where
+    the machine cannot count them. Python's hash seed is fixed: the count then repeats to
+    within a tenth of a percent from one run to the next, busy machine or not."""
+    control = callgrind_control()
+    if control is None:
+        log("instructions: skipped (valgrind, its callgrind.h or a C compiler is missing)")
+        return {}
+    with tempfile.TemporaryDirectory() as out:
+        environment = {
+            **os.environ,
+            **base_env(database_url),
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": os.urandom(32).hex(),
+            "PYTHONHASHSEED": "0",
+            "BENCH_CALLGRIND_CONTROL": str(control),
+        }
+        subprocess.run(
+            [
+                "valgrind",
+                "--tool=callgrind",
+                "--instr-atstart=no",
+                f"--callgrind-out-file={out}/callgrind.out.%p",
+                "--dump-line=no",
+                sys.executable,
+                __file__,
+                "--child",
+                "instructions",
+            ],
+            env=environment,
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        return callgrind_counts(Path(out))
+
+
+def callgrind_counts(directory: Path) -> dict[str, float]:
+    """{page label: instructions per request} from the dumps task_instructions made."""
+    counts = {}
+    for dump in directory.glob("callgrind.out.*"):
+        text = dump.read_text(errors="replace")
+        label = re.search(r"^desc: Trigger: Client Request: page (\d+) (.*)$", text, re.M)
+        total = re.search(r"^(?:summary|totals): (\d+)", text, re.M)
+        if label and total:
+            counts[label[2]] = int(total[1]) / int(label[1])
+    return counts
 
 
 # The pages under load, interleaved with the bare view in every round.
@@ -645,8 +754,11 @@ def target_rows(report: dict) -> list[tuple[str, str, bool]]:
             continue
         cpu = big["cpu_ms"]
         server = load_["pages"].get(label, {}).get("cpu_ms") if load_ else None
-        measured = f"{cpu:.1f} ms in-process" + (
-            f", {server:.1f} ms in gunicorn under load" if server is not None else ""
+        ratio = instructions_ratio(judged, label)
+        measured = (
+            f"{cpu:.1f} ms in-process"
+            + (f", {server:.1f} ms in gunicorn under load" if server is not None else "")
+            + (f"; {ratio:.1f}× the bare view's instructions" if ratio is not None else "")
         )
         rows.append((f"{label}: ≤ 10 ms CPU per request", measured, cpu <= 10))
     if load_:
@@ -683,6 +795,25 @@ def target_rows(report: dict) -> list[tuple[str, str, bool]]:
         )
     )
     return rows
+
+
+def instructions_ratio(part: dict, label: str) -> float | None:
+    """The page's instructions per request as a multiple of the bare view's, if counted."""
+    counts = part.get("instructions") or {}
+    if label in counts and counts.get("bare view"):
+        return counts[label] / counts["bare view"]
+    return None
+
+
+def instructions_text(part: dict, label: str) -> str:
+    """ "37.5 M · 22.3×": millions of instructions per request, and the multiple of the bare
+    view's (the bare view itself: its count only)."""
+    counts = part.get("instructions") or {}
+    if label not in counts:
+        return "–"
+    text = f"{counts[label] / 1e6:.1f} M"
+    ratio = instructions_ratio(part, label)
+    return text if label == "bare view" or ratio is None else f"{text} · {ratio:.1f}×"
 
 
 def wal_text(row: dict) -> str:
@@ -750,19 +881,26 @@ def render(report: dict) -> str:
         f"of {CPU_ROUNDS} rounds of {CPU_RUNS} requests, each round over every page in turn "
         "(a burst of the other tenants on the shared cores then falls on several pages' "
         "rounds, not on all of one page's); what was loaded before frozen out of the garbage "
-        "collector, as in each gunicorn worker; the database's work is in the time.",
+        "collector, as in each gunicorn worker; the database's work is in the time. "
+        "*Instructions*: the process's instructions per request under valgrind's callgrind "
+        f"(the mean of {INSTRUCTION_RUNS} after two to warm the page), and as a multiple of "
+        "the bare view's: a count the other tenants cannot move (it repeats to within a tenth "
+        "of a percent), without the time the kernel and the database take.",
         "",
         f"| page | status | queries {small['name']} | queries {large['name']} | with refresh "
         f"| time {small['name']} | time {large['name']} | CPU {small['name']} "
-        f"| CPU {large['name']} | load |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        f"| CPU {large['name']} | instructions {small['name']} | instructions {large['name']} "
+        "| load |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for label, big in large["queries"].items():
         little = small["queries"].get(label, {})
         lines.append(
             f"| {label} | {big['status']} | {little.get('queries')} | {big['queries']} "
             f"| {big['refresh']} | {little.get('ms', 0):.1f} ms | {big['ms']:.1f} ms "
-            f"| {little.get('cpu_ms', 0):.1f} ms | {big['cpu_ms']:.1f} ms | {big['load']} |"
+            f"| {little.get('cpu_ms', 0):.1f} ms | {big['cpu_ms']:.1f} ms "
+            f"| {instructions_text(small, label)} | {instructions_text(large, label)} "
+            f"| {big['load']} |"
         )
     if report.get("load"):
         load_ = report["load"]
@@ -883,6 +1021,7 @@ def main():
             "queries": task_queries,
             "sessions": task_sessions,
             "scans": task_scans,
+            "instructions": task_instructions,
         }[args.child]
         print(json.dumps(task(), default=str))
         return
@@ -915,6 +1054,8 @@ def main():
             "queries", db, DJANGO_DEBUG="false", DJANGO_SECRET_KEY=os.urandom(32).hex()
         )
         log(json.dumps(report[key]["queries"], indent=1))
+        report[key]["instructions"] = instructions(db)
+        log(json.dumps(report[key]["instructions"], indent=1))
         report[key]["scans"] = child("scans", db)
         log(json.dumps(report[key]["scans"], indent=1))
     if not args.skip_load:

@@ -4,7 +4,15 @@ growth of the daily scan between it and ten times that."""
 import pytest
 from django.db import connection
 
-from bench.run import _setting_text, render, server_settings, server_writes, target_rows
+from bench.run import (
+    _setting_text,
+    callgrind_counts,
+    instructions,
+    render,
+    server_settings,
+    server_writes,
+    target_rows,
+)
 from responsibilities.models import Municipality
 
 
@@ -111,3 +119,29 @@ def test_the_server_is_read_for_its_wal_checkpoints_and_settings():
         cursor.execute("CHECKPOINT")
     assert server_writes()["requested"] == after["requested"] + 1
     assert set(server_settings()) == {"max_wal_size", "shared_buffers", "checkpoint_timeout"}
+
+
+def test_instruction_counts_are_read_from_callgrinds_dumps_and_shown_beside_the_bare_view(
+    tmp_path,
+):
+    (tmp_path / "callgrind.out.7.1").write_text(
+        "version: 1\ndesc: Trigger: Client Request: page 5 bare view\nsummary: 8000000\n"
+    )
+    (tmp_path / "callgrind.out.7.2").write_text(
+        "desc: Trigger: Client Request: page 5 start page (security chief)\n"
+        "events: Ir\ntotals: 100000000\n"
+    )
+    (tmp_path / "callgrind.out.7").write_text("desc: Trigger: Program termination\ntotals: 9\n")
+    counts = callgrind_counts(tmp_path)
+    assert counts == {"bare view": 1_600_000, "start page (security chief)": 20_000_000}
+    report = {**REPORT, "small": {**REPORT["small"], "instructions": counts}}
+    assert "| 20.0 M · 12.5× | – |" in render(report)
+    rows = {name: measured for name, measured, _met in target_rows(report)}
+    assert rows["start page (security chief): ≤ 10 ms CPU per request"] == (
+        "9.0 ms in-process; 12.5× the bare view's instructions"
+    )
+
+
+def test_no_instruction_counts_where_the_machine_cannot_make_them(monkeypatch):
+    monkeypatch.setattr("bench.run.shutil.which", lambda name: None)
+    assert instructions("postgres://nowhere/none") == {}
