@@ -1,6 +1,8 @@
 """bench/run.py judges the per-page targets at the size issue 16 names (290 × 10) and the
 growth of the daily scan between it and ten times that."""
 
+import time
+
 import pytest
 from django.db import connection
 
@@ -117,7 +119,12 @@ def test_the_server_is_read_for_its_wal_checkpoints_and_settings():
     # Read as they are now, not from the snapshot the test's transaction took at first use.
     with connection.cursor() as cursor:
         cursor.execute("CHECKPOINT")
-    assert server_writes()["requested"] == after["requested"] + 1
+    # The checkpointer reports its counters just after the checkpoint the command waited for.
+    for _ in range(50):
+        if server_writes()["requested"] > after["requested"]:
+            break
+        time.sleep(0.1)
+    assert server_writes()["requested"] > after["requested"]
     assert set(server_settings()) == {"max_wal_size", "shared_buffers", "checkpoint_timeout"}
 
 
