@@ -177,7 +177,27 @@ def matrix_totals(matrix: UnitMatrix) -> SafeString:
 @register.filter
 def trend_tables(tables: list[TrendTable]) -> SafeString:
     """Each trend table under its heading: per year the approved reports and each level's
-    share of their answers. The texts and the levels' headings are the same in every table."""
+    share of their answers. The texts and the levels' headings are the same in every table.
+    Written once per process for each content and language: past years do not change, so
+    every view of a cycle's dashboard shows the same tables until a report is approved."""
+    content = tuple(
+        (
+            str(table.label),
+            table.programme_text,
+            tuple(
+                (row.year, row.current, row.reports, tuple(row.tally.counts[n] for n in LEVELS))
+                for row in table.rows
+            ),
+        )
+        for table in tables
+    )
+    return _trend_html(get_language(), content)
+
+
+@functools.lru_cache(maxsize=256)
+def _trend_html(language: str, content: tuple) -> SafeString:
+    """trend_tables() of the tables' content ((label, programme text?, rows of (year,
+    current?, reports, counts per level))) in the active language (`language` is the key)."""
     shares = ShareCells()
     this = esc(_("this follow-up"))
     none = esc(_("No answers in approved reports"))
@@ -189,22 +209,25 @@ def trend_tables(tables: list[TrendTable]) -> SafeString:
     )
     span = len(LEVELS)
     out = []
-    for number, table in enumerate(tables, start=1):
-        lang = SWEDISH if table.programme_text else ""
-        label = esc(table.label)
+    for number, (text, programme_text, rows) in enumerate(content, start=1):
+        lang = SWEDISH if programme_text else ""
+        label = esc(text)
         out.append(
             f'<h3 id="trend-table-{number}" class="trend-heading"{lang}>{label}</h3>\n'
             f'<div class="table-scroll" role="region" aria-labelledby="trend-table-{number}" '
             f'tabindex="0">\n<table class="table trend">\n'
             f'<caption class="visually-hidden"{lang}>{label}</caption>\n{head}\n<tbody>'
         )
-        for row in table.rows:
-            current = ' class="current"' if row.current else ""
-            tag = f' <span class="tag">{this}</span>' if row.current else ""
-            out.append(f'<tr{current}><th scope="row">{row.year}{tag}</th><td>{row.reports}</td>')
-            total = row.tally.total
+        for year, current, reports, counts in rows:
+            marked = ' class="current"' if current else ""
+            tag = f' <span class="tag">{this}</span>' if current else ""
+            out.append(f'<tr{marked}><th scope="row">{year}{tag}</th><td>{reports}</td>')
+            total = sum(counts)
             if total:
-                out.extend(f"<td>{cell}</td>" for cell in shares(row.tally.counts, total))
+                out.extend(
+                    f"<td>{cell}</td>"
+                    for cell in shares(Counter(dict(zip(LEVELS, counts, strict=True))), total)
+                )
             else:
                 out.append(f'<td colspan="{span}">{none}</td>')
             out.append("</tr>")

@@ -420,3 +420,28 @@ def test_a_session_refresh_costs_one_query_more(
     assert client.session[SessionLifetimeMiddleware.SEEN] > 0
     with django_assert_num_queries(queries):  # and the next request is back to the pin
         client.get(target)
+
+
+def test_the_trend_is_written_once_per_content_and_language():
+    """trend_tables() keeps what it wrote for the same tables in the same language only."""
+    from collections import Counter
+
+    from django.utils import translation
+
+    from followup.stats import Tally, TrendRow, TrendTable
+    from followup.templatetags.dashboard import trend_tables
+
+    def tables(met):
+        row = TrendRow(2026, True, 1, Tally(Counter({"met": met, "not_met": 1})))
+        return [TrendTable("Krisberedskap", [row], programme_text=True)]
+
+    with translation.override("sv"):
+        swedish = trend_tables(tables(3))
+        assert '75\u00a0% <span class="meta">(3 av 4)</span>' in swedish
+        assert "denna uppföljning" in swedish
+        assert trend_tables(tables(3)) is swedish  # the same content: written once
+        assert "(4 av 5)" in trend_tables(tables(4))  # another count: written anew
+    with translation.override("en"):
+        english = trend_tables(tables(3))
+    assert '75% <span class="meta">(3 of 4)</span>' in english and "this follow-up" in english
+    assert '<h3 id="trend-table-1" class="trend-heading" lang="sv">Krisberedskap</h3>' in english
