@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import gc
+import hashlib
 import http.client
 import json
 import os
@@ -53,11 +54,12 @@ def log(*args):
     print(*args, flush=True)
 
 
-def child(task: str, database_url: str, **env) -> dict:
-    """Run `run.py --child task` with the database configured; return its JSON output."""
+def child(task: str, database_url: str, *, under: tuple[str, ...] = (), **env) -> dict:
+    """Run `run.py --child task` with the database configured (`under` another program, such
+    as valgrind, when given); return its JSON output."""
     environment = {**os.environ, **base_env(database_url), **env}
     out = subprocess.run(
-        [sys.executable, __file__, "--child", task],
+        [*under, sys.executable, __file__, "--child", task],
         env=environment,
         cwd=ROOT,
         check=True,
@@ -508,7 +510,9 @@ def callgrind_control() -> Path | None:
     compiler = shutil.which("cc") or shutil.which("gcc")
     if not (shutil.which("valgrind") and compiler and header.exists()):
         return None
-    built = ROOT / "var" / "bench" / "callgrind-control.so"
+    # Named after its source: a changed source is built anew.
+    digest = hashlib.sha256(CALLGRIND_CONTROL.encode()).hexdigest()[:12]
+    built = ROOT / "var" / "bench" / f"callgrind-control-{digest}.so"
     if not built.exists():
         built.parent.mkdir(parents=True, exist_ok=True)
         source = built.with_suffix(".c")
@@ -526,31 +530,21 @@ def instructions(database_url: str) -> dict[str, float]:
         log("instructions: skipped (valgrind, its callgrind.h or a C compiler is missing)")
         return {}
     with tempfile.TemporaryDirectory() as out:
-        environment = {
-            **os.environ,
-            **base_env(database_url),
-            "DJANGO_DEBUG": "false",
-            "DJANGO_SECRET_KEY": os.urandom(32).hex(),
-            "PYTHONHASHSEED": "0",
-            "BENCH_CALLGRIND_CONTROL": str(control),
-        }
-        subprocess.run(
-            [
+        child(
+            "instructions",
+            database_url,
+            under=(
                 "valgrind",
                 "--tool=callgrind",
                 "--instr-atstart=no",
                 f"--callgrind-out-file={out}/callgrind.out.%p",
                 "--dump-line=no",
-                sys.executable,
-                __file__,
-                "--child",
-                "instructions",
-            ],
-            env=environment,
-            cwd=ROOT,
-            check=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+                "--log-file=/dev/null",
+            ),
+            DJANGO_DEBUG="false",
+            DJANGO_SECRET_KEY=os.urandom(32).hex(),
+            PYTHONHASHSEED="0",
+            BENCH_CALLGRIND_CONTROL=str(control),
         )
         return callgrind_counts(Path(out))
 
@@ -662,10 +656,10 @@ def task_scans() -> dict:
 
 
 def server_writes() -> dict:
-    """The server's WAL position (bytes) and how many checkpoints it was forced to make
-    because the WAL outgrew `max_wal_size` (not those on its timer): a step that writes more
-    WAL than that between two checkpoints makes the server write every page it changes
-    next in full again, which costs more per row the more rows a step writes."""
+    """The server's WAL position (bytes) and its checkpoints so far: those it was forced to
+    make because the WAL outgrew `max_wal_size` ("requested") and those on its timer
+    ("timed"). After each, the server writes every page it changes next in full again,
+    which costs more per row the more rows a step writes."""
     from django.db import connection
 
     with connection.cursor() as cursor:

@@ -6,7 +6,7 @@ and every cell's value escaped as a template would."""
 
 import functools
 import html
-from collections import Counter
+from collections.abc import Mapping
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
@@ -44,7 +44,7 @@ class ShareCells:
         self.language = get_language()
         self.written: dict[tuple[int, int], str] = {}
 
-    def __call__(self, counts: Counter, total: int) -> list[str]:
+    def __call__(self, counts: Mapping[str, int], total: int) -> list[str]:
         """The cells of a tally's `counts` (Tally.counts) of `total` answers (Tally.total)."""
         cells = []
         for level in LEVELS:
@@ -226,7 +226,7 @@ def _trend_html(language: str, content: tuple) -> SafeString:
             if total:
                 out.extend(
                     f"<td>{cell}</td>"
-                    for cell in shares(Counter(dict(zip(LEVELS, counts, strict=True))), total)
+                    for cell in shares(dict(zip(LEVELS, counts, strict=True)), total)
                 )
             else:
                 out.append(f'<td colspan="{span}">{none}</td>')

@@ -29,9 +29,8 @@ def _link(url: str, current: str, label, extra: str = "") -> str:
     return f'<li><a href="{url}"{extra}{current}>{label}</a></li>'
 
 
-def _places(places, name: str, label: str, section: str, here: str, municipality: str) -> str:
+def _places(prefix, places, name: str, label, section: str, here: str, municipality: str) -> str:
     """One link per municipality (its name after the label when there are several)."""
-    prefix = get_script_prefix()
     several = len(places) > 1
     return "".join(
         _link(
@@ -67,15 +66,23 @@ def signed_in_menu(context):
         )
     items.append(
         _places(
-            access.follows_up, "followup:index", _("Follow-up"), "uppfoljning", here, municipality
+            prefix,
+            access.follows_up,
+            "followup:index",
+            _("Follow-up"),
+            "uppfoljning",
+            here,
+            municipality,
         )
     )
     administers = access.administers
     items.append(
-        _places(administers, "manage:overview", _("Manage"), "hantera", here, municipality)
+        _places(prefix, administers, "manage:overview", _("Manage"), "hantera", here, municipality)
     )
     items.append(
-        _places(administers, "audit_log", _("Security log"), "sakerhetslogg", here, municipality)
+        _places(
+            prefix, administers, "audit_log", _("Security log"), "sakerhetslogg", here, municipality
+        )
     )
     count = context["unread_notifications"]
     count = count() if callable(count) else count
