@@ -164,9 +164,12 @@ def _row(user_id, kind, report, period, text, **params):
     }
 
 
-def notify_about_reports(reports, recipient, *, kind, period, text, **params) -> int:
+def notify_about_reports(
+    reports, recipient, *, kind, period, text, digest_day=None, **params
+) -> int:
     """_row() for every (report, person) row of `reports` in one INSERT … SELECT (notify_each):
-    the report's unit and due date in the params, the link to its form."""
+    the report's unit and due date in the params, the link to its form; a daily scan gives
+    the day whose digest takes them."""
     return notify_each(
         reports,
         recipient=recipient,
@@ -176,6 +179,7 @@ def notify_about_reports(reports, recipient, *, kind, period, text, **params) ->
         text=text,
         params={"unit": F("unit__name"), "date": F("cycle__due_on"), **params},
         url=report_url_sql(F(MUNICIPALITY_SLUG), F("pk")),
+        digest_day=digest_day,
     )
 
 
@@ -238,7 +242,9 @@ def scan_reports(today=None) -> int:
             kind, period, text = (
                 per_cycle({pk: reminder[i] for pk, reminder in reminders.items()}) for i in range(3)
             )
-            told += notify_about_reports(reports, recipient, kind=kind, period=period, text=text)
+            told += notify_about_reports(
+                reports, recipient, kind=kind, period=period, text=text, digest_day=today
+            )
         if escalations:
             late = waiting.filter(cycle_id__in=sorted(escalations))
             for reports, recipient in (to_cycle_managers(late), to_committee_members(late)):
@@ -248,6 +254,7 @@ def scan_reports(today=None) -> int:
                     kind=Notice.REPORT_ESCALATED,
                     period="escalated",
                     text=ESCALATED_TEXT,
+                    digest_day=today,
                     days=per_cycle(escalations),
                 )
     return told
@@ -289,16 +296,18 @@ def scan_actions(today=None) -> int:
             "date": F("due_on"),
         },
         url=report_url_sql(F(f"report__{MUNICIPALITY_SLUG}"), F("report_id")),
+        digest_day=today,
     )
 
 
-def announce_cycles(reports) -> int:
+def announce_cycles(reports, digest_day=None) -> int:
     """Tell the reporters of each of these reports that its cycle is open, in one INSERT …
     SELECT: only the notices not sent before are written. Returns how many were."""
     reports, recipient = to_reporters(reports)
     return notify_about_reports(
         reports,
         recipient,
+        digest_day=digest_day,
         kind=Notice.CYCLE_OPENED,
         period=Concat(Value("cycle:"), "cycle_id", output_field=CharField()),
         text=gettext_noop(
@@ -314,10 +323,13 @@ def cycle_opened(cycle_id) -> int:
     )
 
 
-def announce_open_cycles() -> int:
+def announce_open_cycles(today=None) -> int:
     """Daily: catch up on "cycle opened" notices a lost task would have created, for every
-    open cycle at once (idempotent; one query)."""
-    return announce_cycles(Report.objects.filter(cycle__status=Cycle.Status.OPEN))
+    open cycle at once (idempotent; two queries: the digests they go to, then the notices)."""
+    return announce_cycles(
+        Report.objects.filter(cycle__status=Cycle.Status.OPEN),
+        digest_day=today or timezone.localdate(),
+    )
 
 
 def _report(report_id):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -74,13 +74,23 @@ class EmailPreferences(models.Model):
         return cls.objects.filter(person=person).first() or cls(person=person)
 
     def choose(self, *, followup_at_once: bool, reminders_at_once: bool, summary: str) -> None:
-        """Save the person's new choices."""
+        """Save the person's new choices. A new choice of summary applies to what waits for
+        a digest not yet sent too (the daily scans give their notifications to the day's
+        digest when they write them): taken out of it, they go by the new choice."""
+        from responsibilities.notifications import Digest, Notification
+
+        changed = summary != self.summary
         if self.summary == self.Summary.NEVER and summary != self.Summary.NEVER:
             self.summary_since = timezone.now()
         self.followup_at_once = followup_at_once
         self.reminders_at_once = reminders_at_once
         self.summary = summary
-        self.save()
+        with transaction.atomic():
+            self.save()
+            if changed:
+                Notification.objects.filter(
+                    digest__recipient=self.person_id, digest__status=Digest.Status.PENDING
+                ).update(digest=None)
 
 
 AT_ONCE_FIELDS = {AtOnce.FOLLOWUP: "followup_at_once", AtOnce.REMINDERS: "reminders_at_once"}
@@ -91,13 +101,24 @@ def declined_at_once(group: AtOnce, recipient="recipient") -> Q:
     return Q(**{f"{recipient}__email_preferences__{AT_ONCE_FIELDS[group]}": False})
 
 
-def no_summary_on(day: datetime.date) -> Q:
-    """Notifications whose recipient gets no summary on this day: "never", and "weekly" on
-    any day but a Monday (their notifications wait for Monday's)."""
+def no_summary_on(day: datetime.date, recipient="recipient") -> Q:
+    """Notifications (or digests, through `recipient`; people themselves with recipient=None)
+    whose recipient gets no summary on this day: "never", and "weekly" on any day but a Monday
+    (their notifications wait for Monday's)."""
     skipped = [EmailPreferences.Summary.NEVER]
     if day.weekday() != 0:
         skipped.append(EmailPreferences.Summary.WEEKLY)
-    return Q(recipient__email_preferences__summary__in=skipped)
+    path = f"{recipient}__email_preferences" if recipient else "email_preferences"
+    return Q(**{f"{path}__summary__in": skipped})
+
+
+def summary_takers(day: datetime.date):
+    """The people who get a summary on this day: active, and taking one that day."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model().objects.filter(is_active=True).exclude(no_summary_on(day, recipient=None))
+    )
 
 
 def before_summary_chosen() -> Q:

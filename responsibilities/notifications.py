@@ -11,10 +11,11 @@ import datetime
 from django.conf import settings
 from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import JSONObject
+from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from responsibilities.email_preferences import summary_takers
 from responsibilities.statements import Statement
 
 _kinds: dict[str, object] = {}
@@ -182,7 +183,9 @@ def _expression(value):
     return value if hasattr(value, "resolve_expression") else Value(value)
 
 
-def notify_each(rows, *, recipient, kind, subject, period, text, params=None, url="") -> int:
+def notify_each(
+    rows, *, recipient, kind, subject, period, text, params=None, url="", digest_day=None
+) -> int:
     """Set-based notify_many() for the daily scans: one notification per row of the queryset
     `rows`, its columns given as expressions over the rows (or plain values): the recipient's
     id, the kind, subject, period, the untranslated text (a msgid) and its params, the link.
@@ -191,7 +194,12 @@ def notify_each(rows, *, recipient, kind, subject, period, text, params=None, ur
     skips the others, so a scan costs one query however many rows it finds, and the rows
     never pass through Python.
     The notifications are what notify() writes (unread, undelivered, e-mailed by the digest).
-    Returns the number inserted."""
+    With `digest_day` (a daily scan, which runs before that day's digests are collected), each
+    is written straight into its recipient's pending digest of that day where the recipient
+    takes a summary then: what collect_digests would do to it next, done while it is written,
+    so that the row is written once, not inserted and then updated. The digests it needs are
+    created first, in one more query (the same rows, only their recipients).
+    Returns the number of notifications inserted."""
     columns = {
         "recipient_id": recipient,
         "kind": kind,
@@ -209,10 +217,11 @@ def notify_each(rows, *, recipient, kind, subject, period, text, params=None, ur
     select = rows.order_by().annotate(**aliases).values(*aliases)
     sql, values = select.query.sql_with_params()
     database = router.db_for_write(Notification)
-    quote = connections[database].ops.quote_name
+    connection = connections[database]
+    quote = connection.ops.quote_name
     column = {
         name: quote(Notification._meta.get_field(name.removesuffix("_id")).column)
-        for name in columns
+        for name in [*columns, "digest_id"]
     }
     new = {name: f"new_notification.{quote(f'new_{name}')}" for name in columns}
     key = " AND ".join(
@@ -223,20 +232,58 @@ def notify_each(rows, *, recipient, kind, subject, period, text, params=None, ur
     # Only the new rows are offered (NOT EXISTS, by the unique index); ON CONFLICT skips the
     # ones a concurrent scan wrote meanwhile and the duplicates within this one. Identifiers
     # are quoted, the SELECT is Django's with its parameters: nothing is pasted in as text.
+    not_there = f"NOT EXISTS (SELECT 1 FROM {table} existing WHERE {key})"  # noqa: S608
     # Written in the order of the unique key: each index that starts with the recipient then
     # takes its new entries page after page instead of at random places, which keeps the cost
     # per row the same when the table and its indexes outgrow the database's buffers.
     order = ", ".join(new[name] for name in ("recipient_id", "kind", "subject", "period"))
-    statement = (
-        f"INSERT INTO {table} ({', '.join(column.values())}) "  # noqa: S608
-        f"SELECT {', '.join(new.values())} FROM ({sql}) new_notification "
-        f"WHERE NOT EXISTS (SELECT 1 FROM {table} existing WHERE {key}) "
-        f"ORDER BY {order} "
-        "ON CONFLICT DO NOTHING"
-    )
-    with connections[database].cursor() as cursor:
-        cursor.execute(statement, values)
+    digest, pending, pending_values = "NULL", "", []
+    with transaction.atomic(using=database, savepoint=False), connection.cursor() as cursor:
+        if digest_day is not None:
+            cursor.execute(*_digests_for(sql, values, new["recipient_id"], not_there, digest_day))
+            # Each row with its recipient's pending digest of the day, if they take one.
+            digests, pending_values = (
+                Digest.objects.filter(
+                    day=digest_day,
+                    status=Digest.Status.PENDING,
+                    recipient__in=summary_takers(digest_day),
+                )
+                .values(pending_id=models.F("pk"), pending_recipient=models.F("recipient_id"))
+                .query.sql_with_params()
+            )
+            digest = "pending.pending_id"
+            pending = (
+                f"LEFT JOIN ({digests}) pending "
+                f"ON pending.pending_recipient = {new['recipient_id']} "
+            )
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(column.values())}) "  # noqa: S608
+            f"SELECT {', '.join(new.values())}, {digest} FROM ({sql}) new_notification "
+            f"{pending}WHERE {not_there} ORDER BY {order} ON CONFLICT DO NOTHING",
+            [*values, *pending_values],
+        )
         return cursor.rowcount
+
+
+def _digests_for(sql, values, recipient, not_there, day) -> tuple[str, list]:
+    """notify_each()'s statement that creates the pending digest of `day` of each recipient of
+    a new row who takes a summary that day and has none yet; one that exists already (being
+    sent, or sent) stays as it is. The new digest's other columns are empty until it is
+    claimed."""
+    connection = connections[router.db_for_write(Digest)]
+    quote = connection.ops.quote_name
+    names = ", ".join(
+        quote(Digest._meta.get_field(name).column)
+        for name in ("recipient", "day", "status", "attempts")
+    )
+    takers, takers_values = summary_takers(day).values("pk").query.sql_with_params()
+    statement = (
+        f"INSERT INTO {quote(Digest._meta.db_table)} ({names}) "  # noqa: S608
+        f"SELECT DISTINCT {recipient}, %s, %s, 0 FROM ({sql}) new_notification "
+        f"WHERE {not_there} AND {recipient} IN ({takers}) ORDER BY 1 ON CONFLICT DO NOTHING"
+    )
+    day_value = connection.ops.adapt_datefield_value(day)
+    return statement, [day_value, Digest.Status.PENDING.value, *values, *takers_values]
 
 
 def notify(recipient, kind, subject, period, text, params=None, url="") -> bool:
@@ -339,7 +386,10 @@ def collect_digests(day=None, recipient_ids=None) -> list[int]:
     return the ids of digests that still need sending (new ones and ones whose sender died).
     With `recipient_ids`, only those people's (a reminder sent now). Each person's choice of
     summary (email_preferences) is read in the same queries: "weekly" only on Mondays, with
-    everything since the last one; "never" not at all.
+    everything since the last one; "never" not at all. The daily scans have given theirs to
+    the day's digests as they wrote them (notify_each); what waits in a pending digest of an
+    earlier day (a scan moved after the day's digests, a sending that failed) joins today's,
+    so that a person gets one e-mail.
     A constant number of queries however many people and notifications there are (on
     PostgreSQL; SQLite's limit on parameters takes one more per 499 notifications)."""
     from responsibilities.email_preferences import (
@@ -351,25 +401,39 @@ def collect_digests(day=None, recipient_ids=None) -> list[int]:
     )
 
     day = day or timezone.localdate()
-    undelivered = Notification.objects.filter(
-        digest=None, resolved_at=None, emailed_at=None, recipient__is_active=True
+    due = Notification.objects.filter(
+        resolved_at=None, emailed_at=None, recipient__is_active=True
     ).exclude(before_summary_chosen())
     if recipient_ids is None:
-        undelivered = undelivered.exclude(no_summary_on(day))
+        due = due.exclude(no_summary_on(day))
     else:
         # A reminder sent now goes to those who take reminders at once; to someone without a
         # summary it brings the day's notifications only.
         start_of_day = timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
-        undelivered = (
-            undelivered.filter(recipient_id__in=sorted(recipient_ids))
+        due = (
+            due.filter(recipient_id__in=sorted(recipient_ids))
             .exclude(declined_at_once(AtOnce.REMINDERS))
             .exclude(without_summary_before(start_of_day))
         )
+    # Not those of people whose digest of the day has gone (or is going): they wait for the
+    # next one, and reading them would only write them again as they are.
+    gone = Digest.objects.filter(recipient=OuterRef("recipient_id"), day=day).exclude(
+        status=Digest.Status.PENDING
+    )
+    undelivered = due.filter(digest=None).exclude(Exists(gone))
     waiting = list(undelivered.order_by().values_list("pk", "recipient_id"))
+    # Those still in a pending digest of an earlier day (a daily scan moved after the day's
+    # digests gave theirs to that day's, or its sending failed) go in today's: one e-mail.
+    earlier = list(
+        due.filter(digest__day__lt=day, digest__status=Digest.Status.PENDING)
+        .order_by()
+        .values_list("pk", "recipient_id", "digest_id")
+    )
     # One statement however many (Django splits it where the database limits parameters), in
     # the recipients' order: the digests' ids then follow it, as the rows below do.
+    recipients = {r for _, r in waiting} | {r for _, r, _digest in earlier}
     Digest.objects.bulk_create(
-        [Digest(recipient_id=person, day=day) for person in sorted({r for _, r in waiting})],
+        [Digest(recipient_id=person, day=day) for person in sorted(recipients)],
         ignore_conflicts=True,
     )
     # Only a digest still pending takes new items: one being sent (or sent) today has already
@@ -384,16 +448,26 @@ def collect_digests(day=None, recipient_ids=None) -> list[int]:
     # notification for each one. One statement on PostgreSQL (the ids are one array): split,
     # each part could be planned as a scan of everything undelivered. Where the database
     # limits a statement's parameters (SQLite), as many statements as that takes.
-    ids = [pk for pk, _recipient in waiting]
     limit = connections[router.db_for_write(Notification)].features.max_query_params
-    per_statement = limit // 2 if limit else max(len(ids), 1)
-    for start in range(0, len(ids), per_statement):
-        Notification.objects.filter(
-            pk__any=ids[start : start + per_statement],
-            digest=None,
-            resolved_at=None,
-            emailed_at=None,
-        ).update(digest=Subquery(pending_today))
+    per_statement = limit // 2 if limit else max(len(waiting), len(earlier), 1)
+
+    def attach(ids, to, **still):
+        for start in range(0, len(ids), per_statement):
+            Notification.objects.filter(
+                pk__any=ids[start : start + per_statement],
+                resolved_at=None,
+                emailed_at=None,
+                **still,
+            ).update(digest=to)
+
+    attach([pk for pk, _recipient in waiting], Subquery(pending_today), digest=None)
+    # Those of an earlier day's digest still pending (not claimed meanwhile); where today's is
+    # already being sent, they stay where they were.
+    attach(
+        [pk for pk, _recipient, _digest in earlier],
+        Coalesce(Subquery(pending_today), "digest"),
+        digest__in=Digest.objects.filter(day__lt=day, status=Digest.Status.PENDING),
+    )
     digests = Digest.objects.filter(
         Q(Exists(Notification.objects.filter(digest=OuterRef("pk"))), status=Digest.Status.PENDING)
         | Q(status=Digest.Status.SENDING, claimed_at__lt=stale_claim_before())

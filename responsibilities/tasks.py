@@ -73,7 +73,11 @@ def send_digest(digest_id: int) -> bool:
         return False  # sent already, or another worker holds it
     try:
         digest = n.Digest.objects.select_related("recipient__email_preferences").get(pk=digest_id)
-        items = list(digest.notifications.order_by("created_at"))
+        # Not what has ended or was e-mailed at once since it joined the digest (the daily
+        # scans give theirs to the day's digest when they write them).
+        items = list(
+            digest.notifications.filter(resolved_at=None, emailed_at=None).order_by("created_at")
+        )
         if items and digest.recipient.email and digest.recipient.is_active:
             build_digest_email(digest, items).send()
     except TRANSIENT:
