@@ -325,7 +325,7 @@ def cycle_opened(cycle_id) -> int:
 
 def announce_open_cycles(today=None) -> int:
     """Daily: catch up on "cycle opened" notices a lost task would have created, for every
-    open cycle at once (idempotent; two queries: the digests they go to, then the notices)."""
+    open cycle at once (idempotent; one query)."""
     return announce_cycles(
         Report.objects.filter(cycle__status=Cycle.Status.OPEN),
         digest_day=today or timezone.localdate(),

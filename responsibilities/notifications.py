@@ -198,7 +198,7 @@ def notify_each(
     is written straight into its recipient's pending digest of that day where the recipient
     takes a summary then: what collect_digests would do to it next, done while it is written,
     so that the row is written once, not inserted and then updated. The digests it needs are
-    created first, in one more query (the same rows, only their recipients).
+    created from the same rows: in the same statement on PostgreSQL, in one more elsewhere.
     Returns the number of notifications inserted."""
     columns = {
         "recipient_id": recipient,
@@ -237,39 +237,59 @@ def notify_each(
     # takes its new entries page after page instead of at random places, which keeps the cost
     # per row the same when the table and its indexes outgrow the database's buffers.
     order = ", ".join(new[name] for name in ("recipient_id", "kind", "subject", "period"))
-    digest, pending, pending_values = "NULL", "", []
+    insert = f"INSERT INTO {table} ({', '.join(column.values())}) SELECT {', '.join(new.values())}"
+    tail = f"ORDER BY {order} ON CONFLICT DO NOTHING"
+    fresh = f"({sql}) new_notification WHERE {not_there}"
     with transaction.atomic(using=database, savepoint=False), connection.cursor() as cursor:
-        if digest_day is not None:
-            cursor.execute(*_digests_for(sql, values, new["recipient_id"], not_there, digest_day))
-            # Each row with its recipient's pending digest of the day, if they take one.
-            digests, pending_values = (
-                Digest.objects.filter(
-                    day=digest_day,
-                    status=Digest.Status.PENDING,
-                    recipient__in=summary_takers(digest_day),
-                )
-                .values(pending_id=models.F("pk"), pending_recipient=models.F("recipient_id"))
-                .query.sql_with_params()
+        if digest_day is None:
+            cursor.execute(f"{insert}, NULL FROM {fresh} {tail}", values)
+            return cursor.rowcount
+        # Each row with its recipient's pending digest of the day, if they take one.
+        pending, pending_values = (
+            Digest.objects.filter(
+                day=digest_day,
+                status=Digest.Status.PENDING,
+                recipient__in=summary_takers(digest_day),
             )
-            digest = "pending.pending_id"
-            pending = (
-                f"LEFT JOIN ({digests}) pending "
-                f"ON pending.pending_recipient = {new['recipient_id']} "
-            )
-        cursor.execute(
-            f"INSERT INTO {table} ({', '.join(column.values())}) "  # noqa: S608
-            f"SELECT {', '.join(new.values())}, {digest} FROM ({sql}) new_notification "
-            f"{pending}WHERE {not_there} ORDER BY {order} ON CONFLICT DO NOTHING",
-            [*values, *pending_values],
+            .values(pending_id=models.F("pk"), pending_recipient=models.F("recipient_id"))
+            .query.sql_with_params()
         )
+        join = f"LEFT JOIN ({pending}) pending ON pending.pending_recipient = {new['recipient_id']}"
+        if connection.vendor == "postgresql":
+            # One statement, the new rows read once: their digests are created from them (a
+            # data-modifying WITH, whose rows the rest sees only through RETURNING), then they
+            # are written with the digest just created or the one that was there.
+            digests, before, after = _new_digests(
+                "new_notification", new["recipient_id"], digest_day
+            )
+            cursor.execute(
+                f"WITH new_notification AS (SELECT * FROM {fresh}), "  # noqa: S608
+                f"created AS ({digests} RETURNING "
+                f"{quote('id')} AS created_id, {quote('recipient_id')} AS created_recipient) "
+                f"{insert}, COALESCE(created.created_id, pending.pending_id) "
+                "FROM new_notification LEFT JOIN created "
+                f"ON created.created_recipient = {new['recipient_id']} {join} {tail}",
+                [*values, *before, *after, *pending_values],
+            )
+        else:
+            # Elsewhere (SQLite) two: the digests from the new rows, then the rows themselves.
+            source = f"(SELECT * FROM {fresh}) new_notification"  # noqa: S608
+            digests, before, after = _new_digests(source, new["recipient_id"], digest_day)
+            cursor.execute(digests, [*before, *values, *after])
+            cursor.execute(
+                f"{insert}, pending.pending_id FROM ({sql}) new_notification {join} "
+                f"WHERE {not_there} {tail}",
+                [*values, *pending_values],
+            )
         return cursor.rowcount
 
 
-def _digests_for(sql, values, recipient, not_there, day) -> tuple[str, list]:
-    """notify_each()'s statement that creates the pending digest of `day` of each recipient of
-    a new row who takes a summary that day and has none yet; one that exists already (being
-    sent, or sent) stays as it is. The new digest's other columns are empty until it is
-    claimed."""
+def _new_digests(source, recipient, day) -> tuple[str, list, list]:
+    """notify_each()'s INSERT that creates the pending digest of `day` of each recipient of
+    the rows of `source` (a FROM item) who takes a summary that day and has none yet; one that
+    exists already (being sent, or sent) stays as it is. The new digest's other columns are
+    empty until it is claimed. Returns the statement and its values before and after those
+    of `source`."""
     connection = connections[router.db_for_write(Digest)]
     quote = connection.ops.quote_name
     names = ", ".join(
@@ -279,11 +299,11 @@ def _digests_for(sql, values, recipient, not_there, day) -> tuple[str, list]:
     takers, takers_values = summary_takers(day).values("pk").query.sql_with_params()
     statement = (
         f"INSERT INTO {quote(Digest._meta.db_table)} ({names}) "  # noqa: S608
-        f"SELECT DISTINCT {recipient}, %s, %s, 0 FROM ({sql}) new_notification "
-        f"WHERE {not_there} AND {recipient} IN ({takers}) ORDER BY 1 ON CONFLICT DO NOTHING"
+        f"SELECT DISTINCT {recipient}, %s, %s, 0 FROM {source} "
+        f"WHERE {recipient} IN ({takers}) ORDER BY 1 ON CONFLICT DO NOTHING"
     )
-    day_value = connection.ops.adapt_datefield_value(day)
-    return statement, [day_value, Digest.Status.PENDING.value, *values, *takers_values]
+    before = [connection.ops.adapt_datefield_value(day), Digest.Status.PENDING.value]
+    return statement, before, list(takers_values)
 
 
 def notify(recipient, kind, subject, period, text, params=None, url="") -> bool:

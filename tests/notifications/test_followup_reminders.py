@@ -229,6 +229,10 @@ def more_units_with_people(cycle, count):
         Action.objects.create(report=report, what=f"Åtgärd {index}", due_on=cycle.due_on)
 
 
+# notify_each: one statement on PostgreSQL, two elsewhere.
+SCAN_QUERIES = [2, 5, 2] if connection.vendor == "postgresql" else [3, 8, 3]
+
+
 def queries_and_told(day):
     """Each scan's queries and notifications written on the day, from no notifications."""
     Notification.objects.all().delete()
@@ -249,13 +253,13 @@ def daily_queries(day):
 
 
 def test_each_scan_makes_the_same_queries_for_one_unit_and_many(cycle):
-    """At most seven queries for the reports (the cycles, then the units' reminders and the
-    escalations to the chief and to the committee, each the digests it goes to and then the
-    notices), two for the actions and two for the cycles opened, and in each the reporting
-    permission's id, however many units, reports, actions and people there are."""
+    """At most four queries for the reports (the cycles, the units' reminders, escalation to
+    the chief and to the committee), one for the actions and one for the cycles opened, and in
+    each the reporting permission's id, however many units, reports, actions and people there
+    are. (On SQLite, each notice's INSERT is two: the digests it goes to, then the notices.)"""
     day = cycle.due_on + datetime.timedelta(days=20)
     few, told_few = queries_and_told(day)
-    assert few == [3, 8, 3]
+    assert few == SCAN_QUERIES
     more_units_with_people(cycle, 30)
     many, told_many = queries_and_told(day)
     assert many == few
@@ -280,7 +284,7 @@ def test_each_scan_makes_the_same_queries_for_one_cycle_and_many(cycle):
     )
     later.open(by=chief)
     many, told_many = queries_and_told(day)
-    assert many == few == [3, 8, 3]
+    assert many == few == SCAN_QUERIES
     # The daily job runs the three scans: cycles opened are no longer announced one by one.
     assert daily_queries(day) == daily_few == sum(few)
     assert told_many[0] > told_few[0] and told_many[1] > told_few[1]
