@@ -292,15 +292,13 @@ def _digest_sql(connection, day):
     2900 × 10."""
     quote = connection.ops.quote_name
     table = quote(Digest._meta.db_table)
-    column = {
-        name: f"{table}.{quote(Digest._meta.get_field(name).column)}"
-        for name in ("id", "recipient", "day", "status", "attempts")
+    name = {
+        field: quote(Digest._meta.get_field(field).column)
+        for field in ("id", "recipient", "day", "status", "attempts")
     }
-    names = ", ".join(
-        quote(Digest._meta.get_field(name).column)
-        for name in ("recipient", "day", "status", "attempts")
-    )
-    create = f"INSERT INTO {table} ({names})"
+    column = {field: f"{table}.{quoted}" for field, quoted in name.items()}
+    written = ", ".join(name[field] for field in ("recipient", "day", "status", "attempts"))
+    create = f"INSERT INTO {table} ({written})"
     returning = f"RETURNING {column['recipient']} AS taker, {column['id']} AS digest"
 
     def pending_of(recipient: str) -> str:
