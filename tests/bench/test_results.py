@@ -11,6 +11,7 @@ from bench.run import (
     callgrind_counts,
     instructions,
     render,
+    scan_runs,
     server_settings,
     server_writes,
     target_rows,
@@ -100,6 +101,31 @@ def test_the_scans_show_the_servers_wal_and_forced_checkpoints_and_its_settings(
     )
     # A run recorded before WAL was measured still renders.
     assert "| – / – | – / – |" in render(REPORT)
+
+
+def test_the_scans_are_run_several_times_after_a_vacuum_each_and_the_median_run_judged(
+    monkeypatch,
+):
+    import bench.run
+
+    steps = []
+    totals = iter([5.0, 3.0, 4.0])
+
+    def child(task, url):
+        steps.append(("scans", task))
+        return size("290 × 10", 9.0, next(totals))["scans"]
+
+    monkeypatch.setattr(bench.run, "child", child)
+    monkeypatch.setattr(bench.run, "vacuum_dead", lambda url: steps.append(("vacuum", url)))
+    scanned = scan_runs("postgres://bench")
+    assert steps == [("vacuum", "postgres://bench"), ("scans", "scans")] * 3
+    assert scanned["totals"] == [5.0, 3.0, 4.0]
+    assert scanned["steps"]["scan"]["first"]["s"] == 4.0
+    report = {**REPORT, "small": {**REPORT["small"], "scan_totals": scanned["totals"]}}
+    assert (
+        "All scans over 290 × 10: 4.0 s, 0 MB of WAL, 0 forced checkpoints (the median of "
+        "3 runs: 5.0, 3.0, 4.0 s)." in render(report)
+    )
 
 
 def test_server_settings_are_written_in_their_unit():
