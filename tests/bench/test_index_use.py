@@ -9,6 +9,7 @@ from django.db import connection
 from bench.explain import LARGE_TABLES, page_queries, seq_scans
 from bench.run import targets
 from followup import reminders
+from responsibilities.notifications import Digest
 
 pytestmark = [
     pytest.mark.django_db,
@@ -59,3 +60,35 @@ def test_the_check_finds_a_sequential_scan():
     sql = 'SELECT COUNT(*) FROM "followup_report" WHERE "status" = \'submitted\''
     assert seq_scans(connection, sql, None) == ["followup_report"]
     assert "responsibilities_notification" in LARGE_TABLES
+
+
+def test_a_scan_reads_the_days_digests_once_not_once_per_recipient(installation):
+    """The digests a scan's notifications go into are found in one pass, whatever the
+    statistics say: where they had the digest table empty (the day's first digests, written by
+    the same statement, unseen), a lookup per recipient read the whole table for each one,
+    time growing with the square of the people."""
+    Digest.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE responsibilities_digest")
+    plans = []
+
+    def explained(execute, sql, params, many, context):
+        if not sql.startswith("WITH new_notification"):
+            return execute(sql, params, many, context)
+        execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params, many, context)
+        plans.append(context["cursor"].fetchone()[0][0]["Plan"])
+        return None
+
+    with connection.execute_wrapper(explained):
+        reminders.announce_open_cycles()
+    assert len(plans) == 1
+
+    def digest_reads(node):
+        if node.get("Relation Name") == Digest._meta.db_table and "Scan" in node["Node Type"]:
+            yield node["Actual Loops"]
+        for child in node.get("Plans", []):
+            yield from digest_reads(child)
+
+    takers = Digest.objects.count()
+    assert takers > 10
+    assert list(digest_reads(plans[0])) == [1]
