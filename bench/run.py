@@ -788,6 +788,23 @@ def target_rows(report: dict) -> list[tuple[str, str, bool]]:
             + (f"; {ratio:.1f}× the bare view's instructions" if ratio is not None else "")
         )
         rows.append((f"{label}: ≤ 10 ms CPU per request", measured, cpu <= 10))
+    # The same target as a count the machine's speed at the time does not move: 10 ms is
+    # "about 20× the bare view" (issue 16), and instructions repeat to a tenth of a percent.
+    ratios = {
+        label: instructions_ratio(judged, label)
+        for label in judged["queries"]
+        if label != "bare view" and label not in PUBLIC
+    }
+    ratios = {label: ratio for label, ratio in ratios.items() if ratio is not None}
+    if ratios:
+        worst = max(ratios, key=ratios.get)
+        rows.append(
+            (
+                "every signed-in page ≤ 20× the bare view's instructions",
+                f"at most {ratios[worst]:.1f}× ({worst})",
+                ratios[worst] <= 20,
+            )
+        )
     if load_:
         for label, row in load_["pages"].items():
             if label not in PUBLIC and label != "bare view":

@@ -173,6 +173,18 @@ def test_instruction_counts_are_read_from_callgrinds_dumps_and_shown_beside_the_
     assert rows["start page (security chief): ≤ 10 ms CPU per request"] == (
         "9.0 ms in-process; 12.5× the bare view's instructions"
     )
+    assert rows["every signed-in page ≤ 20× the bare view's instructions"] == (
+        "at most 12.5× (start page (security chief))"
+    )
+    heavy = {**counts, "start page (security chief)": 33_600_000}
+    report = {**REPORT, "small": {**REPORT["small"], "instructions": heavy}}
+    judged = {name: (measured, met) for name, measured, met in target_rows(report)}
+    assert judged["every signed-in page ≤ 20× the bare view's instructions"] == (
+        "at most 21.0× (start page (security chief))",
+        False,
+    )
+    names = [name for name, _measured, _met in target_rows(REPORT)]
+    assert "every signed-in page ≤ 20× the bare view's instructions" not in names
 
 
 def test_no_instruction_counts_where_the_machine_cannot_make_them(monkeypatch):
