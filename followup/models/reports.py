@@ -957,10 +957,14 @@ def is_filled(value) -> bool:
     return value not in (None, "") and not (isinstance(value, str) and not value.strip())
 
 
+_ATTAINMENTS = frozenset(Attainment.values)
+
+
 def display(answer_type, value) -> str:
     """An answer's value (or its stored JSON form) as the reader sees it."""
     if answer_type == Question.AnswerType.SCALE:
-        return str(Attainment(value).label) if value in Attainment.values else ""
+        # Attainment.values builds its list on every read.
+        return str(Attainment(value).label) if value in _ATTAINMENTS else ""
     if answer_type == Question.AnswerType.YES_NO:
         return "" if value is None else str(_("Yes") if value else _("No"))
     return "" if value is None else str(value)
