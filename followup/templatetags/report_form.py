@@ -71,6 +71,25 @@ def widget_html(bound):
 
 
 @register.filter
+def choice_inputs(bound):
+    """A radio group's options (a scale or yes/no question), as Django's RadioSelect writes
+    them (test_report_form.py compares them): written by a template loop, a node per option
+    and attribute, they were the costliest part of a form's part."""
+    value = bound.value()
+    value = "" if value is None else value
+    name, id_ = conditional_escape(bound.html_name), conditional_escape(bound.auto_id)
+    invalid = ' aria-invalid="true"' if bound.errors else ""
+    options = "".join(
+        f'<div class="choice"><input type="radio" name="{name}" '
+        f'value="{conditional_escape(option)}" id="{id_}_{counter}"{invalid}'
+        f'{" checked" if option == value else ""}> '
+        f'<label for="{id_}_{counter}">{conditional_escape(label)}</label></div>'
+        for counter, (option, label) in enumerate(bound.field.choices)
+    )
+    return mark_safe(f'<div class="choices">{options}</div>')  # noqa: S308 - escaped above
+
+
+@register.filter
 def field_html(bound):
     """`{% include "_field.html" with field=bound %}` for a field without errors (as an unbound
     form's are), its widget by widget_html(); a field with errors through the template."""
