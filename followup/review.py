@@ -29,7 +29,9 @@ class ReviewField:
             id=bound_field.auto_id,
             label=bound_field.label,
             value="" if value is None else value,
-            errors=list(bound_field.errors),
+            # The form's errors read directly: BoundField.errors builds an empty ErrorList
+            # for each field without any.
+            errors=list(bound_field.form.errors.get(bound_field.name, ())),
             max_length=bound_field.field.max_length,
         )
 

@@ -82,7 +82,7 @@ def choice_inputs(bound):
     options = "".join(
         f'<div class="choice"><input type="radio" name="{name}" '
         f'value="{conditional_escape(option)}" id="{id_}_{counter}"{invalid}'
-        f'{" checked" if option == value else ""}> '
+        f"{' checked' if option == value else ''}> "
         f'<label for="{id_}_{counter}">{conditional_escape(label)}</label></div>'
         for counter, (option, label) in enumerate(bound.field.choices)
     )
