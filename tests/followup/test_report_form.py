@@ -255,7 +255,7 @@ def test_carried_actions_are_shown_in_the_action_plan(client, draft_report):
 
 @pytest.mark.parametrize("posted", [None, "partly_met", "bogus"])
 def test_radio_groups_are_written_as_djangos_widget_would(demo, posted):
-    from django.template.loader import render_to_string
+    from django.template import Context, Template
 
     from followup.forms import ReportAnswersForm
 
@@ -264,7 +264,9 @@ def test_radio_groups_are_written_as_djangos_widget_would(demo, posted):
     form = ReportAnswersForm(data, questions=[question], answers=[], prefix="answers")
     form.is_valid()
     field = form[f"q{question.pk}"]
-    html = render_to_string("followup/_question_field.html", {"field": field, "question": question})
+    html = Template("{% load report_form %}{% question_field question field %}").render(
+        Context({"field": field, "question": question})
+    )
     expected = "".join(
         f'<div class="choice">{choice.tag()} <label for="{choice.id_for_label}">'
         f"{choice.choice_label}</label></div>"
