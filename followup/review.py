@@ -3,7 +3,6 @@ security chief's comments beside their questions with the unit's replies, and wh
 since the previous submission. Built from prefetched data (Report.objects.with_contents())."""
 
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from followup.models import Report
 from followup.models.reports import display
@@ -45,19 +44,16 @@ class Item:
     comments: list = field(default_factory=list)  # ReviewComment, oldest round first
     change: tuple | None = None  # (before, now) as shown, since the previous submission
     review_field: ReviewField | None = None  # the reviewer's comment field, while reviewing
+    is_answered: bool = field(init=False)
+    wording: str = field(init=False)  # as the unit answered it (as it reads now if unanswered)
+    reworded: bool = field(init=False)
 
-    @cached_property
-    def is_answered(self) -> bool:
-        return self.answer is not None and self.answer.is_filled
-
-    @cached_property
-    def wording(self) -> str:
-        """The question as the unit answered it (as it reads now when unanswered)."""
-        return self.answer.question_text if self.is_answered else self.question.text
-
-    @cached_property
-    def reworded(self) -> bool:
-        return self.is_answered and self.answer.question_text != self.question.text
+    def __post_init__(self):
+        # Worked out here, once: a cached_property takes a lock on its first read, and each
+        # of these is read for every question of the page.
+        self.is_answered = self.answer is not None and self.answer.is_filled
+        self.wording = self.answer.question_text if self.is_answered else self.question.text
+        self.reworded = self.is_answered and self.answer.question_text != self.question.text
 
 
 def comments_by_question(report) -> dict[int, list]:
