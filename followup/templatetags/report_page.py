@@ -36,6 +36,7 @@ class AnswerTexts:
         self.round = _("return %(round)s, %(date)s")
         self.reply = _("The unit's reply")
         self.comment_on = _("Comment on the answer")
+        self.general = esc(_("General questions"))
 
 
 @functools.lru_cache(maxsize=8)
@@ -105,8 +106,21 @@ def _item(item, reviewer, texts) -> str:
     return "".join(parts)
 
 
+def _area(area, items, reviewer, texts) -> str:
+    if area:
+        heading = f'<h2 id="area-{area.pk}">{esc(area.text)}</h2>'
+    else:
+        heading = f'<h2 id="area-general">{texts.general}</h2>'
+    rows = "".join(_item(item, reviewer, texts) for item in items)
+    return (
+        f'\n<section class="report-area">\n  {heading}\n  <dl class="answers">\n    {rows}\n'
+        "  </dl>\n</section>\n"
+    )
+
+
 @register.simple_tag
-def answer_items(items, reviewer):
-    """One area's questions as <div><dt>…</dt><dd>…</dd></div> rows of its <dl>."""
+def answer_areas(groups, reviewer):
+    """Each area's section: its heading and its questions as <div><dt>…</dt><dd>…</dd></div>
+    rows of a <dl>."""
     texts = texts_in(get_language())
-    return mark_safe("".join(_item(item, reviewer, texts) for item in items))  # noqa: S308 - every value above is escaped
+    return mark_safe("".join(_area(area, items, reviewer, texts) for area, items in groups))  # noqa: S308 - every value above is escaped
