@@ -5,14 +5,16 @@ Django's templates (and _field.html) write for these widgets (tests/followup/
 test_report_form_fields.py compares them); any other widget, or a form with a renderer of
 its own, is rendered by Django as before."""
 
+import functools
+
 from django import template
 from django.forms.renderers import DjangoTemplates
 from django.template.loader import render_to_string
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -170,32 +172,40 @@ def _counted(singular: str, plural: str, count: int) -> str:
 def part_counts(part) -> str:
     """A part's counts in the list of parts (the strings the template's blocktranslates
     wrote), once per part without a template tag per count."""
-    if part.kind == "questions":
+    return _part_counts(
+        get_language(), part.kind, part.answered, part.total, part.missing, part.comments
+    )
+
+
+# The same few counts on every form: each text translated and localized once per language.
+@functools.lru_cache(maxsize=1024)
+def _part_counts(language, kind, answered, total, missing, comments) -> str:
+    if kind == "questions":
         text = _("%(answered)s of %(total)s answered") % {
-            "answered": localize(part.answered),
-            "total": localize(part.total),
+            "answered": localize(answered),
+            "total": localize(total),
         }
-        if part.missing:
-            missing = _counted(
-                "%(counter)s required missing", "%(counter)s required missing", part.missing
+        if missing:
+            required = _counted(
+                "%(counter)s required missing", "%(counter)s required missing", missing
             )
-            text += f", <strong>{missing}</strong>"
-    elif part.kind == "actions":
-        text = _counted("%(counter)s action", "%(counter)s actions", part.total)
-        if part.missing:
+            text += f", <strong>{required}</strong>"
+    elif kind == "actions":
+        text = _counted("%(counter)s action", "%(counter)s actions", total)
+        if missing:
             undated = _counted(
-                "%(counter)s without a due date", "%(counter)s without a due date", part.missing
+                "%(counter)s without a due date", "%(counter)s without a due date", missing
             )
             text += f", <strong>{undated}</strong>"
     else:
-        text = _counted("%(counter)s file", "%(counter)s files", part.total)
-    if part.comments:
-        comments = _counted(
+        text = _counted("%(counter)s file", "%(counter)s files", total)
+    if comments:
+        commented = _counted(
             "%(counter)s comment from the security chief",
             "%(counter)s comments from the security chief",
-            part.comments,
+            comments,
         )
-        text += f", <strong>{comments}</strong>"
+        text += f", <strong>{commented}</strong>"
     # Safe: translations of the project's own strings (as blocktranslate writes them,
     # unescaped) and localized numbers.
     return mark_safe(text)  # noqa: S308
