@@ -7,6 +7,7 @@ from programmes.models import ProgrammeVersion
 from responsibilities.access import municipalities_with
 from responsibilities.calendar import Deadline, register, register_year
 from responsibilities.capabilities import Capability
+from responsibilities.statements import Statement
 
 
 def _revision_deadline(version) -> Deadline | None:
@@ -54,15 +55,22 @@ def revision_deadlines(person):
             yield deadline
 
 
-@register_year
-def revision_deadlines_in(municipality, year, viewer):
-    # A municipality has a few adopted documents: year_of() keeps those due in the year.
-    versions = (
+def _adopted_of(municipality_id):
+    return (
         _adopted()
-        .filter(programme__municipality=municipality)
+        .filter(programme__municipality=municipality_id)
         .select_related("programme__municipality")
         .only(*DEADLINE_FIELDS)
     )
-    for version in versions:
+
+
+# Compiled once: every visit of the årshjul reads it.
+ADOPTED_OF = Statement(_adopted_of, (-7_300_443_001,), (-7_300_443_003,))
+
+
+@register_year
+def revision_deadlines_in(municipality, year, viewer):
+    # A municipality has a few adopted documents: year_of() keeps those due in the year.
+    for version in ADOPTED_OF.fetch(municipality.pk):
         if (deadline := _revision_deadline(version)) is not None:
             yield deadline
