@@ -1,5 +1,6 @@
 """Forms of the follow-up: cycles and questions, the report form, review steps."""
 
+import html
 from pathlib import Path
 
 from django import forms
@@ -8,7 +9,7 @@ from django.db import models
 from django.db.models import F, Window
 from django.db.models.functions import DenseRank
 from django.template.defaultfilters import filesizeformat
-from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from followup import filetypes
@@ -510,6 +511,9 @@ class AttachmentForm(forms.Form):
         return check_upload(self.cleaned_data.get("file"))
 
 
+OPTION = '<option value="{}"{}>{}</option>'
+
+
 class ActionFilterForm(forms.Form):
     """The action register's filters (a GET form): the units, areas and owners to choose from
     are those of the actions the person may see (`choice_rows()`'s rows), the years those of
@@ -628,13 +632,16 @@ class ActionFilterForm(forms.Form):
         lists = []
         for field in self:
             chosen = set(field.field.widget.format_value(field.value()))
-            choices = ((str(value), label) for value, label in field.field.choices)
-            options = format_html_join(
-                "\n",
-                '<option value="{}"{}>{}</option>',
-                ((v, " selected" if v in chosen else "", label) for v, label in choices),
-            )
-            lists.append((field, options))
+            # format_html_join()'s output, with the standard library's escape (which Django's
+            # wraps) per value: the labels are plain or lazy text, never safe HTML.
+            options = []
+            for value, label in field.field.choices:
+                written = str(value)
+                selected = " selected" if written in chosen else ""
+                options.append(
+                    OPTION.format(html.escape(written), selected, html.escape(str(label)))
+                )
+            lists.append((field, mark_safe("\n".join(options))))  # noqa: S308 - all escaped
         return lists
 
 

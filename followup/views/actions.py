@@ -1,6 +1,7 @@
 """The action register: every action the person follows, across units and years, its export,
 and status updates between cycles."""
 
+import html
 import unicodedata
 
 from django.contrib import messages
@@ -135,7 +136,8 @@ CHANGE = '<a href="{}">{}<span class="visually-hidden">: {}</span></a>'
 def register_rows(rows, slug, today, query) -> list[dict]:
     """The page's values() rows with each cell's text and the row as HTML (`html`): labels
     and names worked out and escaped once per distinct value, the links from one reversed
-    address each, the fixed words translated once."""
+    address each, the fixed words translated once. The rows' values are plain text, escaped
+    by the standard library's escape (Django's wraps it, with a check for lazy text per call)."""
     statuses = {value: str(label) for value, label in Action.Status.choices}
     past_due = format_html(' <strong class="tag tag-overdue">{}</strong>', _("Past due"))
     carried_on = escape(_("carried over to a later report"))
@@ -146,7 +148,7 @@ def register_rows(rows, slug, today, query) -> list[dict]:
     def cell(text):
         # Units, years, areas, names, states and dates repeat down the page.
         if text not in escaped:
-            escaped[text] = escape(text)
+            escaped[text] = html.escape(str(text))
         return escaped[text]
 
     for row in rows:
@@ -174,12 +176,12 @@ def register_rows(rows, slug, today, query) -> list[dict]:
             change = carried_on
         else:
             change = CHANGE.format(
-                escape(row["status_url"]), change_status, escape(row["short_what"])
+                html.escape(row["status_url"]), change_status, html.escape(row["short_what"])
             )
         # format_html's work, without its second pass over the texts escaped once per page.
         row["html"] = mark_safe(  # noqa: S308 - every value is escaped
             ROW.format(
-                escape(row["what"]),
+                html.escape(row["what"]),
                 cell(row["report_url"]),
                 cell(row["unit"]),
                 cell(row["year"]),
@@ -189,7 +191,7 @@ def register_rows(rows, slug, today, query) -> list[dict]:
                 cell(row["due"]),
                 past_due if row["overdue"] else "",
                 cell(row["status_label"]),
-                f'<br><span class="help">{escape(row["status_note"])}</span>'
+                f'<br><span class="help">{html.escape(row["status_note"])}</span>'
                 if row["status_note"]
                 else "",
                 change,
