@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Window
 from django.db.models.functions import DenseRank
 from django.template.defaultfilters import filesizeformat
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -511,6 +512,14 @@ class AttachmentForm(forms.Form):
         return check_upload(self.cleaned_data.get("file"))
 
 
+# The action register's filters as _field.html writes a select (ActionFilterForm.written()).
+FIELD = """<div class="field{error_class}">
+  <label for="{label_for}">{label}</label>
+  {errors}<select name="{name}"{invalid} id="{id}">
+  {options}
+</select>
+</div>"""
+ERRORS = '<ul class="errorlist" id="{}">{}</ul>'
 OPTION = '<option value="{}"{}>{}</option>'
 
 
@@ -625,24 +634,40 @@ class ActionFilterForm(forms.Form):
     def _valid_part(self):
         return {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
 
-    def filter_lists(self) -> list[tuple]:
-        """Each filter (a bound field) with its options written out, chosen as the Select
-        widget chooses: the register's template writes the selects itself (the widget's
-        templates render a template per option)."""
-        lists = []
+    def written(self) -> str:
+        """The filters written out as _field.html and Django's Select widget write them (the
+        widget's templates render a template per option, the field's a node per attribute);
+        test_actions.py keeps them equal. The labels and options are plain or lazy text, never
+        safe HTML: the standard library's escape (which Django's wraps) serves."""
+        fields = []
         for field in self:
             chosen = set(field.field.widget.format_value(field.value()))
-            # format_html_join()'s output, with the standard library's escape (which Django's
-            # wraps) per value: the labels are plain or lazy text, never safe HTML.
             options = []
             for value, label in field.field.choices:
-                written = str(value)
-                selected = " selected" if written in chosen else ""
-                options.append(
-                    OPTION.format(html.escape(written), selected, html.escape(str(label)))
+                shown = str(value)
+                selected = " selected" if shown in chosen else ""
+                options.append(OPTION.format(html.escape(shown), selected, html.escape(str(label))))
+            error_class = errors = invalid = ""
+            if field.errors:
+                error_id = html.escape(f"{field.auto_id}_error")
+                error_class = " field-error"
+                errors = ERRORS.format(
+                    error_id, "".join(f"<li>{conditional_escape(e)}</li>" for e in field.errors)
                 )
-            lists.append((field, mark_safe("\n".join(options))))  # noqa: S308 - all escaped
-        return lists
+                invalid = f' aria-invalid="true" aria-describedby="{error_id}"'
+            fields.append(
+                FIELD.format(
+                    error_class=error_class,
+                    label_for=html.escape(field.id_for_label),
+                    label=html.escape(str(field.label)),
+                    errors=errors,
+                    name=html.escape(field.html_name),
+                    invalid=invalid,
+                    id=html.escape(field.auto_id),
+                    options="\n".join(options),
+                )
+            )
+        return mark_safe("\n".join(fields))  # noqa: S308 - every value is escaped
 
 
 class ActionStatusForm(forms.Form):

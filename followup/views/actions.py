@@ -267,8 +267,9 @@ def action_register(request, municipality):
         {
             "municipality": municipality,
             "form": form,
-            "filters": form.filter_lists(),
+            "filters": form.written(),
             "page": page,
+            "rows": mark_safe("\n".join(row["html"] for row in page.object_list)),  # noqa: S308
             "query": query,
         },
     )
