@@ -258,9 +258,8 @@ def action_register(request, municipality):
         request.GET.get("sida"),
         first=None if query else (lambda: FIRST_PAGE.fetch(*register)),
     )
-    page.object_list = register_rows(
-        list(page.object_list), municipality.slug, timezone.localdate(), query
-    )
+    rows = register_rows(list(page.object_list), municipality.slug, timezone.localdate(), query)
+    page.object_list = rows
     return render(
         request,
         "followup/action_register.html",
@@ -269,7 +268,7 @@ def action_register(request, municipality):
             "form": form,
             "filters": form.written(),
             "page": page,
-            "rows": mark_safe("\n".join(row["html"] for row in page.object_list)),  # noqa: S308
+            "rows": mark_safe("\n".join(row["html"] for row in rows)),  # noqa: S308 - escaped
             "query": query,
         },
     )
