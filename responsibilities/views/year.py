@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.views.decorators.http import require_safe
@@ -56,7 +57,8 @@ def months_of(year: int, deadlines, today) -> list[dict]:
         months.append(
             {
                 "first": first,
-                "name": capfirst(date_format(first, "F")),
+                # date_format(first, "F")'s name, without a date formatter per month.
+                "name": capfirst(str(MONTHS[number])),
                 "entries": entries,
                 "is_current": is_current,
             }
