@@ -224,19 +224,11 @@ class UnitRow:
 class UnitMatrix:
     columns: list[Column]
     rows: list[UnitRow]
+    totals: list[Tally]  # per column, every counted row's answers together
 
     @property
     def counted(self) -> int:
         return sum(1 for row in self.rows if row.cells is not None)
-
-    @property
-    def totals(self) -> list[Tally]:
-        """Per column, every counted row's answers together."""
-        tallies = [Tally() for _column in self.columns]
-        for row in self.rows:
-            for tally, cell in zip(tallies, row.cells or [], strict=False):
-                tally.counts.update(cell.counts)
-        return tallies
 
     @property
     def column_totals(self) -> list[tuple[Column, Tally]]:
@@ -272,12 +264,15 @@ def unit_area_matrix(columns: list[Column], reports, readable_ids) -> UnitMatrix
         if report.status != Report.Status.DRAFT and report.pk in readable_ids
     ]
     found: dict[tuple, Counter] = defaultdict(Counter)
+    per_area: dict[int | None, Counter] = defaultdict(Counter)  # the totals, as they are read
     if counted:
         for report_id, area_id, level, n in SCALE_ANSWER_COUNTS.fetch(tuple(counted)):
             found[report_id, area_id][level] += n
+            per_area[area_id][level] += n
     counted_ids = set(counted)
     return UnitMatrix(
         columns=columns,
+        totals=[Tally(per_area.get(c.area_id) or Counter()) for c in columns],
         rows=[
             UnitRow(
                 report,

@@ -9,10 +9,12 @@ import html
 from collections.abc import Mapping
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from followup.forms import ExecutiveBoardForm
 from followup.models import Attainment, Report
 from followup.stats import LEVELS, TrendTable, UnitMatrix, percent_of
 from programmes.templatetags.programmes import percent
@@ -88,6 +90,21 @@ def status_rows(reports) -> SafeString:
             f"<td>{esc(report.committee)}</td></tr>"
         )
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
+
+
+@register.simple_tag
+def board_fields(missing) -> SafeString:
+    """The executive board form's fields, unbound (the meeting date, the §, and the units
+    still without an approved report to confirm), for `missing` (ReportUnit tuples). They
+    depend on the language and those units only: written once per process for each, not
+    built and written on every view of the dashboard (a tenth of the page)."""
+    return _board_fields(get_language(), tuple(missing))
+
+
+@functools.lru_cache(maxsize=256)
+def _board_fields(language: str, missing: tuple) -> SafeString:
+    form = ExecutiveBoardForm(prefix="board", missing=list(missing))
+    return render_to_string("followup/_board_fields.html", {"board_form": form})
 
 
 @register.filter

@@ -13,7 +13,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from followup import reminders, stats
-from followup.forms import ExecutiveBoardForm
 from followup.insets import insets_for
 from followup.models import Action, Answer, Question, Report
 from followup.models.reports import ReportUnit, display, reader_lists
@@ -173,9 +172,7 @@ def dashboard(request, municipality, pk):
             "can_remind": cycle.is_open
             and access.in_municipality(Capability.MANAGE_CYCLES, cycle.municipality),
             "waiting": waiting,
-            "board_form": ExecutiveBoardForm(prefix="board", missing=missing)
-            if can_record_board
-            else None,
+            "board_units": missing,  # the board form's units still without an approved report
             "board_missing": list(cycle.board_missing_units.order_by("path"))
             if cycle.board_date and sees_progress
             else [],
