@@ -312,6 +312,30 @@ def test_the_board_report_is_recorded_for_the_cycle(client, demo):
     assert 'name="board-date"' not in page
 
 
+def test_the_board_forms_units_are_those_still_missing_in_the_readers_language(client, demo):
+    # The form's fields are written once per language and set of missing units: a report
+    # approved since, or another language, is a form of its own.
+    client.force_login(user("ale-sakerhetschef"))
+    current = cycle(2026)
+
+    def boxes(page):
+        return set(re.findall(r'name="board-without" value="(\d+)"', page))
+
+    missing = current.units_without_approved_report()
+    page = client.get(url("cycle", current)).content.decode()
+    assert boxes(page) == {str(unit.pk) for unit in missing}
+    assert "Anmäl utan rapporterna från dessa enheter" in page
+    Report.objects.filter(cycle=current, unit=missing[0]).update(status=Report.Status.APPROVED)
+    page = client.get(url("cycle", current)).content.decode()
+    assert boxes(page) == {str(unit.pk) for unit in missing[1:]}
+    chief = user("ale-sakerhetschef")
+    chief.language = "en"
+    chief.save(update_fields=["language"])
+    page = client.get(url("cycle", current)).content.decode()
+    assert boxes(page) == {str(unit.pk) for unit in missing[1:]}
+    assert "Report without the reports of these units" in page
+
+
 def test_the_board_report_date_cannot_be_in_the_future(client, demo):
     client.force_login(user("ale-sakerhetschef"))
     response = client.post(
