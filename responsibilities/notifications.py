@@ -258,8 +258,13 @@ def notify_each(
                 f"WHERE {recipient} IN ({takers})), "
                 f"created AS ({create} SELECT taker, %s, %s, 0 FROM takers ORDER BY taker "
                 f"ON CONFLICT DO NOTHING {returning}), "
+                # Only the takers' (someone else's pending digest of the day, a reminder at
+                # once not sent yet, keeps only what it has), checked in a set of them: a
+                # join to them could again be planned as a pass over the digests for each.
+                "taker_set AS (SELECT jsonb_object_agg(taker, true) AS ids FROM takers), "
                 "digest_map AS (SELECT jsonb_object_agg(taker, digest) AS ids FROM ("
-                f"SELECT taker, digest FROM created UNION ALL {pending}) digests) "
+                f"SELECT taker, digest FROM created UNION ALL {pending}) digests, taker_set "
+                "WHERE taker_set.ids ? digests.taker::text) "
                 f"{insert}, (digest_map.ids ->> {recipient}::text)::bigint "
                 f"FROM new_notification CROSS JOIN digest_map {tail}",
                 [*values, *takers_values, *day_values, *day_values],

@@ -93,6 +93,9 @@ def test_the_scans_fill_the_same_digests_as_collecting_afterwards(overdue, monke
     Digest.objects.create(
         recipient=person("ale-sektorchef"), day=day, status=Digest.Status.SENT, attempts=1
     )
+    # A digest of the day still pending for the weekly one (a reminder at once in the night,
+    # not sent yet): on a Tuesday the scans' notifications still wait for Monday's.
+    Digest.objects.create(recipient=person("ale-sakerhetschef"), day=day)
     expected = collected_afterwards(monkeypatch, day)
     sent, waiting, queries = daily_run(day)
     assert (sent, waiting) == expected
