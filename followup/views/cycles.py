@@ -11,7 +11,7 @@ from django.db.models import Count, F
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -78,26 +78,24 @@ OWN_ROW = (
 )
 
 
-def own_report_rows(rows, slug) -> list[dict]:
-    """The person's reports (values() rows) with each row as HTML (`html`): a unit's reports
-    over many years make a long table, and a template's variables cost more per row. The
-    values are plain text, escaped by the standard library's escape (which Django's wraps)."""
+def own_report_rows(rows, slug) -> SafeString:
+    """The person's reports (values() rows) as the table's HTML rows: a unit's reports over
+    many years make a long table, and a template's variables cost more per row. The values
+    are plain text, escaped by the standard library's escape (which Django's wraps)."""
     statuses = {value: str(label) for value, label in Report.Status.choices}
-    for report in rows:  # one reverse() for all the rows
-        report["url"] = page_url(slug, report["pk"], "followup:report")
-        report["status_label"] = statuses[report["status"]]
-        report["due"] = report["due_on"].isoformat()  # the date filter's Y-m-d
-        report["html"] = SafeString(  # every value is escaped
+    return SafeString(  # every value is escaped
+        "\n".join(
             OWN_ROW.format(
-                html.escape(report["url"]),
+                html.escape(page_url(slug, report["pk"], "followup:report")),  # one reverse()
                 report["year"],  # an int
                 html.escape(report["unit_name"]),
                 html.escape(report["status"]),
-                html.escape(report["status_label"]),
-                report["due"],  # digits and dashes
+                html.escape(statuses[report["status"]]),
+                report["due_on"].isoformat(),  # the date filter's Y-m-d
             )
+            for report in rows
         )
-    return rows
+    )
 
 
 @login_required
@@ -112,7 +110,6 @@ def index(request, municipality):
         municipality.pk, *access.id_lists(Capability.SUBMIT_FOLLOWUP), *reader_lists(access)
     )
     slug = municipality.slug
-    own_report_rows(own_reports, slug)
     if not overseer and not own_reports:
         raise Http404
     cycles = CYCLES.fetch(municipality.pk) if overseer else []
@@ -131,7 +128,7 @@ def index(request, municipality):
             "municipality": municipality,
             "cycles": cycles,
             "own_reports": own_reports,
-            "own_rows": mark_safe("\n".join(r["html"] for r in own_reports)),  # noqa: S308 - escaped
+            "own_rows": own_report_rows(own_reports, slug),
             "can_manage": access_for(request).in_municipality(
                 Capability.MANAGE_CYCLES, municipality
             ),
