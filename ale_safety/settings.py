@@ -127,6 +127,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
         "DATABASE_CONNECT_TIMEOUT", 5
     )
+    # The statements every signed-in request runs (responsibilities.statements) are prepared
+    # on each connection and planned once there, not on every request; Django's own cursors
+    # bind on the client and never prepare. Off behind a pooler that cannot hold prepared
+    # statements (PgBouncer in transaction mode before 1.21).
+    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web, worker and beat share the file: wait for locks, and take the write lock up front.
     DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import Lookup, QuerySet
 from django.db.models.query import (
     FlatValuesListIterable,
@@ -81,6 +82,46 @@ class _Compiled:
     span: slice | None = None
     related: list | None = None
     annotations: dict | None = None
+
+
+def _cursor(connection):
+    """A cursor for a compiled statement: on PostgreSQL with prepared statements allowed
+    (`prepare_threshold` in the database's OPTIONS), one that binds the parameters on the
+    server, so that psycopg prepares the statement on the connection and PostgreSQL plans it
+    once per connection, not on every request (the client-side binding of Django's cursors
+    sends each as new text). Elsewhere Django's cursor."""
+    if (
+        connection.vendor != "postgresql"
+        or connection.settings_dict["OPTIONS"].get("prepare_threshold") is None
+    ):
+        return connection.cursor()
+    from django.db.backends.postgresql import base
+
+    # What BaseDatabaseWrapper.cursor() and the backend's create_cursor() do, with the cursor
+    # class of OPTIONS {"server_side_binding": True}, wrapped as Django wraps its own: query
+    # logging and execute_wrapper()s (the tests' query counts) see these statements as any
+    # other.
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    with connection.wrap_database_errors:
+        cursor = base.ServerBindingCursor(connection.connection)
+        loader = connection.connection.adapters.get_loader(base.TIMESTAMPTZ_OID, base.Format.TEXT)
+        if connection.timezone != loader.timezone:
+            base.register_tzloader(connection.timezone, cursor)
+    if connection.queries_logged:
+        return _LoggedCursor(cursor, connection)
+    return connection.make_cursor(cursor)
+
+
+class _LoggedCursor(CursorDebugWrapper):
+    """Django's query log for a prepared statement: its SQL with the parameters in their
+    places, as Django logs a query bound on the server (psycopg keeps no text of a prepared
+    statement's run, which Django's log of client-bound queries reads)."""
+
+    def execute(self, sql, params=None):
+        with self.debug_sql(self.db.ops.compose_sql(sql, params), params):
+            return CursorWrapper.execute(self, sql, params)
 
 
 ITERABLES = (ModelIterable, ValuesIterable, ValuesListIterable, FlatValuesListIterable)
@@ -188,7 +229,7 @@ class Statement:
             adapted[compiled.slots[place]] if place in compiled.slots else value
             for place, value in enumerate(compiled.params)
         ]
-        with connection.cursor() as cursor:
+        with _cursor(connection) as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
         if compiled.converters:

@@ -138,3 +138,16 @@ def test_an_email_backend_stands_in_for_the_email_url():
         "s.EMAIL_BACKEND", **env, EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend"
     )
     assert result.stdout.strip() == "django.core.mail.backends.smtp.EmailBackend", result.stderr
+
+
+def test_postgresql_connections_prepare_the_compiled_statements_unless_turned_off():
+    """prepare_threshold is what lets psycopg prepare a statement (responsibilities.statements);
+    without it (a pooler that cannot keep them) no statement is prepared."""
+    url = "postgres://postgres@127.0.0.1:5432/ale"
+    expression = "s.DATABASES['default']['OPTIONS'].get('prepare_threshold')"
+    env = {"DJANGO_ENV": "local", "DATABASE_URL": url}
+    assert settings_with(expression, **env).stdout.split() == ["0"]
+    off = settings_with(expression, **env, DATABASE_PREPARED_STATEMENTS="false")
+    assert off.stdout.split() == ["None"], off.stderr
+    sqlite = settings_with(expression, DJANGO_ENV="local")
+    assert sqlite.stdout.split() == ["None"], sqlite.stderr

@@ -4,6 +4,7 @@ reads, and fall back to the ORM when the compiled SQL cannot be trusted."""
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from responsibilities.backends import _PERSON, ModelBackend
@@ -224,3 +225,59 @@ def test_a_statement_per_shape_of_its_lists_reads_what_the_orm_reads(
     postgresql = connection.vendor == "postgresql"
     assert len(statement._statements) == 3
     assert all(bool(s.compiled()) == postgresql for s in statement._statements.values())
+
+
+def _prepared(connection) -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_on_postgresql_a_statement_is_prepared_once_per_connection_and_counted(
+    demo, django_assert_num_queries
+):
+    """PostgreSQL plans a compiled statement once per connection, not on every request; the
+    statement still passes Django's cursor wrapper (query logging, the tests' counts)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    person = User.objects.get(username="ale-sakerhetschef")
+    before = _prepared(connection)
+    with django_assert_num_queries(1):
+        first = unread_count(person)
+    prepared = _prepared(connection) - before
+    assert [sql for sql in prepared if '"responsibilities_notification"' in sql], prepared
+    assert all("$1" in sql for sql in prepared)  # bound on the server
+    for _ in range(7):  # past PostgreSQL's five custom plans: the same answer
+        with django_assert_num_queries(1):
+            assert unread_count(person) == first
+    assert _prepared(connection) - before == prepared  # prepared once, reused
+    with CaptureQueriesContext(connection) as logged:  # logged with its values in place
+        unread_count(person)
+    assert (
+        f'"responsibilities_notification"."recipient_id" = {person.pk} AND '
+        in logged.captured_queries[0]["sql"]
+    ), logged.captured_queries
+    # The ORM's own queries are bound on the client and never prepared.
+    list(Notification.objects.filter(recipient=person, read_at=None).values_list("pk"))
+    assert _prepared(connection) - before == prepared
+
+
+def test_without_prepared_statements_a_statement_reads_the_same_unprepared(demo, settings):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    person = User.objects.get(username="ale-sakerhetschef")
+    expected = unread_count(person)
+    options = connection.settings_dict["OPTIONS"]
+    threshold = options.pop("prepare_threshold", None)
+    try:
+        before = _prepared(connection)
+        notify(person, Notification.Kind.YEARLY_DATE, "test:unprepared", "2026", "Hej")
+        assert unread_count(person) == expected + 1
+        assert _prepared(connection) == before
+    finally:
+        if threshold is not None:
+            options["prepare_threshold"] = threshold
