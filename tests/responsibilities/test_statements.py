@@ -264,7 +264,7 @@ def test_on_postgresql_a_statement_is_prepared_once_per_connection_and_counted(
     assert _prepared(connection) - before == prepared
 
 
-def test_without_prepared_statements_a_statement_reads_the_same_unprepared(demo, settings):
+def test_without_prepared_statements_a_statement_reads_the_same_unprepared(demo):
     from django.db import connection
 
     if connection.vendor != "postgresql":
