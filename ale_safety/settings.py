@@ -128,7 +128,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "DATABASE_CONNECT_TIMEOUT", 5
     )
     # The statements every signed-in request runs (responsibilities.statements) are prepared
-    # on each connection and planned once there, not on every request; Django's own cursors
+    # on each connection: parsed once there and, after five runs, no longer planned on every
+    # request (PostgreSQL keeps a generic plan where it costs no more); Django's own cursors
     # bind on the client and never prepare. Off behind a pooler that cannot hold prepared
     # statements (PgBouncer in transaction mode before 1.21).
     if env_bool("DATABASE_PREPARED_STATEMENTS", True):

@@ -87,9 +87,10 @@ class _Compiled:
 def _cursor(connection):
     """A cursor for a compiled statement: on PostgreSQL with prepared statements allowed
     (`prepare_threshold` in the database's OPTIONS), one that binds the parameters on the
-    server, so that psycopg prepares the statement on the connection and PostgreSQL plans it
-    once per connection, not on every request (the client-side binding of Django's cursors
-    sends each as new text). Elsewhere Django's cursor."""
+    server, so that psycopg prepares the statement on the connection: PostgreSQL parses it
+    once there and, after five runs, keeps a generic plan where that costs no more than
+    planning each run (the client-side binding of Django's cursors sends each as new text,
+    parsed and planned every time). Elsewhere Django's cursor."""
     if (
         connection.vendor != "postgresql"
         or connection.settings_dict["OPTIONS"].get("prepare_threshold") is None
