@@ -217,7 +217,8 @@ def scan_reports(today=None) -> int:
     """Daily: remind units whose report is not in before the due date (per the cycle's
     thresholds), the day after it and weekly after that, and escalate to the security chief
     and the committee chair after the cycle's number of days. Decided per open cycle in
-    Python, written per report and person in SQL: at most four queries however many reports.
+    Python, written per report and person in SQL (notify_each()): the same queries however many
+    reports, at most four (and one SET before each write on PostgreSQL).
     Returns the number of notifications written."""
     today = today or timezone.localdate()
     waiting = Report.objects.not_submitted().filter(
@@ -262,7 +263,8 @@ def scan_reports(today=None) -> int:
 
 def scan_actions(today=None) -> int:
     """Daily: remind the unit before an unfinished action is due, and flag it when overdue.
-    Only the latest copy of a carried-over action counts. One query however many actions;
+    Only the latest copy of a carried-over action counts. One statement (notify_each(): on
+    PostgreSQL a SET before it) however many actions;
     returns the number of notifications written."""
     today = today or timezone.localdate()
     days_before = getattr(settings, "FOLLOWUP_ACTION_REMINDER_DAYS", 7)
@@ -325,7 +327,7 @@ def cycle_opened(cycle_id) -> int:
 
 def announce_open_cycles(today=None) -> int:
     """Daily: catch up on "cycle opened" notices a lost task would have created, for every
-    open cycle at once (idempotent; one query)."""
+    open cycle at once (idempotent; one statement, notify_each())."""
     return announce_cycles(
         Report.objects.filter(cycle__status=Cycle.Status.OPEN),
         digest_day=today or timezone.localdate(),
