@@ -13,7 +13,8 @@
              the latency; the workers' CPU per request from /proc; the load average;
   scans      the steps of run_daily_scan at both sizes, each run twice, in a transaction rolled
              back afterwards (so every run measures a first run); SCAN_RUNS such runs per
-             size, each after a VACUUM of the dead rows the one before left, the median shown;
+             size, the sizes taking turns, each after a VACUUM of the dead rows the one before
+             left and a CHECKPOINT, the median shown;
   targets    each target of issue 16 with its measured value and met / not met (printed too);
   pdf        bench/pdf_bench.py (its own section of RESULTS.md).
 
@@ -146,22 +147,45 @@ def vacuum(url: str) -> None:
         conn.execute("VACUUM (ANALYZE)")
 
 
-SCAN_RUNS = 3  # runs of the daily scans per size: the median is judged, all are shown
+SCAN_RUNS = 5  # runs of the daily scans per size: the median is judged, all are shown
 
 
-def scan_runs(url: str) -> dict:
-    """The scans (task_scans) SCAN_RUNS times: each step of the run whose total is the median,
-    and every run's total. Before each run the tables an earlier run left dead rows in (every
-    run is rolled back) are vacuumed, as autovacuum soon would, so that no run writes into
-    the dead index entries of the one before. One run on these shared cores moved the growth
-    between the sizes by a third (4.0 s at 290 × 10 in one run, 2.7 s in the next)."""
-    runs = []
+def scan_runs(urls: dict[str, str]) -> dict[str, dict]:
+    """The scans (task_scans) SCAN_RUNS times on each database of `urls` ({size: url}), the
+    sizes taking turns (small, large, small, …): a burst of the other tenants on the shared
+    cores then falls on runs of both sizes, not on every run of one (run one size after the
+    other, the growth between them was 9.0× in one try of the same code and 12.8× in the next).
+    Before each run the tables an earlier run left dead rows in (every run is rolled back) are
+    vacuumed, as autovacuum soon would, so that no run writes into the dead index entries of
+    the one before, and a CHECKPOINT starts the run with the write-ahead log a daily job
+    finds (a few minutes' traffic since the last checkpoint, not the 600 MB the run before
+    wrote at 2900 × 10, which made the server force a checkpoint in some runs and not in
+    others). Per size: each step of the run whose total is the median, and every run's
+    total."""
+    runs = {key: [] for key in urls}
     for _ in range(SCAN_RUNS):
-        vacuum_dead(url)
-        runs.append(child("scans", url))
-    totals = [sum(row["first"]["s"] for row in run.values()) for run in runs]
-    middle = sorted(range(len(runs)), key=totals.__getitem__)[len(runs) // 2]
-    return {"steps": runs[middle], "totals": [round(total, 2) for total in totals]}
+        for key, url in urls.items():
+            vacuum_dead(url)
+            checkpoint(url)
+            runs[key].append(child("scans", url))
+    scanned = {}
+    for key, done in runs.items():
+        totals = [sum(row["first"]["s"] for row in run.values()) for run in done]
+        middle = sorted(range(len(done)), key=totals.__getitem__)[len(done) // 2]
+        scanned[key] = {"steps": done[middle], "totals": [round(total, 2) for total in totals]}
+    return scanned
+
+
+def checkpoint(url: str) -> None:
+    """CHECKPOINT (a superuser's or pg_checkpoint's right; without it the run goes on without
+    one, and says so)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        try:
+            conn.execute("CHECKPOINT")
+        except psycopg.errors.InsufficientPrivilege as error:
+            log(f"no CHECKPOINT before the scans: {error}")
 
 
 def vacuum_dead(url: str) -> None:
@@ -979,8 +1003,9 @@ def render(report: dict) -> str:
         "## Daily scans",
         "",
         "The steps of `run_daily_scan` in its order, each run twice inside a transaction rolled "
-        f"back at the end; {SCAN_RUNS} such runs at each size, each after a VACUUM of the dead "
-        "rows the one before left, and the one whose total is the median shown: *first* finds "
+        f"back at the end; {SCAN_RUNS} such runs at each size, the sizes taking turns, each "
+        "after a VACUUM of the dead rows the one before left and a CHECKPOINT (the write-ahead "
+        "log a daily job finds), and the one whose total is the median shown: *first* finds "
         "the work, *again* is the same day once more (what "
         "the next day's run costs when nothing changed). Queries counted without a cap. "
         "*Result* is what the scan returns on its first run: the notifications written "
@@ -1097,6 +1122,7 @@ def main():
     # "small" is the size the targets name, "large" ten times it.
     report["target"] = "small"
     sizes = (("small", args.municipalities), ("large", args.municipalities * 10))
+    databases = {}
     for key, municipalities in sizes:
         db = database(url, municipalities, args.years)
         info = prepare(db, municipalities, args.years)
@@ -1110,9 +1136,10 @@ def main():
         log(json.dumps(report[key]["queries"], indent=1))
         report[key]["instructions"] = instructions(db)
         log(json.dumps(report[key]["instructions"], indent=1))
-        scanned = scan_runs(db)
+        databases[key] = db
+    for key, scanned in scan_runs(databases).items():
         report[key]["scans"], report[key]["scan_totals"] = scanned["steps"], scanned["totals"]
-        log(json.dumps(scanned, indent=1))
+        log(key, json.dumps(scanned, indent=1))
     if not args.skip_load:
         report["load"] = run_load(database(url, args.municipalities, args.years), args)
     LAST_RUN.parent.mkdir(parents=True, exist_ok=True)
