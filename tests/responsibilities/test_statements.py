@@ -236,8 +236,9 @@ def _prepared(connection) -> set[str]:
 def test_on_postgresql_a_statement_is_prepared_once_per_connection_and_counted(
     demo, django_assert_num_queries
 ):
-    """PostgreSQL plans a compiled statement once per connection, not on every request; the
-    statement still passes Django's cursor wrapper (query logging, the tests' counts)."""
+    """PostgreSQL parses a compiled statement once per connection and, after five runs, keeps
+    a generic plan instead of planning every request; the statement still passes Django's
+    cursor wrapper (query logging, the tests' counts)."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
