@@ -8,7 +8,13 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from programmes.markup import to_html, to_markup
-from programmes.models import Programme, ProgrammeVersion, RelatedDocument, Section
+from programmes.models import (
+    REVIEW_INTERVAL_YEARS,
+    Programme,
+    ProgrammeVersion,
+    RelatedDocument,
+    Section,
+)
 from programmes.references import CaseNumberFormField, validate_not_future
 from responsibilities.fields import DateInput, SensibleDateField
 from responsibilities.models import OrganisationUnit, Role
@@ -221,10 +227,15 @@ class AdoptionRecordForm(forms.ModelForm):
         self.fields["decision_date"].required = True
         self.fields["decision_date"].validators.append(validate_not_future)
         if "review_interval_years" in self.fields:
-            self.fields["review_interval_years"].required = False
+            # Left empty, the document keeps its interval; typed, within REVIEW_INTERVAL_YEARS.
+            low, high = REVIEW_INTERVAL_YEARS
+            self.fields["review_interval_years"] = ProgrammeVersion._meta.get_field(
+                "review_interval_years"
+            ).formfield(min_value=low, max_value=high, required=False)
 
     def clean_review_interval_years(self):
-        return self.cleaned_data.get("review_interval_years") or self.instance.review_interval_years
+        years = self.cleaned_data.get("review_interval_years")
+        return self.instance.review_interval_years if years is None else years
 
     def clean(self):
         data = super().clean()

@@ -28,8 +28,10 @@ from responsibilities.audit import record as audit
 from responsibilities.models import Municipality, OrganisationUnit, Role
 from responsibilities.notifications import resolve_notifications
 
-# A document "revised when needed" is still reviewed: by default once per council term.
+# A document "revised when needed" is still reviewed: by default once per council term, at
+# least every ten years (the form, the model's validation and a database constraint).
 DEFAULT_REVIEW_INTERVAL_YEARS = 4
+REVIEW_INTERVAL_YEARS = (1, 10)
 
 
 def add_years(day, years: int):
@@ -215,7 +217,10 @@ class ProgrammeVersion(CountsSaves, models.Model):
     review_interval_years = models.PositiveSmallIntegerField(
         _("review every (years)"),
         default=DEFAULT_REVIEW_INTERVAL_YEARS,
-        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        validators=[
+            MinValueValidator(REVIEW_INTERVAL_YEARS[0]),
+            MaxValueValidator(REVIEW_INTERVAL_YEARS[1]),
+        ],
         help_text=_("Without a revision date the document is reviewed this often (4 = a term)."),
     )
     review_due = models.DateField(_("next review"), null=True, blank=True)
@@ -265,6 +270,10 @@ class ProgrammeVersion(CountsSaves, models.Model):
                 name="version_validity_in_order",
             ),
             paragraph_without_sign("paragraph", "version_paragraph_without_sign"),
+            models.CheckConstraint(
+                condition=Q(review_interval_years__range=REVIEW_INTERVAL_YEARS),
+                name="review_interval_in_range",
+            ),
         ]
         # Content of non-draft versions is also guarded by database triggers
         # (migration programmes 0003_frozen_content_triggers).
@@ -418,6 +427,39 @@ class ProgrammeVersion(CountsSaves, models.Model):
 
         resolve_notifications(f"version:{version_id}", Notice.REVISION_DUE, Notice.REVISION_OVERDUE)
 
+    def _check_decision_in_order(self, decision_date):
+        """A decision is not older than that of the version it replaced, nor newer than that of
+        the version that replaced it (the record reads in the order the council decided)."""
+        if decision_date is None:
+            return
+        decided = self.programme.versions.exclude(pk=self.pk).exclude(
+            Q(status=self.Status.DRAFT) | Q(decision_date=None)
+        )
+        before = (
+            decided.filter(number__lt=self.number)
+            .order_by("-number")
+            .values_list("decision_date", flat=True)
+            .first()
+        )
+        after = (
+            decided.filter(number__gt=self.number)
+            .order_by("number")
+            .values_list("decision_date", flat=True)
+            .first()
+        )
+        if before and decision_date < before:
+            message = _(
+                "The decision date cannot be before the decision on the version it replaces "
+                "(%(date)s)."
+            )
+            raise ValidationError({"decision_date": message % {"date": before.isoformat()}})
+        if after and decision_date > after:
+            message = _(
+                "The decision date cannot be after the decision on the version that replaced "
+                "this one (%(date)s)."
+            )
+            raise ValidationError({"decision_date": message % {"date": after.isoformat()}})
+
     def _review_due_from(self, day):
         """Reviews are owed only by a document without a fixed revision date."""
         return None if self.revision_due else add_years(day, self.review_interval_years)
@@ -457,6 +499,8 @@ class ProgrammeVersion(CountsSaves, models.Model):
         if unknown:
             raise ValidationError(_("Only the adoption record can be corrected."))
         current = ProgrammeVersion.objects.select_for_update().get(pk=self.pk)
+        if "decision_date" in changes:
+            self._check_decision_in_order(changes["decision_date"])
         if "paragraph" in changes:
             changes["paragraph"] = normalise_paragraph(changes["paragraph"])
         if "case_number" in changes:
@@ -479,12 +523,12 @@ class ProgrammeVersion(CountsSaves, models.Model):
             setattr(self, field, value)
         if not corrections:
             raise ValidationError(_("Nothing was changed."))
+        self.full_clean()
         if "revision_due" in changes or "decision_date" in changes:
             if self.revision_due:
                 self.review_due = None
             elif self.status == self.Status.ADOPTED and self.review_due is None:
                 self.review_due = self._review_due_from(self.decision_date or timezone.localdate())
-        self.full_clean()
         self.revision = current.revision
         self.save()
         AdoptionCorrection.objects.bulk_create(corrections)
@@ -513,6 +557,7 @@ class ProgrammeVersion(CountsSaves, models.Model):
         ProgrammeVersion.objects.select_for_update().filter(programme=self.programme_id).update(
             updated_at=timezone.now()
         )
+        self._check_decision_in_order(decision_date)  # the versions locked, as they stand
         previous = list(
             self.programme.versions.filter(status=self.Status.ADOPTED).values_list("pk", flat=True)
         )
@@ -526,8 +571,8 @@ class ProgrammeVersion(CountsSaves, models.Model):
             setattr(self, field, value)
         self.adopted_at = timezone.now()
         self.adopted_by_user = by
+        self.full_clean()  # the review interval too, before the next review is counted from it
         self.review_due = self._review_due_from(decision_date or timezone.localdate())
-        self.full_clean()
         self.save()
         # The superseded version's revision is no longer owed: its notices are resolved.
         for pk in previous:

@@ -92,7 +92,7 @@ def test_it_lets_drafts_change_freely():
 
 
 def test_adopting_a_draft_supersedes_the_adopted_version(adopted):
-    draft = VersionFactory(programme=adopted.programme, number=2)
+    draft = VersionFactory(programme=adopted.programme, number=adopted.number + 1)
     draft.adopt(
         by=None,
         adopting_body=adopted.adopting_body,
