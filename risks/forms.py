@@ -13,6 +13,8 @@ from risks.models import RiskEntry, RiskReport
 
 EARLIEST = datetime.date(1900, 1, 1)
 LATEST = datetime.date(2100, 12, 31)
+TEXT_LIMIT = 5000
+TOO_LONG = _("At most 5,000 characters.")
 
 
 def date_in_range(value, *, future=False):
@@ -28,6 +30,21 @@ def date_in_range(value, *, future=False):
 class RiskReportForm(forms.ModelForm):
     """What an employee fills in: the unit preselected, the programme's areas to choose."""
 
+    # Declared here, not left to the model's unlimited text fields: a limit set on a built
+    # field gets neither its validator nor the maxlength attribute.
+    description = forms.CharField(
+        label=_("Describe what you noticed"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=TEXT_LIMIT,
+        error_messages={"max_length": TOO_LONG},
+    )
+    immediate_action = forms.CharField(
+        label=_("What was done at once"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_LIMIT,
+        required=False,
+        error_messages={"max_length": TOO_LONG},
+    )
     file = forms.FileField(label=_("Photo or file (optional)"), required=False)
 
     class Meta:
@@ -47,13 +64,10 @@ class RiskReportForm(forms.ModelForm):
             "kind": forms.RadioSelect,
             "occurred_on": DateInput(),
             "occurred_until": DateInput(),
-            "description": forms.Textarea(attrs={"rows": 4}),
-            "immediate_action": forms.Textarea(attrs={"rows": 3}),
         }
         labels = {
             "occurred_on": _("When (from)"),
             "occurred_until": _("Until (if longer)"),
-            "description": _("Describe what you noticed"),
         }
         help_texts = {
             "place": _("In words, e.g. “the back entrance of Nödinge school”."),
@@ -69,15 +83,7 @@ class RiskReportForm(forms.ModelForm):
         area_field = self.fields["area"]
         area_field.queryset = SectionItem.objects.filter(pk__in=[a.pk for a in areas])
         area_field.choices = [("", _("Not sure / other"))] + [(a.pk, a.text) for a in areas]
-        self.fields["description"].max_length = 5000
-        self.fields["immediate_action"].max_length = 5000
         self.fields["file"].help_text = AttachmentForm().fields["file"].help_text
-
-    def clean_description(self):
-        text = self.cleaned_data["description"].strip()
-        if len(text) > 5000:
-            raise forms.ValidationError(_("At most 5,000 characters."))
-        return text
 
     def clean_occurred_on(self):
         return date_in_range(self.cleaned_data.get("occurred_on"))
@@ -140,24 +146,26 @@ class MeasureForm(forms.Form):
         return value
 
 
-class NoteForm(forms.Form):
-    note = forms.CharField(
-        label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+def note_field(label, required_message):
+    """A free text of a handling step or a comment: the domain's word when it is left empty."""
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_LIMIT,
+        error_messages={"required": required_message, "max_length": TOO_LONG},
     )
+
+
+class NoteForm(forms.Form):
+    note = note_field(_("What was done"), _("Say what was done."))
 
 
 class DismissForm(forms.Form):
-    note = forms.CharField(
-        label=_("Why this is not a risk"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=5000,
-    )
+    note = note_field(_("Why this is not a risk"), _("Say why this is not a risk."))
 
 
 class CommentForm(forms.Form):
-    text = forms.CharField(
-        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
-    )
+    text = note_field(_("Comment"), _("Write a comment."))
 
 
 class RegisterForm(forms.Form):

@@ -125,14 +125,13 @@ def inbox(request, municipality):
             "rows": _rows(reports, request.user, access),
             "shown": shown,
             "sees_all": access.in_municipality(C.HANDLE_RISKS, municipality),
+            "sees_picture": sees_picture(access, municipality),
         },
     )
 
 
-@login_required
-@require_safe
-def report_detail(request, municipality, pk):
-    report = report_for(request, municipality, pk)
+def _detail_context(request, report, **bound_forms):
+    """The report page's context; `bound_forms` replace the empty forms of the same names."""
     access = access_for(request)
     user = request.user
     scale = RiskSettings.for_municipality(report.municipality_id)
@@ -170,7 +169,21 @@ def report_detail(request, municipality, pk):
             }
         )
     context["comment_form"] = CommentForm(prefix="comment")
-    return render(request, "risks/report_detail.html", context)
+    context.update(bound_forms)
+    return context
+
+
+@login_required
+@require_safe
+def report_detail(request, municipality, pk):
+    report = report_for(request, municipality, pk)
+    return render(request, "risks/report_detail.html", _detail_context(request, report))
+
+
+def _refused(request, report, **bound_forms):
+    """The report page again with the refused form: its errors shown, nothing typed lost."""
+    context = _detail_context(request, report, **bound_forms)
+    return render(request, "risks/report_detail.html", context, status=400)
 
 
 def _handled(request, municipality, pk):
@@ -206,7 +219,7 @@ def report_step(request, municipality, pk):
             roles = list(Role.objects.filter(municipality=report.municipality_id))
             form = MeasureForm(request.POST, roles=roles, prefix="measure")
             if not form.is_valid():
-                raise ValidationError([e for errors in form.errors.values() for e in errors])
+                return _refused(request, report, measure_form=form)
             report.decide_measure(by=request.user, **form.cleaned_data)
             if report.action_id:
                 messages.success(
@@ -222,13 +235,15 @@ def report_step(request, municipality, pk):
                 )
         elif intent == "close":
             form = NoteForm(request.POST, prefix="close")
-            form.is_valid()
-            report.close(by=request.user, note=form.cleaned_data.get("note", ""))
+            if not form.is_valid():
+                return _refused(request, report, close_form=form)
+            report.close(by=request.user, note=form.cleaned_data["note"])
             messages.success(request, _("The report has been closed."))
         elif intent == "dismiss":
             form = DismissForm(request.POST, prefix="dismiss")
-            form.is_valid()
-            report.dismiss(by=request.user, note=form.cleaned_data.get("note", ""))
+            if not form.is_valid():
+                return _refused(request, report, dismiss_form=form)
+            report.dismiss(by=request.user, note=form.cleaned_data["note"])
             messages.success(request, _("The report has been closed as not a risk."))
         else:
             messages.error(request, _("Choose a step."))
@@ -248,9 +263,10 @@ def report_comment(request, municipality, pk):
     if not allowed:
         raise Http404
     form = CommentForm(request.POST, prefix="comment")
-    form.is_valid()
+    if not form.is_valid():
+        return _refused(request, report, comment_form=form)
     try:
-        report.add_comment(by=request.user, text=form.cleaned_data.get("text", ""))
+        report.add_comment(by=request.user, text=form.cleaned_data["text"])
         messages.success(request, _("Your comment has been sent."))
     except ValidationError as error:
         _errors(request, error)
@@ -293,17 +309,21 @@ def report_file(request, municipality, pk):
     )
 
 
+def sees_picture(access, municipality) -> bool:
+    """Who may open the risk picture (and so is shown the link to it)."""
+    return access.in_municipality(C.READ_INTERNAL, municipality) and (
+        access.in_municipality(C.HANDLE_RISKS, municipality)
+        or access.in_municipality(C.READ_REPORTS, municipality)
+    )
+
+
 @login_required
 @require_safe
 def overview(request, municipality):
     """The risk picture of the municipality in figures: for the security chief and for
     those who read the follow-up for all of it (council members: aggregates only)."""
-    municipality = municipality_for(request, municipality, C.READ_INTERNAL)
-    access = access_for(request)
-    if not (
-        access.in_municipality(C.HANDLE_RISKS, municipality)
-        or access.in_municipality(C.READ_REPORTS, municipality)
-    ):
+    municipality = municipality_for(request, municipality)
+    if not sees_picture(access_for(request), municipality):
         raise Http404
     return render(
         request,

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 from html import unescape
 
 import pytest
@@ -124,6 +125,20 @@ def test_it_checks_files_like_evidence_files(client, demo):
         reverse("risks:report_file", kwargs={"municipality": "ale", "pk": report.pk})
     )
     assert refused.status_code == 404
+
+
+@pytest.mark.parametrize("field", ["description", "immediate_action"])
+def test_the_texts_of_a_report_are_limited_to_5000_characters(client, demo, field):
+    client.force_login(user("ale-medarbetare"))
+    url = reverse("risks:report_new", kwargs={"municipality": "ale"})
+    assert re.search(rf'<textarea name="{field}"[^>]* maxlength="5000"', page(client.get(url)))
+    before = RiskReport.objects.count()
+    response = client.post(url, form_data(**{field: "x" * 5001}))
+    assert response.status_code == 400
+    assert "Högst 5 000 tecken." in unescape(response.content.decode())
+    assert RiskReport.objects.count() == before
+    client.post(url, form_data(**{field: "y" * 5000}))
+    assert RiskReport.objects.count() == before + 1
 
 
 def test_the_form_preselects_the_reporters_unit(client, demo):
@@ -280,6 +295,47 @@ def test_the_handler_and_reporter_comment_and_the_other_is_told(client, new_repo
     assert "Vilken dörr menar du?" in text and "Den mot parkeringen." in text
 
 
+@pytest.mark.parametrize(
+    ("text", "message"), [("x" * 5001, "Högst 5 000 tecken."), (" ", "Skriv en kommentar.")]
+)
+def test_a_refused_comment_is_shown_again_with_its_error(client, new_report, text, message):
+    client.force_login(user("ale-medarbetare"))
+    response = client.post(
+        reverse("risks:report_comment", kwargs={"municipality": "ale", "pk": new_report.pk}),
+        {"comment-text": text},
+    )
+    assert response.status_code == 400
+    shown = unescape(response.content.decode())
+    assert re.search(rf'<ul class="errorlist" id="id_comment-text_error"><li>{message}</li>', shown)
+    assert f">\n{text}</textarea>" in shown
+    assert not new_report.events.exists()
+    assert not Notification.objects.filter(kind=RiskNotice.RISK_COMMENT).exists()
+
+
+@pytest.mark.parametrize("intent", ["close", "dismiss"])
+def test_a_too_long_closing_note_is_shown_again_with_its_error(client, new_report, intent):
+    chief = user("ale-sakerhetschef")
+    if intent == "close":
+        new_report.start_assessment(by=chief)
+        new_report.assess(by=chief, likelihood=3, consequence=4, scale=RiskSettings())
+        new_report.decide_measure(
+            by=chief, measure="Byt låset", owner_role=None, due_on=timezone.localdate()
+        )
+    status = RiskReport.objects.get(pk=new_report.pk).status
+    note = "Låset är bytt. " + "x" * 5000
+    client.force_login(chief)
+    response = client.post(
+        reverse("risks:report_step", kwargs={"municipality": "ale", "pk": new_report.pk}),
+        {"intent": intent, f"{intent}-note": note},
+    )
+    assert response.status_code == 400
+    shown = unescape(response.content.decode())
+    assert re.search(rf'id="id_{intent}-note_error"><li>Högst 5 000 tecken.</li>', shown)
+    assert f">\n{note}</textarea>" in shown
+    new_report.refresh_from_db()
+    assert (new_report.status, new_report.closing_note) == (status, "")
+
+
 def test_the_steps_through_the_pages(client, new_report):
     client.force_login(user("ale-sektorchef"))
     url = reverse("risks:report_step", kwargs={"municipality": "ale", "pk": new_report.pk})
@@ -433,6 +489,20 @@ def test_council_members_see_the_figures_only(client, new_report):
     assert "<svg" in text
     assert new_report.description not in text
     assert client.get(reverse("risks:inbox", kwargs={"municipality": "ale"})).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("username", "linked"),
+    [("ale-sakerhetschef", True), ("ale-sektorchef", False), ("ale-bolags-vd", False)],
+)
+def test_the_inbox_links_to_the_risk_picture_for_those_who_may_open_it(
+    client, demo, username, linked
+):
+    client.force_login(user(username))
+    overview = reverse("risks:overview", kwargs={"municipality": "ale"})
+    inbox = page(client.get(reverse("risks:inbox", kwargs={"municipality": "ale"})))
+    assert (f'href="{overview}"' in inbox) == linked
+    assert client.get(overview).status_code == (200 if linked else 404)
 
 
 # --- 6. Into the follow-up -----------------------------------------------------------------
