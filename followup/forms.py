@@ -322,7 +322,13 @@ def field_for(question: Question, label=None) -> forms.Field:
         return forms.DecimalField(max_digits=14, decimal_places=2, **common)
     if question.answer_type == T.DATE:
         return SensibleDateField(widget=DateInput(), **common)
-    return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000, **common)
+    return forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10_000,
+        # Django's own message prints the limit without the space a Swedish reader expects.
+        error_messages={"max_length": _("At most 10,000 characters.")},
+        **common,
+    )
 
 
 def to_form_value(answer: Answer):

@@ -31,6 +31,18 @@ def test_answer_fields_as_django_writes_them(answer_type, help_text, posted):
     assert str(widget_html(bound)) == str(bound)
 
 
+@pytest.mark.parametrize(("language", "message"), [("sv", "Högst 10 000 tecken."), ("en", None)])
+def test_a_too_long_text_answer_gives_the_limit_as_it_is_written(language, message):
+    from django.utils import translation
+
+    question = _question(T.TEXT)
+    with translation.override(language):
+        form = ReportAnswersForm(
+            {"answers-q7": "x" * 10_001}, questions=[question], answers=[], prefix="answers"
+        )
+        assert form.errors["q7"] == [message or "At most 10,000 characters."]
+
+
 @pytest.mark.parametrize("posted", [None, "", AWKWARD, "y" * 5_000])
 @pytest.mark.parametrize("saved", ["", AWKWARD])
 def test_reply_fields_as_django_writes_them(posted, saved):
