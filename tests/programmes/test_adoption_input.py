@@ -85,7 +85,7 @@ def test_the_form_offers_the_range(chief_client, chief):
     programme().start_revision(by=chief)
     page = chief_client.get(reverse("programmes:adopt", kwargs=ALE)).content.decode()
     (field,) = re.findall(r'<input[^>]*name="review_interval_years"[^>]*>', page)
-    assert 'min="1"' in field and 'max="10"' in field
+    assert 'min="1"' in field and 'max="10"' in field and 'value="4"' in field
 
 
 def test_the_database_holds_the_range(demo):
