@@ -27,24 +27,28 @@ def date_in_range(value, *, future=False):
     return value
 
 
+def text_field(label, *, rows=3, required=True, required_message=None):
+    """A free text of at most TEXT_LIMIT characters (a report's texts, a handling step's note,
+    a comment); `required_message`: the domain's word when it is left empty."""
+    messages = {"max_length": TOO_LONG}
+    if required_message:
+        messages["required"] = required_message
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        max_length=TEXT_LIMIT,
+        required=required,
+        error_messages=messages,
+    )
+
+
 class RiskReportForm(forms.ModelForm):
     """What an employee fills in: the unit preselected, the programme's areas to choose."""
 
     # Declared here, not left to the model's unlimited text fields: a limit set on a built
     # field gets neither its validator nor the maxlength attribute.
-    description = forms.CharField(
-        label=_("Describe what you noticed"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=TEXT_LIMIT,
-        error_messages={"max_length": TOO_LONG},
-    )
-    immediate_action = forms.CharField(
-        label=_("What was done at once"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=TEXT_LIMIT,
-        required=False,
-        error_messages={"max_length": TOO_LONG},
-    )
+    description = text_field(_("Describe what you noticed"), rows=4)
+    immediate_action = text_field(_("What was done at once"), required=False)
     file = forms.FileField(label=_("Photo or file (optional)"), required=False)
 
     class Meta:
@@ -146,26 +150,18 @@ class MeasureForm(forms.Form):
         return value
 
 
-def note_field(label, required_message):
-    """A free text of a handling step or a comment: the domain's word when it is left empty."""
-    return forms.CharField(
-        label=label,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=TEXT_LIMIT,
-        error_messages={"required": required_message, "max_length": TOO_LONG},
-    )
-
-
 class NoteForm(forms.Form):
-    note = note_field(_("What was done"), _("Say what was done."))
+    note = text_field(_("What was done"), required_message=_("Say what was done."))
 
 
 class DismissForm(forms.Form):
-    note = note_field(_("Why this is not a risk"), _("Say why this is not a risk."))
+    note = text_field(
+        _("Why this is not a risk"), required_message=_("Say why this is not a risk.")
+    )
 
 
 class CommentForm(forms.Form):
-    text = note_field(_("Comment"), _("Write a comment."))
+    text = text_field(_("Comment"), required_message=_("Write a comment."))
 
 
 class RegisterForm(forms.Form):
